@@ -6,7 +6,8 @@ import java.util.List;
 public final class InvalidConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final List<String> problems;
+  // exceptions are never serialized here; transient keeps -Xlint:serial quiet honestly
+  private final transient List<String> problems;
 
   public InvalidConfigException(String component, List<String> problems) {
     super(component + " configuration is invalid:\n  - " + String.join("\n  - ", problems));
