@@ -1,0 +1,71 @@
+package dev.cab.runner.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts items handed to the SDK and items the exporter acknowledged or failed, so a flush can say
+ * whether everything was exported and an emitter can hold back while the backlog is large.
+ * Thread-safe. Not API.
+ */
+public final class ExportCounters {
+  private final AtomicLong submitted = new AtomicLong();
+  private final AtomicLong exported = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final Object progress = new Object();
+
+  public void submitted(long n) {
+    submitted.addAndGet(n);
+  }
+
+  public void exported(long n) {
+    exported.addAndGet(n);
+    signal();
+  }
+
+  public void failed(long n) {
+    failed.addAndGet(n);
+    signal();
+  }
+
+  public long submitted() {
+    return submitted.get();
+  }
+
+  public long exported() {
+    return exported.get();
+  }
+
+  public long failed() {
+    return failed.get();
+  }
+
+  /** Items submitted but neither acknowledged nor failed yet. */
+  public long backlog() {
+    return Math.max(0, submitted.get() - exported.get() - failed.get());
+  }
+
+  /**
+   * Waits until the backlog is at most {@code max} or the deadline (System.nanoTime) passes.
+   *
+   * @return whether the backlog is at most {@code max}
+   */
+  public boolean awaitBacklogAtMost(long max, long deadlineNanos) throws InterruptedException {
+    synchronized (progress) {
+      while (backlog() > max) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        // Woken by every export result; the bounded wait also covers items the SDK dropped.
+        progress.wait(Math.max(1, Math.min(left / 1_000_000, 50)));
+      }
+      return true;
+    }
+  }
+
+  private void signal() {
+    synchronized (progress) {
+      progress.notifyAll();
+    }
+  }
+}
