@@ -1,0 +1,208 @@
+package dev.cab.sink.clickhouse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versioned schema migrations: {@code dev/cab/sink/migrations/V001__init.sql}, {@code V002__...}
+ * (numbered without gaps) applied in order, each recorded in {@code <database>.schema_migrations}
+ * with a checksum of its text.
+ *
+ * <p>Promises: applying twice changes nothing (applied versions are skipped and every statement is
+ * idempotent by rule); a migration whose text changed after it was applied stops start-up with
+ * {@link MigrationException}. Two sinks starting at once may both run a pending migration; because
+ * its statements are idempotent and {@code schema_migrations} is a ReplacingMergeTree keyed by
+ * version, the outcome is the same as one run. ClickHouse has no DDL transactions, so that is as
+ * far as safety can go without an external lock.
+ */
+public final class Migrations {
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+  /** Where the migration files live on the classpath. */
+  public static final String RESOURCE_DIR = "/dev/cab/sink/migrations/";
+
+  private static final Pattern FILE_NAME = Pattern.compile("V(\\d{3})__([a-z0-9_]+)\\.sql");
+
+  /**
+   * One migration file.
+   *
+   * @param version its number
+   * @param name the file name
+   * @param sql its text, {@code ${database}} not yet replaced
+   * @param checksum SHA-256 of the text, hex
+   */
+  public record Migration(int version, String name, String sql, String checksum) {
+
+    /** The statements of this migration for a database, in order. */
+    public List<String> statements(String database) {
+      return SqlScripts.split(sql.replace("${database}", database));
+    }
+  }
+
+  private Migrations() {}
+
+  /**
+   * The migrations on the classpath, in order: {@code V001__*.sql}, {@code V002__*.sql}, ... as
+   * listed in {@code index.txt} next to them (a classpath directory cannot be listed portably:
+   * shaded jar, IDE, tests). Numbers must run without gaps.
+   */
+  public static List<Migration> load() {
+    List<Migration> result = new ArrayList<>();
+    String index = read(RESOURCE_DIR + "index.txt");
+    if (index == null) {
+      throw new IllegalStateException(RESOURCE_DIR + "index.txt is not on the classpath");
+    }
+    int expected = 1;
+    for (String line : index.lines().map(String::strip).toList()) {
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      Matcher m = FILE_NAME.matcher(line);
+      if (!m.matches()) {
+        throw new IllegalStateException("bad migration file name in index.txt: " + line);
+      }
+      int version = Integer.parseInt(m.group(1));
+      if (version != expected) {
+        throw new IllegalStateException(
+            "migrations must be numbered without gaps: expected V%03d, found %s"
+                .formatted(expected, line));
+      }
+      String sql = read(RESOURCE_DIR + line);
+      if (sql == null) {
+        throw new IllegalStateException(
+            "index.txt lists " + line + " but it is not on the classpath");
+      }
+      result.add(new Migration(version, line, sql, sha256(sql)));
+      expected++;
+    }
+    return List.copyOf(result);
+  }
+
+  /**
+   * Applies every pending migration to {@code database}.
+   *
+   * @return the versions applied now (empty when the schema was up to date)
+   * @throws SQLException when ClickHouse fails a statement
+   * @throws MigrationException when an applied migration's text changed
+   */
+  public static List<Integer> apply(Connection connection, String database) throws SQLException {
+    return apply(connection, database, load());
+  }
+
+  static List<Integer> apply(Connection connection, String database, List<Migration> migrations)
+      throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.execute("CREATE DATABASE IF NOT EXISTS " + database);
+      st.execute(
+          """
+          CREATE TABLE IF NOT EXISTS %s.schema_migrations
+          (
+              version    UInt32,
+              name       String,
+              checksum   String,
+              applied_by String,
+              applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+          )
+          ENGINE = ReplacingMergeTree
+          ORDER BY version
+          """
+              .formatted(database));
+      Map<Integer, String> applied = applied(st, database);
+      List<Integer> done = new ArrayList<>();
+      for (Migration m : migrations) {
+        String checksum = applied.get(m.version());
+        if (checksum != null) {
+          if (!checksum.equals(m.checksum())) {
+            throw new MigrationException(
+                "migration %s was changed after it was applied to %s (checksum %s, applied %s): add a new migration instead"
+                    .formatted(m.name(), database, m.checksum(), checksum));
+          }
+          continue;
+        }
+        LOG.info("Applying schema migration {} to database {}", m.name(), database);
+        for (String sql : m.statements(database)) {
+          st.execute(sql);
+        }
+        try (var ps =
+            connection.prepareStatement(
+                "INSERT INTO "
+                    + database
+                    + ".schema_migrations (version, name, checksum, applied_by) VALUES (?, ?, ?, ?)")) {
+          ps.setInt(1, m.version());
+          ps.setString(2, m.name());
+          ps.setString(3, m.checksum());
+          ps.setString(4, "cab-sink " + ProcessHandle.current().pid());
+          ps.executeUpdate();
+        }
+        done.add(m.version());
+      }
+      return List.copyOf(done);
+    }
+  }
+
+  /** Applied versions and their checksums. */
+  public static Map<Integer, String> applied(Connection connection, String database)
+      throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      return applied(st, database);
+    }
+  }
+
+  private static Map<Integer, String> applied(Statement st, String database) throws SQLException {
+    Map<Integer, String> result = new HashMap<>();
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT version, argMax(checksum, applied_at) FROM "
+                + database
+                + ".schema_migrations GROUP BY version")) {
+      while (rs.next()) {
+        result.put(rs.getInt(1), rs.getString(2));
+      }
+    }
+    return result;
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = Migrations.class.getResourceAsStream(resource)) {
+      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** The schema cannot be brought up to date safely. */
+  public static final class MigrationException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public MigrationException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package dev.cab.sink.clickhouse;
+
+/**
+ * One row on its way to ClickHouse with where it came from.
+ *
+ * @param source what the caller needs to dead-letter the row (the original Kafka record)
+ * @param topic source topic
+ * @param partition source partition
+ * @param offset source offset
+ * @param values the row, in {@link TableSpec#columns()} order
+ * @param <S> the caller's handle on the source record
+ */
+public record Row<S>(S source, String topic, int partition, long offset, Object[] values) {}

@@ -1,0 +1,271 @@
+package dev.cab.sink.config;
+
+import dev.cab.model.config.ConfigValues;
+import dev.cab.model.config.InvalidConfigException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Typed, validated settings of the sink. Every key is dotted lower-case and overridable by the
+ * environment variable of the same name upper-cased with dots as underscores ({@code
+ * sink.batch.max.rows} / {@code SINK_BATCH_MAX_ROWS}); {@link #from} collects every problem and
+ * fails once with all of them.
+ *
+ * @param kafkaBootstrap {@value #KAFKA_BOOTSTRAP}: Kafka bootstrap servers (required)
+ * @param clickhouseUrl {@value #CLICKHOUSE_URL}: ClickHouse HTTP(S) URL such as {@code
+ *     http://localhost:8123}, with or without the {@code jdbc:clickhouse:} prefix (required)
+ * @param clickhouseUser {@value #CLICKHOUSE_USER}
+ * @param clickhousePassword {@value #CLICKHOUSE_PASSWORD}: never logged ({@link #toString} masks
+ *     it)
+ * @param database {@value #CLICKHOUSE_DATABASE}: the database that holds the tables; created by the
+ *     migrations when missing
+ * @param groupId {@value #GROUP_ID}: the consumer group shared by every sink instance
+ * @param batchMaxRows {@value #BATCH_MAX_ROWS}: flush when this many records are buffered
+ * @param batchMaxTime {@value #BATCH_MAX_MS}: flush when the oldest buffered record is this old;
+ *     with the insert time it bounds freshness (how long a record waits before it is queryable)
+ * @param retryInitialBackoff {@value #RETRY_BACKOFF_INITIAL_MS}: first wait after a retriable error
+ * @param retryMaxBackoff {@value #RETRY_BACKOFF_MAX_MS}: the back-off doubles up to this
+ * @param retryTimeout {@value #RETRY_TIMEOUT_MS}: how long one batch is retried before the sink
+ *     gives up and stops (offsets stay uncommitted, so nothing is lost); 0 retries for ever
+ * @param startupTimeout {@value #STARTUP_TIMEOUT_MS}: how long start-up waits for ClickHouse
+ * @param closeTimeout {@value #CLOSE_TIMEOUT_MS}: how long {@code close()} tries the final flush
+ * @param pollTimeout {@value #POLL_TIMEOUT_MS}: longest single Kafka poll
+ * @param insertTimeout {@value #INSERT_TIMEOUT_MS}: socket timeout of one ClickHouse request
+ * @param clientId {@value #CLIENT_ID}: prefix of the Kafka client ids
+ */
+public record SinkSettings(
+    String kafkaBootstrap,
+    String clickhouseUrl,
+    String clickhouseUser,
+    String clickhousePassword,
+    String database,
+    String groupId,
+    int batchMaxRows,
+    Duration batchMaxTime,
+    Duration retryInitialBackoff,
+    Duration retryMaxBackoff,
+    Duration retryTimeout,
+    Duration startupTimeout,
+    Duration closeTimeout,
+    Duration pollTimeout,
+    Duration insertTimeout,
+    String clientId) {
+
+  public static final String KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
+  public static final String CLICKHOUSE_URL = "cab.clickhouse.url";
+  public static final String CLICKHOUSE_USER = "cab.clickhouse.user";
+  public static final String CLICKHOUSE_PASSWORD = "cab.clickhouse.password";
+  public static final String CLICKHOUSE_DATABASE = "cab.clickhouse.database";
+  public static final String GROUP_ID = "sink.group.id";
+  public static final String BATCH_MAX_ROWS = "sink.batch.max.rows";
+  public static final String BATCH_MAX_MS = "sink.batch.max.ms";
+  public static final String RETRY_BACKOFF_INITIAL_MS = "sink.retry.backoff.initial.ms";
+  public static final String RETRY_BACKOFF_MAX_MS = "sink.retry.backoff.max.ms";
+  public static final String RETRY_TIMEOUT_MS = "sink.retry.timeout.ms";
+  public static final String STARTUP_TIMEOUT_MS = "sink.startup.timeout.ms";
+  public static final String CLOSE_TIMEOUT_MS = "sink.close.timeout.ms";
+  public static final String POLL_TIMEOUT_MS = "sink.poll.timeout.ms";
+  public static final String INSERT_TIMEOUT_MS = "sink.insert.timeout.ms";
+  public static final String CLIENT_ID = "sink.client.id";
+
+  public static final String DEFAULT_USER = "default";
+  public static final String DEFAULT_DATABASE = "cab";
+  public static final String DEFAULT_GROUP_ID = "cab-sink";
+  public static final int DEFAULT_BATCH_MAX_ROWS = 10_000;
+  public static final Duration DEFAULT_BATCH_MAX_TIME = Duration.ofMillis(200);
+  public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(100);
+  public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_RETRY_TIMEOUT = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
+  public static final Duration DEFAULT_INSERT_TIMEOUT = Duration.ofSeconds(60);
+  public static final String DEFAULT_CLIENT_ID = "cab-sink";
+
+  /** ClickHouse identifiers we are willing to paste into DDL without quoting. */
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
+  /** Settings from the process environment only (what {@code SinkMain} uses). */
+  public static SinkSettings fromEnv() {
+    return from(Map.of(), System.getenv());
+  }
+
+  /**
+   * Reads and validates every setting.
+   *
+   * @param properties explicit settings by dotted key; they win over {@code env}
+   * @param env environment variables ({@code CAB_KAFKA_BOOTSTRAP}, ...)
+   * @throws InvalidConfigException listing every problem
+   */
+  public static SinkSettings from(Map<String, String> properties, Map<String, String> env) {
+    ConfigValues c = ConfigValues.of(properties, env);
+    SinkSettings s = read(c);
+    c.validate("sink");
+    return s;
+  }
+
+  /** Like {@link #from} but also returns the effective settings, secrets masked, for the log. */
+  public static Effective fromWithEffective(
+      Map<String, String> properties, Map<String, String> env) {
+    ConfigValues c = ConfigValues.of(properties, env);
+    SinkSettings s = read(c);
+    c.validate("sink");
+    return new Effective(s, c.effective());
+  }
+
+  /**
+   * Settings with the effective key/value view used at start-up.
+   *
+   * @param settings the typed settings
+   * @param effective every key as used, secrets masked
+   */
+  public record Effective(SinkSettings settings, Map<String, String> effective) {}
+
+  private static SinkSettings read(ConfigValues c) {
+    String bootstrap = c.required(KAFKA_BOOTSTRAP, "Kafka bootstrap servers, e.g. localhost:9092");
+    String url = c.required(CLICKHOUSE_URL, "ClickHouse HTTP URL, e.g. http://localhost:8123");
+    String user = c.string(CLICKHOUSE_USER, DEFAULT_USER);
+    String password = c.string(CLICKHOUSE_PASSWORD, "");
+    String database = c.string(CLICKHOUSE_DATABASE, DEFAULT_DATABASE);
+    String groupId = c.string(GROUP_ID, DEFAULT_GROUP_ID);
+    int maxRows = c.intValue(BATCH_MAX_ROWS, DEFAULT_BATCH_MAX_ROWS, 1, 1_000_000);
+    Duration maxTime = c.duration(BATCH_MAX_MS, DEFAULT_BATCH_MAX_TIME);
+    Duration initial = c.duration(RETRY_BACKOFF_INITIAL_MS, DEFAULT_RETRY_INITIAL_BACKOFF);
+    Duration max = c.duration(RETRY_BACKOFF_MAX_MS, DEFAULT_RETRY_MAX_BACKOFF);
+    Duration retryTimeout = c.duration(RETRY_TIMEOUT_MS, DEFAULT_RETRY_TIMEOUT);
+    Duration startup = c.duration(STARTUP_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT);
+    Duration close = c.duration(CLOSE_TIMEOUT_MS, DEFAULT_CLOSE_TIMEOUT);
+    Duration poll = c.duration(POLL_TIMEOUT_MS, DEFAULT_POLL_TIMEOUT);
+    Duration insert = c.duration(INSERT_TIMEOUT_MS, DEFAULT_INSERT_TIMEOUT);
+    String clientId = c.string(CLIENT_ID, DEFAULT_CLIENT_ID);
+
+    if (url != null) {
+      String problem = urlProblem(url);
+      if (problem != null) {
+        c.problem(CLICKHOUSE_URL + " " + problem);
+      }
+    }
+    if (database != null && !IDENTIFIER.matcher(database).matches()) {
+      c.problem(
+          CLICKHOUSE_DATABASE
+              + " must be a plain identifier (letters, digits, _), not '"
+              + database
+              + "'");
+    }
+    if (maxTime.isZero()) {
+      c.problem(BATCH_MAX_MS + " must be at least 1 ms");
+    }
+    if (initial.isZero()) {
+      c.problem(RETRY_BACKOFF_INITIAL_MS + " must be at least 1 ms");
+    }
+    if (max.compareTo(initial) < 0) {
+      c.problem(RETRY_BACKOFF_MAX_MS + " must not be smaller than " + RETRY_BACKOFF_INITIAL_MS);
+    }
+    if (poll.isZero()) {
+      c.problem(POLL_TIMEOUT_MS + " must be at least 1 ms");
+    }
+    if (insert.isZero()) {
+      c.problem(INSERT_TIMEOUT_MS + " must be at least 1 ms");
+    }
+    return new SinkSettings(
+        bootstrap,
+        url,
+        user,
+        password,
+        database,
+        groupId,
+        maxRows,
+        maxTime,
+        initial,
+        max,
+        retryTimeout,
+        startup,
+        close,
+        poll,
+        insert,
+        clientId);
+  }
+
+  private static String urlProblem(String url) {
+    String plain = stripJdbcPrefix(url);
+    try {
+      URI uri = URI.create(plain);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        return "must be an http:// or https:// URL, not '" + redactUrl(url) + "'";
+      }
+      if (uri.getHost() == null) {
+        return "has no host: '" + redactUrl(url) + "'";
+      }
+      return null;
+    } catch (IllegalArgumentException e) {
+      return "is not a URL: '" + redactUrl(url) + "'";
+    }
+  }
+
+  private static String stripJdbcPrefix(String url) {
+    return url.startsWith("jdbc:clickhouse:")
+        ? url.substring("jdbc:clickhouse:".length())
+        : url.startsWith("jdbc:ch:") ? url.substring("jdbc:ch:".length()) : url;
+  }
+
+  /** The JDBC URL the driver is given: {@code jdbc:clickhouse:<http url>}. */
+  public String jdbcUrl() {
+    return "jdbc:clickhouse:" + stripJdbcPrefix(clickhouseUrl);
+  }
+
+  /** The ClickHouse URL without user info or query string: safe for logs and error messages. */
+  public String clickhouseUrlForLog() {
+    return redactUrl(clickhouseUrl);
+  }
+
+  /** A URL with any {@code user:password@} and query string removed. */
+  public static String redactUrl(String url) {
+    if (url == null) {
+      return null;
+    }
+    String s = url.replaceAll("//[^/@]*@", "//");
+    int q = s.indexOf('?');
+    return q < 0 ? s : s.substring(0, q) + "?...";
+  }
+
+  @Override
+  public String toString() {
+    return "SinkSettings[kafkaBootstrap="
+        + kafkaBootstrap
+        + ", clickhouseUrl="
+        + clickhouseUrlForLog()
+        + ", clickhouseUser="
+        + clickhouseUser
+        + ", clickhousePassword="
+        + (clickhousePassword == null || clickhousePassword.isEmpty() ? "" : "******")
+        + ", database="
+        + database
+        + ", groupId="
+        + groupId
+        + ", batchMaxRows="
+        + batchMaxRows
+        + ", batchMaxTime="
+        + batchMaxTime
+        + ", retryInitialBackoff="
+        + retryInitialBackoff
+        + ", retryMaxBackoff="
+        + retryMaxBackoff
+        + ", retryTimeout="
+        + retryTimeout
+        + ", startupTimeout="
+        + startupTimeout
+        + ", closeTimeout="
+        + closeTimeout
+        + ", pollTimeout="
+        + pollTimeout
+        + ", insertTimeout="
+        + insertTimeout
+        + ", clientId="
+        + clientId
+        + "]";
+  }
+}
