@@ -1,0 +1,64 @@
+package dev.cab.streams;
+
+import dev.cab.model.config.InvalidConfigException;
+import dev.cab.streams.config.StreamsSettings;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar cab-streams-all.jar}: the streams stage as a process. Settings come from the
+ * environment ({@code CAB_KAFKA_BOOTSTRAP}, {@code STREAMS_APPLICATION_ID}, ...). Exit codes: 0
+ * after a shutdown signal, 1 when the stage fails, 2 when the configuration is invalid.
+ */
+public final class StreamsMain {
+  static {
+    // Before the first logger exists: the jar's own logging config unless the user chose one.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "dev/cab/streams/logback.xml");
+    }
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(StreamsMain.class);
+
+  private StreamsMain() {}
+
+  public static void main(String[] args) {
+    StreamsSettings settings;
+    try {
+      settings = StreamsSettings.fromEnv();
+    } catch (InvalidConfigException e) {
+      // A user error: one clear message, no stack trace.
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    StreamsService service;
+    try {
+      service = StreamsService.start(settings);
+    } catch (RuntimeException e) {
+      log.error("cab-streams failed to start", e);
+      System.exit(1);
+      return;
+    }
+    AtomicBoolean signalled = new AtomicBoolean();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  signalled.set(true);
+                  service.close();
+                },
+                "cab-streams-shutdown"));
+    try {
+      service.awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!signalled.get()) {
+      // The client stopped on its own: a fatal error, already logged with its cause.
+      log.error("cab-streams stopped (state {})", service.state());
+      System.exit(1);
+    }
+  }
+}

@@ -1,0 +1,255 @@
+package dev.cab.streams.config;
+
+import dev.cab.model.config.ConfigValues;
+import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.score.CompositeScorer;
+import dev.cab.model.score.CompositeWeights;
+import dev.cab.model.score.EfficiencyCurves;
+import dev.cab.model.topic.Topics;
+import dev.cab.model.wire.WireAttributes.Axes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * The validated settings of the streams stage, read from dotted keys or their environment variables
+ * ({@code cab.kafka.bootstrap} or {@code CAB_KAFKA_BOOTSTRAP}). {@link #from} collects every
+ * problem and fails once with all of them ({@link InvalidConfigException}). Immutable.
+ *
+ * @param bootstrap Kafka bootstrap servers ({@value #BOOTSTRAP})
+ * @param applicationId Kafka Streams application id: consumer group and internal-topic prefix
+ * @param stateDir where RocksDB keeps the cell state (rebuilt from the changelog when lost)
+ * @param processingGuarantee {@code exactly_once_v2} or {@code at_least_once}
+ * @param commitInterval how often progress is committed; under exactly-once this is also how long a
+ *     new cell version can wait before readers of {@code cab.cells.v1} see it
+ * @param numThreads stream threads
+ * @param weights the versioned composite weights
+ * @param curves the default efficiency curves, used when the runner sent no efficiency
+ * @param requiredAxes the axes a cell needs to be complete
+ * @param topicPartitions partitions of the topics created when missing
+ * @param topicReplicationFactor replication factor of the topics created when missing
+ * @param startupTimeout how long {@code start} waits for Kafka and the RUNNING state
+ * @param closeTimeout how long {@code close} waits for a clean shutdown
+ * @param effective every setting as used, secrets masked, for the start-up log
+ */
+public record StreamsSettings(
+    String bootstrap,
+    String applicationId,
+    String stateDir,
+    String processingGuarantee,
+    Duration commitInterval,
+    int numThreads,
+    CompositeWeights weights,
+    EfficiencyCurves curves,
+    List<String> requiredAxes,
+    int topicPartitions,
+    short topicReplicationFactor,
+    Duration startupTimeout,
+    Duration closeTimeout,
+    Map<String, String> effective) {
+
+  public static final String BOOTSTRAP = "cab.kafka.bootstrap";
+  public static final String APPLICATION_ID = "streams.application.id";
+  public static final String STATE_DIR = "streams.state.dir";
+  public static final String PROCESSING_GUARANTEE = "streams.processing.guarantee";
+  public static final String COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
+  public static final String NUM_THREADS = "streams.num.threads";
+  public static final String WEIGHTS_VERSION = "streams.composite.weights.version";
+  public static final String LATENCY_SCALE = "streams.composite.latency.scale";
+  public static final String LATENCY_EXPONENT = "streams.composite.latency.exponent";
+  public static final String COST_REFERENCE_TOKENS = "streams.composite.cost.reference.tokens";
+  public static final String REQUIRED_AXES = "streams.required.axes";
+  public static final String TOPIC_PARTITIONS = "cab.kafka.topic.partitions";
+  public static final String TOPIC_REPLICATION_FACTOR = "cab.kafka.topic.replication.factor";
+  public static final String STARTUP_TIMEOUT = "streams.startup.timeout";
+  public static final String CLOSE_TIMEOUT = "streams.close.timeout";
+
+  public static final String DEFAULT_APPLICATION_ID = "cab-streams";
+
+  /** Kafka Streams' own default; production should point this at a persistent volume. */
+  public static final String DEFAULT_STATE_DIR =
+      Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString();
+
+  public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.EXACTLY_ONCE_V2;
+  public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
+  public static final int DEFAULT_NUM_THREADS = 1;
+  public static final int DEFAULT_TOPIC_PARTITIONS = 4;
+  public static final int DEFAULT_TOPIC_REPLICATION_FACTOR = 1;
+  public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The weights artifacts this build knows, by version. */
+  public static final Map<String, CompositeWeights> KNOWN_WEIGHTS =
+      Map.of(CompositeWeights.V1.version(), CompositeWeights.V1);
+
+  private static final Set<String> GUARANTEES =
+      Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
+  private static final Pattern AXIS_NAME = Pattern.compile("[a-z][a-z0-9_.]*");
+
+  public StreamsSettings {
+    requiredAxes = List.copyOf(requiredAxes);
+    effective = Map.copyOf(effective);
+  }
+
+  /** Settings from the process environment only. */
+  public static StreamsSettings fromEnv() {
+    return from(Map.of(), System.getenv());
+  }
+
+  /**
+   * Reads and validates every setting.
+   *
+   * @param properties explicit settings by dotted key; they win over the environment
+   * @param env environment variables ({@code System.getenv()})
+   * @throws InvalidConfigException listing every problem found
+   */
+  public static StreamsSettings from(Map<String, String> properties, Map<String, String> env) {
+    ConfigValues c = ConfigValues.of(properties, env);
+    String bootstrap = c.required(BOOTSTRAP, "the Kafka bootstrap servers, e.g. localhost:9092");
+    String applicationId = c.string(APPLICATION_ID, DEFAULT_APPLICATION_ID);
+    String stateDir = c.string(STATE_DIR, DEFAULT_STATE_DIR);
+    String guarantee = c.string(PROCESSING_GUARANTEE, DEFAULT_PROCESSING_GUARANTEE);
+    if (!GUARANTEES.contains(guarantee)) {
+      c.problem(
+          PROCESSING_GUARANTEE
+              + " must be "
+              + StreamsConfig.EXACTLY_ONCE_V2
+              + " or "
+              + StreamsConfig.AT_LEAST_ONCE
+              + ", not '"
+              + guarantee
+              + "'");
+    }
+    long commitMs = c.longValue(COMMIT_INTERVAL_MS, DEFAULT_COMMIT_INTERVAL_MS, 1, 3_600_000);
+    int threads = c.intValue(NUM_THREADS, DEFAULT_NUM_THREADS, 1, 64);
+
+    String weightsVersion = c.string(WEIGHTS_VERSION, CompositeWeights.V1.version());
+    CompositeWeights weights = KNOWN_WEIGHTS.get(weightsVersion);
+    if (weights == null) {
+      c.problem(
+          WEIGHTS_VERSION
+              + " must be one of "
+              + KNOWN_WEIGHTS.keySet()
+              + ", not '"
+              + weightsVersion
+              + "'");
+      weights = CompositeWeights.V1;
+    }
+    double scale = c.doubleValue(LATENCY_SCALE, EfficiencyCurves.DEFAULT_LATENCY_SCALE);
+    double exponent = c.doubleValue(LATENCY_EXPONENT, EfficiencyCurves.DEFAULT_LATENCY_EXPONENT);
+    double reference =
+        c.doubleValue(COST_REFERENCE_TOKENS, EfficiencyCurves.DEFAULT_COST_REFERENCE_TOKENS);
+    if (!(scale > 0)) {
+      c.problem(LATENCY_SCALE + " must be greater than 0, not " + scale);
+    }
+    if (!(exponent < 0)) {
+      c.problem(LATENCY_EXPONENT + " must be negative (slower runs score lower), not " + exponent);
+    }
+    if (!(reference > 0)) {
+      c.problem(COST_REFERENCE_TOKENS + " must be greater than 0, not " + reference);
+    }
+    EfficiencyCurves curves =
+        scale > 0 && exponent < 0 && reference > 0
+            ? new EfficiencyCurves(scale, exponent, reference)
+            : EfficiencyCurves.DEFAULT;
+
+    List<String> axes = axes(c, c.string(REQUIRED_AXES, String.join(",", Axes.REQUIRED)));
+    int partitions = c.intValue(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS, 1, 10_000);
+    int replication =
+        c.intValue(TOPIC_REPLICATION_FACTOR, DEFAULT_TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE);
+    Duration startup = c.duration(STARTUP_TIMEOUT, DEFAULT_STARTUP_TIMEOUT);
+    Duration close = c.duration(CLOSE_TIMEOUT, DEFAULT_CLOSE_TIMEOUT);
+    if (startup.isZero()) {
+      c.problem(STARTUP_TIMEOUT + " must be greater than 0");
+    }
+
+    c.validate("streams");
+    return new StreamsSettings(
+        bootstrap,
+        applicationId,
+        stateDir,
+        guarantee,
+        Duration.ofMillis(commitMs),
+        threads,
+        weights,
+        curves,
+        axes,
+        partitions,
+        (short) replication,
+        startup,
+        close,
+        c.effective());
+  }
+
+  private static List<String> axes(ConfigValues c, String value) {
+    Set<String> axes = new LinkedHashSet<>();
+    List<String> bad = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String axis = part.trim();
+      if (axis.isEmpty()) {
+        continue;
+      }
+      if (!AXIS_NAME.matcher(axis).matches()) {
+        bad.add(axis);
+      }
+      axes.add(axis);
+    }
+    if (!bad.isEmpty()) {
+      c.problem(REQUIRED_AXES + " has malformed axis names " + bad + " (want e.g. pass_rate)");
+    }
+    if (axes.isEmpty()) {
+      c.problem(REQUIRED_AXES + " must name at least one axis, e.g. " + Axes.REQUIRED);
+    }
+    return List.copyOf(axes);
+  }
+
+  /** The composite scorer these settings describe. */
+  public CompositeScorer scorer() {
+    return new CompositeScorer(weights, curves);
+  }
+
+  /** The Kafka Streams configuration. Every entry that departs from a default says why. */
+  public Properties toProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    // Default at_least_once could re-emit or skip cell versions after a crash; exactly_once_v2
+    // commits the state changelog, the output and the input offsets in one transaction.
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+    // Bounds freshness: under exactly-once a new cell version is readable (read_committed) only
+    // after the commit that follows it, so this is the worst-case delay added by this stage.
+    // (Default is 100 ms under exactly-once but 30 s under at_least_once: pinned for both.)
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(numThreads));
+    // Default log-and-fail stops the app on one undecodable record; continue, after the record
+    // has gone to the dead-letter topic below with KIP-1034 headers.
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class.getName());
+    // Same for a record that decodes but breaks the fold (e.g. a span without a span id).
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueProcessingExceptionHandler.class.getName());
+    // KIP-1034 built-in dead-letter queue (default: none): original bytes plus headers naming
+    // source topic, partition, offset and exception.
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
+    // Default false: refuse to start if any store, changelog or repartition topic has a generated
+    // name, so a topology edit can never silently orphan the cell state.
+    p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+    // Same as the consumer default in Kafka Streams, pinned: a new application id must fold every
+    // span and score still on the topics, not only new ones.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return p;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.cab.streams.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.score.CompositeWeights;
+import dev.cab.model.score.EfficiencyCurves;
+import dev.cab.model.wire.WireAttributes.Axes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+class StreamsSettingsTest {
+
+  @Test
+  void defaultsNeedOnlyTheBootstrapAddressFromTheEnvironment() {
+    // given / when
+    StreamsSettings s = StreamsSettings.from(Map.of(), Map.of("CAB_KAFKA_BOOTSTRAP", "k:9092"));
+
+    // then
+    assertThat(s.bootstrap()).isEqualTo("k:9092");
+    assertThat(s.applicationId()).isEqualTo("cab-streams");
+    assertThat(s.processingGuarantee()).isEqualTo("exactly_once_v2");
+    assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(s.numThreads()).isEqualTo(1);
+    assertThat(s.weights()).isEqualTo(CompositeWeights.V1);
+    assertThat(s.curves()).isEqualTo(EfficiencyCurves.DEFAULT);
+    assertThat(s.requiredAxes()).containsExactlyElementsOf(Axes.REQUIRED);
+    assertThat(s.topicPartitions()).isEqualTo(4);
+    assertThat(s.topicReplicationFactor()).isEqualTo((short) 1);
+    assertThat(s.stateDir()).isEqualTo(StreamsSettings.DEFAULT_STATE_DIR);
+  }
+
+  @Test
+  void explicitPropertiesWinOverTheEnvironment() {
+    // given / when
+    StreamsSettings s =
+        StreamsSettings.from(
+            Map.of(
+                "cab.kafka.bootstrap", "explicit:9092",
+                "streams.required.axes", "pass_rate, latency",
+                "streams.composite.latency.scale", "2.0",
+                "streams.commit.interval.ms", "250"),
+            Map.of("CAB_KAFKA_BOOTSTRAP", "env:9092", "STREAMS_NUM_THREADS", "2"));
+
+    // then
+    assertThat(s.bootstrap()).isEqualTo("explicit:9092");
+    assertThat(s.numThreads()).isEqualTo(2);
+    assertThat(s.requiredAxes()).containsExactly("pass_rate", "latency");
+    assertThat(s.curves().latencyScale()).isEqualTo(2.0);
+    assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void collectsEveryProblemAndFailsOnceListingThemAll() {
+    // given
+    Map<String, String> bad =
+        Map.of(
+            "streams.processing.guarantee", "exactly_once",
+            "streams.num.threads", "zero",
+            "streams.composite.weights.version", "cab-composite-v9",
+            "streams.composite.latency.exponent", "0.5",
+            "streams.composite.cost.reference.tokens", "-1",
+            "streams.required.axes", "Pass Rate,,",
+            "cab.kafka.topic.partitions", "0");
+
+    // when
+    InvalidConfigException e =
+        catchThrowableOfType(
+            InvalidConfigException.class, () -> StreamsSettings.from(bad, Map.of()));
+
+    // then
+    assertThat(e.problems())
+        .hasSize(8)
+        .anySatisfy(p -> assertThat(p).contains("cab.kafka.bootstrap (env CAB_KAFKA_BOOTSTRAP)"))
+        .anySatisfy(p -> assertThat(p).contains("streams.processing.guarantee"))
+        .anySatisfy(p -> assertThat(p).contains("streams.num.threads"))
+        .anySatisfy(p -> assertThat(p).contains("cab-composite-v9"))
+        .anySatisfy(p -> assertThat(p).contains("streams.composite.latency.exponent"))
+        .anySatisfy(p -> assertThat(p).contains("streams.composite.cost.reference.tokens"))
+        .anySatisfy(p -> assertThat(p).contains("streams.required.axes"))
+        .anySatisfy(p -> assertThat(p).contains("cab.kafka.topic.partitions"));
+    assertThat(e.getMessage()).startsWith("streams configuration is invalid:");
+  }
+
+  @Test
+  void kafkaStreamsConfigHasTheDeadLetterQueueAndContinuingHandlers() {
+    // given
+    StreamsSettings s = StreamsSettings.from(Map.of("cab.kafka.bootstrap", "k:9092"), Map.of());
+
+    // when
+    Properties p = s.toProperties();
+
+    // then: the 4.3.1 names, and Kafka Streams accepts them
+    assertThat(p)
+        .containsEntry("application.id", "cab-streams")
+        .containsEntry("bootstrap.servers", "k:9092")
+        .containsEntry("processing.guarantee", "exactly_once_v2")
+        .containsEntry("commit.interval.ms", "100")
+        .containsEntry("num.stream.threads", "1")
+        .containsEntry("errors.dead.letter.queue.topic.name", "cab.dlq.v1")
+        .containsEntry(
+            "deserialization.exception.handler", LogAndContinueExceptionHandler.class.getName())
+        .containsEntry(
+            "processing.exception.handler",
+            LogAndContinueProcessingExceptionHandler.class.getName())
+        .containsEntry("ensure.explicit.internal.resource.naming", "true");
+    StreamsConfig config = new StreamsConfig(p);
+    assertThat(config.getString(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG))
+        .isEqualTo("cab.dlq.v1");
+    assertThat(config.deserializationExceptionHandler())
+        .isInstanceOf(LogAndContinueExceptionHandler.class);
+  }
+
+  @Test
+  void effectiveConfigListsEverySettingForTheStartupLog() {
+    // given / when
+    StreamsSettings s = StreamsSettings.from(Map.of("cab.kafka.bootstrap", "k:9092"), Map.of());
+
+    // then
+    assertThat(s.effective())
+        .containsEntry("cab.kafka.bootstrap", "k:9092")
+        .containsEntry("streams.processing.guarantee", "exactly_once_v2")
+        .containsKeys(
+            List.of(
+                    "streams.application.id",
+                    "streams.state.dir",
+                    "streams.commit.interval.ms",
+                    "streams.num.threads",
+                    "streams.composite.weights.version",
+                    "streams.composite.latency.scale",
+                    "streams.composite.latency.exponent",
+                    "streams.composite.cost.reference.tokens",
+                    "streams.required.axes",
+                    "cab.kafka.topic.partitions",
+                    "cab.kafka.topic.replication.factor")
+                .toArray(String[]::new));
+  }
+}

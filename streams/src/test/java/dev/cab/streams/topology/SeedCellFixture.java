@@ -1,0 +1,202 @@
+package dev.cab.streams.topology;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.cab.model.serde.Json;
+import dev.cab.model.wire.CellIdentity;
+import dev.cab.model.wire.ScoreEvent;
+import dev.cab.model.wire.SpanRecord;
+import dev.cab.model.wire.WireAttributes;
+import dev.cab.model.wire.WireAttributes.Axes;
+import dev.cab.model.wire.WireAttributes.SpanKinds;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seed cells of the runner's fixture ({@code seed-cells.json}, transcribed from the published
+ * pages) as the spans and scorer events the collector would write: trace id = the root page span
+ * id, span id = the first 16 hex characters of the page span id; the root span covers [started_at,
+ * ended_at], the others sit inside it with their page durations.
+ */
+record SeedCellFixture(Map<String, Object> page) {
+  static final String RESOURCE = "/dev/cab/runner/fixtures/seed-cells.json";
+
+  @SuppressWarnings("unchecked")
+  static List<SeedCellFixture> load() {
+    try (InputStream in = SeedCellFixture.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is not on the test classpath");
+      }
+      Map<String, Object> root = Json.mapper().readValue(in, new TypeReference<>() {});
+      return ((List<Map<String, Object>>) root.get("cells"))
+          .stream().map(SeedCellFixture::new).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static SeedCellFixture first() {
+    return load().getFirst();
+  }
+
+  String cellId() {
+    return (String) page.get("cell_id");
+  }
+
+  String string(String key) {
+    return (String) page.get(key);
+  }
+
+  Instant startedAt() {
+    return Instant.parse(string("started_at"));
+  }
+
+  Instant endedAt() {
+    return Instant.parse(string("ended_at"));
+  }
+
+  CellIdentity identity() {
+    return new CellIdentity(
+        cellId(),
+        string("sweep_id"),
+        string("tui"),
+        string("model"),
+        string("task"),
+        string("category"));
+  }
+
+  @SuppressWarnings("unchecked")
+  List<Map<String, Object>> pageSpans() {
+    return (List<Map<String, Object>>) page.get("spans");
+  }
+
+  @SuppressWarnings("unchecked")
+  List<Map<String, Object>> pageScores() {
+    return (List<Map<String, Object>>) page.get("scores");
+  }
+
+  @SuppressWarnings("unchecked")
+  Map<String, Object> expectedComposite() {
+    return (Map<String, Object>) page.get("expected_composite");
+  }
+
+  String traceId() {
+    return pageSpans().stream()
+        .filter(s -> SpanKinds.ADAPTER_RUN.equals(s.get("kind")))
+        .map(s -> (String) s.get("page_span_id"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  String rootSpanId() {
+    return spanId(traceId());
+  }
+
+  static String spanId(String pageSpanId) {
+    return pageSpanId == null ? null : pageSpanId.substring(0, 16);
+  }
+
+  /** The cell's spans in page order. */
+  @SuppressWarnings("unchecked")
+  List<SpanRecord> spans() {
+    List<SpanRecord> spans = new ArrayList<>();
+    for (Map<String, Object> s : pageSpans()) {
+      String kind = (String) s.get("kind");
+      Map<String, Object> attributes =
+          new LinkedHashMap<>((Map<String, Object>) s.get("attributes"));
+      attributes.put(WireAttributes.SPAN_KIND, kind);
+      Instant start;
+      Instant end;
+      if (SpanKinds.ADAPTER_RUN.equals(kind)) {
+        start = startedAt();
+        end = endedAt();
+        attributes.put(WireAttributes.CONTAINER_IMAGE_NAME, string("container_image"));
+        attributes.put(WireAttributes.CONTAINER_IMAGE_ID, string("image_digest"));
+        attributes.put(WireAttributes.MODEL_BUILD_ID, string("model_build_id"));
+        attributes.put(
+            WireAttributes.PROCESS_EXIT_CODE, ((Number) page.get("exit_code")).longValue());
+      } else {
+        Duration d = Duration.ofMillis(((Number) s.get("duration_ms")).longValue());
+        if (SpanKinds.CLEANUP.equals(kind)) {
+          end = endedAt();
+          start = end.minus(d);
+        } else {
+          start = startedAt();
+          end = start.plus(d);
+        }
+      }
+      spans.add(
+          new SpanRecord(
+              SpanRecord.SCHEMA_VERSION,
+              identity(),
+              traceId(),
+              spanId((String) s.get("page_span_id")),
+              spanId((String) s.get("page_parent_span_id")),
+              (String) s.get("name"),
+              kind,
+              start,
+              end,
+              "OK",
+              null,
+              attributes,
+              Map.of("service.name", "cab-runner")));
+    }
+    return spans;
+  }
+
+  /** The root ({@code adapter_run}) span. */
+  SpanRecord rootSpan() {
+    return spans().stream()
+        .filter(s -> SpanKinds.ADAPTER_RUN.equals(s.kind()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The scorer events in page order; the latency one carries the runner's efficiency. */
+  @SuppressWarnings("unchecked")
+  List<ScoreEvent> scores() {
+    List<ScoreEvent> events = new ArrayList<>();
+    for (Map<String, Object> s : pageScores()) {
+      Map<String, Object> attributes = new LinkedHashMap<>();
+      if (s.get("latency_efficiency") instanceof Number n) {
+        attributes.put(WireAttributes.LATENCY_EFFICIENCY, n.doubleValue());
+      }
+      events.add(
+          new ScoreEvent(
+              ScoreEvent.SCHEMA_VERSION,
+              identity(),
+              traceId(),
+              rootSpanId(),
+              (String) s.get("axis"),
+              s.get("score_value") instanceof Number n ? n.doubleValue() : null,
+              null,
+              null,
+              (Map<String, Object>) s.get("breakdown"),
+              attributes,
+              endedAt()));
+    }
+    return events;
+  }
+
+  ScoreEvent score(String axis) {
+    return scores().stream().filter(e -> e.axis().equals(axis)).findFirst().orElseThrow();
+  }
+
+  /** Every scorer event except those of the given axes. */
+  List<ScoreEvent> scoresWithout(String... axes) {
+    List<String> skip = List.of(axes);
+    return scores().stream().filter(e -> !skip.contains(e.axis())).toList();
+  }
+
+  /** The axes in page order, as the fixture lists them. */
+  List<String> axisOrder() {
+    List<String> order = pageScores().stream().map(s -> (String) s.get("axis")).toList();
+    return order.isEmpty() ? Axes.REQUIRED : order;
+  }
+}
