@@ -1,0 +1,78 @@
+package dev.cab.sink.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cab.model.config.InvalidConfigException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SinkSettingsTest {
+  private static final Map<String, String> ENV =
+      Map.of(
+          "CAB_KAFKA_BOOTSTRAP", "localhost:9092",
+          "CAB_CLICKHOUSE_URL", "http://localhost:8123",
+          "CAB_CLICKHOUSE_PASSWORD", "s3cret");
+
+  @Test
+  void readsTheEnvironmentWithDefaults() {
+    SinkSettings s = SinkSettings.from(Map.of(), ENV);
+    assertThat(s.kafkaBootstrap()).isEqualTo("localhost:9092");
+    assertThat(s.jdbcUrl()).isEqualTo("jdbc:clickhouse:http://localhost:8123");
+    assertThat(s.clickhouseUser()).isEqualTo("default");
+    assertThat(s.database()).isEqualTo("cab");
+    assertThat(s.groupId()).isEqualTo("cab-sink");
+    assertThat(s.batchMaxRows()).isEqualTo(10_000);
+    assertThat(s.batchMaxTime()).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void explicitPropertiesWinOverTheEnvironment() {
+    SinkSettings s =
+        SinkSettings.from(
+            Map.of("cab.clickhouse.database", "cab_test_1", "sink.batch.max.rows", "50"), ENV);
+    assertThat(s.database()).isEqualTo("cab_test_1");
+    assertThat(s.batchMaxRows()).isEqualTo(50);
+  }
+
+  @Test
+  void reportsEveryProblemAtOnce() {
+    assertThatThrownBy(
+            () ->
+                SinkSettings.from(
+                    Map.of(
+                        "sink.batch.max.rows", "0",
+                        "sink.batch.max.ms", "soon",
+                        "cab.clickhouse.database", "cab; DROP"),
+                    Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidConfigException) e).problems())
+                    .hasSize(5)
+                    .anySatisfy(p -> assertThat(p).contains("CAB_KAFKA_BOOTSTRAP"))
+                    .anySatisfy(p -> assertThat(p).contains("CAB_CLICKHOUSE_URL"))
+                    .anySatisfy(p -> assertThat(p).contains("sink.batch.max.rows"))
+                    .anySatisfy(p -> assertThat(p).contains("sink.batch.max.ms"))
+                    .anySatisfy(p -> assertThat(p).contains("cab.clickhouse.database")));
+  }
+
+  @Test
+  void rejectsNonHttpUrls() {
+    assertThatThrownBy(
+            () -> SinkSettings.from(Map.of("cab.clickhouse.url", "tcp://host:9000"), ENV))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("http:// or https://");
+  }
+
+  @Test
+  void neverShowsThePassword() {
+    SinkSettings.Effective e =
+        SinkSettings.fromWithEffective(
+            Map.of("cab.clickhouse.url", "http://user:pw@host:8123/?password=x"), ENV);
+    assertThat(e.effective()).containsEntry("cab.clickhouse.password", "******");
+    assertThat(e.settings().toString()).doesNotContain("s3cret").doesNotContain("pw@");
+    assertThat(e.settings().clickhouseUrlForLog()).isEqualTo("http://host:8123/?...");
+  }
+}
