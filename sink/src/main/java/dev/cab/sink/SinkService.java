@@ -109,7 +109,7 @@ public final class SinkService implements AutoCloseable {
             settings,
             consumer,
             clickhouse,
-            new DeadLetterPublisher(producer, metrics),
+            new DeadLetterPublisher(producer, settings.dlqTopic(), metrics),
             metrics,
             clock);
     Thread thread = new Thread(loop, "cab-sink-" + n);

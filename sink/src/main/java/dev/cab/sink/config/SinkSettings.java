@@ -2,8 +2,10 @@ package dev.cab.sink.config;
 
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.topic.Topics;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -35,6 +37,11 @@ import java.util.regex.Pattern;
  * @param pollTimeout {@value #POLL_TIMEOUT_MS}: longest single Kafka poll
  * @param insertTimeout {@value #INSERT_TIMEOUT_MS}: socket timeout of one ClickHouse request
  * @param clientId {@value #CLIENT_ID}: prefix of the Kafka client ids
+ * @param cellsTopic {@value #TOPIC_CELLS}: cell records (default {@code cab.cells.v1})
+ * @param spansTopic {@value #TOPIC_SPANS}: spans (default {@code cab.spans.v1})
+ * @param scoresTopic {@value #TOPIC_SCORES}: scorer events (default {@code cab.scores.v1})
+ * @param dlqTopic {@value #TOPIC_DLQ}: dead letters (default {@code cab.dlq.v1}); the topic
+ *     overrides exist for tests that share one broker and for side-by-side schema versions
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -52,7 +59,11 @@ public record SinkSettings(
     Duration closeTimeout,
     Duration pollTimeout,
     Duration insertTimeout,
-    String clientId) {
+    String clientId,
+    String cellsTopic,
+    String spansTopic,
+    String scoresTopic,
+    String dlqTopic) {
 
   public static final String KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
   public static final String CLICKHOUSE_URL = "cab.clickhouse.url";
@@ -70,6 +81,10 @@ public record SinkSettings(
   public static final String POLL_TIMEOUT_MS = "sink.poll.timeout.ms";
   public static final String INSERT_TIMEOUT_MS = "sink.insert.timeout.ms";
   public static final String CLIENT_ID = "sink.client.id";
+  public static final String TOPIC_CELLS = "sink.topic.cells";
+  public static final String TOPIC_SPANS = "sink.topic.spans";
+  public static final String TOPIC_SCORES = "sink.topic.scores";
+  public static final String TOPIC_DLQ = "sink.topic.dlq";
 
   public static final String DEFAULT_USER = "default";
   public static final String DEFAULT_DATABASE = "cab";
@@ -141,6 +156,13 @@ public record SinkSettings(
     Duration poll = c.duration(POLL_TIMEOUT_MS, DEFAULT_POLL_TIMEOUT);
     Duration insert = c.duration(INSERT_TIMEOUT_MS, DEFAULT_INSERT_TIMEOUT);
     String clientId = c.string(CLIENT_ID, DEFAULT_CLIENT_ID);
+    String cells = c.string(TOPIC_CELLS, Topics.CELLS.name());
+    String spans = c.string(TOPIC_SPANS, Topics.SPANS.name());
+    String scores = c.string(TOPIC_SCORES, Topics.SCORES.name());
+    String dlq = c.string(TOPIC_DLQ, Topics.DLQ.name());
+    if (java.util.Set.of(cells, spans, scores, dlq).size() != 4) {
+      c.problem("the four sink.topic.* settings must name four different topics");
+    }
 
     if (url != null) {
       String problem = urlProblem(url);
@@ -186,7 +208,11 @@ public record SinkSettings(
         close,
         poll,
         insert,
-        clientId);
+        clientId,
+        cells,
+        spans,
+        scores,
+        dlq);
   }
 
   private static String urlProblem(String url) {
@@ -266,6 +292,8 @@ public record SinkSettings(
         + insertTimeout
         + ", clientId="
         + clientId
+        + ", topics="
+        + List.of(cellsTopic, spansTopic, scoresTopic, dlqTopic)
         + "]";
   }
 }

@@ -109,8 +109,10 @@ public final class SinkLoop implements Runnable {
             settings.closeTimeout().isZero() ? Duration.ofMillis(1) : settings.closeTimeout());
     this.writer = new BatchWriter(inserter, retry, clock, this::awaitBackoff, metrics);
     this.boundedWriter = new BatchWriter(inserter, bounded, clock, this::sleep, metrics);
-    for (RowMapper m : List.of(new CellRowMapper(), new SpanRowMapper(), new ScoreRowMapper())) {
-      mappers.put(m.table().topic(), m);
+    mappers.put(settings.cellsTopic(), new CellRowMapper());
+    mappers.put(settings.spansTopic(), new SpanRowMapper());
+    mappers.put(settings.scoresTopic(), new ScoreRowMapper());
+    for (RowMapper m : mappers.values()) {
       pending.put(m.table(), new ArrayList<>());
     }
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -28,11 +29,18 @@ public final class DeadLetterPublisher implements AutoCloseable {
   public static final String STAGE = "sink";
 
   private final Producer<byte[], byte[]> producer;
+  private final String topic;
   private final SinkMetrics metrics;
   private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
 
-  public DeadLetterPublisher(Producer<byte[], byte[]> producer, SinkMetrics metrics) {
+  /**
+   * @param producer a byte-array producer (acks=all) the publisher owns and closes
+   * @param topic the dead-letter topic, normally {@code cab.dlq.v1}
+   * @param metrics where dead letters are counted
+   */
+  public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topic, SinkMetrics metrics) {
     this.producer = producer;
+    this.topic = topic;
     this.metrics = metrics;
   }
 
@@ -45,17 +53,20 @@ public final class DeadLetterPublisher implements AutoCloseable {
         record.partition(),
         record.offset(),
         error.getClass().getName());
-    inFlight.add(
-        producer.send(
-            DeadLetters.of(
-                STAGE,
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                record.key(),
-                record.value(),
-                record.headers(),
-                error)));
+    ProducerRecord<byte[], byte[]> letter =
+        DeadLetters.of(
+            STAGE,
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.key(),
+            record.value(),
+            record.headers(),
+            error);
+    if (!letter.topic().equals(topic)) {
+      letter = new ProducerRecord<>(topic, null, letter.key(), letter.value(), letter.headers());
+    }
+    inFlight.add(producer.send(letter));
     metrics.deadLettered(record.topic());
   }
 
