@@ -1,0 +1,165 @@
+package dev.cab.collector;
+
+import dev.cab.collector.config.CollectorSettings;
+import dev.cab.collector.grpc.OtlpGrpcServer;
+import dev.cab.collector.http.OtlpHttpHandler;
+import dev.cab.collector.http.OtlpHttpServer;
+import dev.cab.collector.internal.AdmissionControl;
+import dev.cab.collector.internal.ExportPipeline;
+import dev.cab.collector.kafka.KafkaRecordWriter;
+import dev.cab.collector.kafka.KafkaUnavailableException;
+import dev.cab.collector.kafka.RecordWriter;
+import dev.cab.collector.kafka.TopicCreator;
+import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.redact.SecretRedactor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector stage: OTLP/HTTP and OTLP/gRPC receivers in front of one idempotent Kafka producer.
+ * Spans go to {@code cab.spans.v1}, scorer events to {@code cab.scores.v1}, keyed by cell id, with
+ * secrets masked. An export is answered 200/OK only after Kafka acknowledged every record it stored
+ * (at-least-once end to end when the runner retries 429/503).
+ *
+ * <p>{@link #close()} stops accepting, lets requests in progress finish (bounded by the drain
+ * timeout) and flushes the producer. Thread-safe.
+ */
+public final class CollectorService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CollectorService.class);
+
+  private final CollectorMetrics metrics;
+  private final RecordWriter writer;
+  private final OtlpHttpServer http;
+  private final OtlpGrpcServer grpc;
+
+  private CollectorService(
+      CollectorMetrics metrics, RecordWriter writer, OtlpHttpServer http, OtlpGrpcServer grpc) {
+    this.metrics = metrics;
+    this.writer = writer;
+    this.http = http;
+    this.grpc = grpc;
+  }
+
+  /**
+   * Creates missing topics (when {@code collector.create.topics}), connects the producer and binds
+   * both endpoints.
+   *
+   * @throws UncheckedIOException when a port cannot be bound (cause: {@link
+   *     java.net.BindException})
+   * @throws IllegalStateException when Kafka cannot be reached to create topics
+   */
+  public static CollectorService start(CollectorSettings settings) {
+    if (settings.createTopics()) {
+      try {
+        TopicCreator.createMissing(
+            settings.kafkaBootstrap(),
+            settings.topicPartitions(),
+            settings.topicReplicationFactor(),
+            settings.kafkaAckTimeout());
+      } catch (KafkaUnavailableException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
+    return start(
+        settings,
+        KafkaRecordWriter.create(
+            settings.kafkaBootstrap(),
+            settings.kafkaAckTimeout(),
+            settings.kafkaLinger(),
+            settings.maxRecordBytes()));
+  }
+
+  /** Starts the endpoints in front of any record writer (tests, benchmarks). Takes ownership. */
+  static CollectorService start(CollectorSettings settings, RecordWriter writer) {
+    CollectorMetrics metrics = new CollectorMetrics();
+    ExportPipeline pipeline =
+        new ExportPipeline(
+            writer,
+            new SecretRedactor(),
+            metrics,
+            settings.kafkaAckTimeout(),
+            settings.maxRecordBytes());
+    AdmissionControl admission =
+        new AdmissionControl(settings.maxInflightRequests(), settings.maxInflightBytes());
+    OtlpHttpServer http = null;
+    OtlpGrpcServer grpc = null;
+    try {
+      if (settings.httpPort() >= 0) {
+        int retryAfterSeconds =
+            (int) Math.max(1, Math.ceilDiv(settings.retryAfter().toMillis(), 1000));
+        http =
+            OtlpHttpServer.start(
+                new InetSocketAddress(settings.bindAddress(), settings.httpPort()),
+                new OtlpHttpHandler(
+                    pipeline, admission, settings.maxBodyBytes(), retryAfterSeconds),
+                settings.drainTimeout());
+      }
+      if (settings.grpcPort() >= 0) {
+        grpc =
+            OtlpGrpcServer.start(
+                new InetSocketAddress(settings.bindAddress(), settings.grpcPort()),
+                pipeline,
+                admission,
+                settings.maxBodyBytes(),
+                settings.retryAfter(),
+                settings.drainTimeout());
+      }
+    } catch (IOException e) {
+      closeQuietly(http, grpc, writer);
+      throw new UncheckedIOException(
+          "cannot listen on " + settings.bindAddress() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(http, grpc, writer);
+      throw e;
+    }
+    CollectorService service = new CollectorService(metrics, writer, http, grpc);
+    LOG.info(
+        "collector listening on {} (OTLP/HTTP port {}, OTLP/gRPC port {}), Kafka at {}",
+        settings.bindAddress(),
+        service.httpPort(),
+        service.grpcPort(),
+        settings.kafkaBootstrap());
+    return service;
+  }
+
+  /** The bound OTLP/HTTP port, or -1 when disabled. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  /** The bound OTLP/gRPC port, or -1 when disabled. */
+  public int grpcPort() {
+    return grpc == null ? -1 : grpc.port();
+  }
+
+  /** The live counters. */
+  public CollectorMetrics metrics() {
+    return metrics;
+  }
+
+  /** Stops accepting, drains requests in progress, flushes and closes the producer. */
+  @Override
+  public void close() {
+    if (grpc != null) {
+      grpc.stopAccepting();
+    }
+    closeQuietly(http, grpc, writer);
+    LOG.info("collector stopped: {}", metrics.snapshot());
+  }
+
+  private static void closeQuietly(AutoCloseable... resources) {
+    for (AutoCloseable r : resources) {
+      if (r == null) {
+        continue;
+      }
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed", r.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

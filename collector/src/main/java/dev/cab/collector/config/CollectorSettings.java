@@ -1,0 +1,187 @@
+package dev.cab.collector.config;
+
+import dev.cab.model.config.ConfigValues;
+import dev.cab.model.config.InvalidConfigException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The collector's settings. Each is a dotted key overridable by its environment variable (see
+ * {@link ConfigValues}): {@code collector.http.port} or {@code COLLECTOR_HTTP_PORT}.
+ *
+ * @param kafkaBootstrap {@code cab.kafka.bootstrap} (required): Kafka bootstrap servers
+ * @param bindAddress {@code collector.bind.address}: the interface both endpoints listen on
+ * @param httpPort {@code collector.http.port}: OTLP/HTTP; 0 picks a free port, -1 disables
+ * @param grpcPort {@code collector.grpc.port}: OTLP/gRPC; 0 picks a free port, -1 disables
+ * @param maxBodyBytes {@code collector.max.body.bytes}: largest request body, compressed or not
+ * @param maxInflightRequests {@code collector.max.inflight.requests}: concurrent export requests
+ * @param maxInflightBytes {@code collector.max.inflight.bytes}: request body bytes held at once
+ * @param maxRecordBytes {@code collector.max.record.bytes}: largest span or score record sent to
+ *     Kafka (the broker's default {@code message.max.bytes} is about 1 MiB)
+ * @param kafkaAckTimeout {@code collector.kafka.ack.timeout.ms}: how long a request waits for its
+ *     acknowledgements before it is answered 503
+ * @param kafkaLinger {@code collector.kafka.linger.ms}: producer batching delay
+ * @param retryAfter {@code collector.retry.after.ms}: the retry hint of 429/503 answers
+ * @param createTopics {@code collector.create.topics}: create missing topics at start
+ * @param topicPartitions {@code collector.topic.partitions}: partitions of created topics
+ * @param topicReplicationFactor {@code collector.topic.replication.factor}: of created topics
+ * @param drainTimeout {@code collector.drain.timeout.ms}: how long close waits for requests in
+ *     progress
+ * @param effective the settings as used, secrets masked, for the start-up log
+ */
+public record CollectorSettings(
+    String kafkaBootstrap,
+    String bindAddress,
+    int httpPort,
+    int grpcPort,
+    int maxBodyBytes,
+    int maxInflightRequests,
+    long maxInflightBytes,
+    int maxRecordBytes,
+    Duration kafkaAckTimeout,
+    Duration kafkaLinger,
+    Duration retryAfter,
+    boolean createTopics,
+    int topicPartitions,
+    short topicReplicationFactor,
+    Duration drainTimeout,
+    Map<String, String> effective) {
+
+  public static final String KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
+  public static final String BIND_ADDRESS = "collector.bind.address";
+  public static final String HTTP_PORT = "collector.http.port";
+  public static final String GRPC_PORT = "collector.grpc.port";
+  public static final String MAX_BODY_BYTES = "collector.max.body.bytes";
+  public static final String MAX_INFLIGHT_REQUESTS = "collector.max.inflight.requests";
+  public static final String MAX_INFLIGHT_BYTES = "collector.max.inflight.bytes";
+  public static final String MAX_RECORD_BYTES = "collector.max.record.bytes";
+  public static final String KAFKA_ACK_TIMEOUT = "collector.kafka.ack.timeout.ms";
+  public static final String KAFKA_LINGER = "collector.kafka.linger.ms";
+  public static final String RETRY_AFTER = "collector.retry.after.ms";
+  public static final String CREATE_TOPICS = "collector.create.topics";
+  public static final String TOPIC_PARTITIONS = "collector.topic.partitions";
+  public static final String TOPIC_REPLICATION_FACTOR = "collector.topic.replication.factor";
+  public static final String DRAIN_TIMEOUT = "collector.drain.timeout.ms";
+
+  /** Local only by default: runners on the same machine; set 0.0.0.0 to accept remote runners. */
+  public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+
+  /** The OTLP/HTTP port of the OTLP specification. */
+  public static final int DEFAULT_HTTP_PORT = 4318;
+
+  /** The OTLP/gRPC port of the OTLP specification. */
+  public static final int DEFAULT_GRPC_PORT = 4317;
+
+  /** 16 MiB: a batch of a few thousand spans; the OTel SDK batches 512 by default. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+  public static final int DEFAULT_MAX_INFLIGHT_REQUESTS = 256;
+
+  /** 256 MiB of bodies in flight, well inside a 1 GiB heap. */
+  public static final long DEFAULT_MAX_INFLIGHT_BYTES = 256L * 1024 * 1024;
+
+  /** Just under Kafka's default {@code message.max.bytes} (1 MiB + 12). */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
+  /** Below the OTel exporters' default 10 s timeout, so the runner sees our 503, not its own. */
+  public static final Duration DEFAULT_KAFKA_ACK_TIMEOUT = Duration.ofSeconds(8);
+
+  public static final Duration DEFAULT_KAFKA_LINGER = Duration.ofMillis(5);
+  public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(2);
+  public static final int DEFAULT_TOPIC_PARTITIONS = 4;
+
+  /** One broker locally; a cluster sets 3. */
+  public static final short DEFAULT_TOPIC_REPLICATION_FACTOR = 1;
+
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  public CollectorSettings {
+    effective = Map.copyOf(effective);
+  }
+
+  /**
+   * Reads and validates every setting.
+   *
+   * @throws InvalidConfigException listing every problem at once
+   */
+  public static CollectorSettings from(ConfigValues values) {
+    String bootstrap =
+        values.required(KAFKA_BOOTSTRAP, "the Kafka bootstrap servers, e.g. localhost:9092");
+    String bind = values.string(BIND_ADDRESS, DEFAULT_BIND_ADDRESS);
+    int httpPort = values.intValue(HTTP_PORT, DEFAULT_HTTP_PORT, -1, 65535);
+    int grpcPort = values.intValue(GRPC_PORT, DEFAULT_GRPC_PORT, -1, 65535);
+    int maxBody =
+        values.intValue(MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE - 8);
+    int maxRequests =
+        values.intValue(MAX_INFLIGHT_REQUESTS, DEFAULT_MAX_INFLIGHT_REQUESTS, 1, 1_000_000);
+    long maxBytes =
+        values.longValue(MAX_INFLIGHT_BYTES, DEFAULT_MAX_INFLIGHT_BYTES, 1024, Integer.MAX_VALUE);
+    int maxRecord =
+        values.intValue(MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_BYTES, 1024, 100 * 1024 * 1024);
+    Duration ackTimeout = values.duration(KAFKA_ACK_TIMEOUT, DEFAULT_KAFKA_ACK_TIMEOUT);
+    Duration linger = values.duration(KAFKA_LINGER, DEFAULT_KAFKA_LINGER);
+    Duration retryAfter = values.duration(RETRY_AFTER, DEFAULT_RETRY_AFTER);
+    boolean createTopics = values.bool(CREATE_TOPICS, true);
+    int partitions = values.intValue(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS, 1, 10_000);
+    int replication =
+        values.intValue(TOPIC_REPLICATION_FACTOR, DEFAULT_TOPIC_REPLICATION_FACTOR, 1, 32);
+    Duration drain = values.duration(DRAIN_TIMEOUT, DEFAULT_DRAIN_TIMEOUT);
+
+    if (httpPort == -1 && grpcPort == -1) {
+      values.problem(HTTP_PORT + " and " + GRPC_PORT + " are both -1: enable at least one");
+    }
+    if (httpPort > 0 && httpPort == grpcPort) {
+      values.problem(HTTP_PORT + " and " + GRPC_PORT + " are both " + httpPort);
+    }
+    if (ackTimeout.compareTo(Duration.ofMillis(100)) < 0) {
+      values.problem(KAFKA_ACK_TIMEOUT + " must be at least 100 ms");
+    }
+    if (linger.compareTo(ackTimeout) >= 0) {
+      values.problem(KAFKA_LINGER + " must be shorter than " + KAFKA_ACK_TIMEOUT);
+    }
+    try {
+      InetAddress.getByName(bind);
+    } catch (UnknownHostException e) {
+      values.problem(BIND_ADDRESS + " '" + bind + "' is not a known address");
+    }
+    values.validate("collector");
+    return new CollectorSettings(
+        bootstrap,
+        bind,
+        httpPort,
+        grpcPort,
+        maxBody,
+        maxRequests,
+        maxBytes,
+        maxRecord,
+        ackTimeout,
+        linger,
+        retryAfter,
+        createTopics,
+        partitions,
+        (short) replication,
+        drain,
+        values.effective());
+  }
+
+  /** Settings from explicit properties only (tests, embedding): the environment is not read. */
+  public static CollectorSettings of(Map<String, String> properties) {
+    return from(ConfigValues.of(properties, Map.of()));
+  }
+
+  /** Settings from the process environment, overridden by {@code -D} system properties. */
+  public static CollectorSettings fromEnvironment() {
+    Map<String, String> properties = new java.util.HashMap<>();
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              if (k instanceof String key
+                  && (key.startsWith("collector.") || key.startsWith("cab."))) {
+                properties.put(key, String.valueOf(v));
+              }
+            });
+    return from(ConfigValues.of(properties, System.getenv()));
+  }
+}

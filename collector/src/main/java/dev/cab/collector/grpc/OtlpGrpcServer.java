@@ -1,0 +1,269 @@
+package dev.cab.collector.grpc;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
+import dev.cab.collector.internal.AdmissionControl;
+import dev.cab.collector.internal.ExportOutcome;
+import dev.cab.collector.internal.ExportPipeline;
+import dev.cab.collector.kafka.KafkaUnavailableException;
+import dev.cab.collector.metrics.CollectorMetrics;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OTLP/gRPC endpoint ({@code TraceService/Export}, {@code LogsService/Export}) on grpc-java's
+ * shaded Netty, with calls run on virtual threads. Same semantics as OTLP/HTTP: OK with {@code
+ * partial_success} after Kafka acknowledged, INVALID_ARGUMENT for a message that does not decode
+ * (the request bytes are parsed here rather than by gRPC's marshaller, which would say INTERNAL),
+ * RESOURCE_EXHAUSTED with a {@link RetryInfo} when overloaded (OTLP exporters retry it only with
+ * one), UNAVAILABLE when Kafka did not acknowledge. gzip request compression is built in.
+ */
+public final class OtlpGrpcServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcServer.class);
+
+  private final Server server;
+  private final ExecutorService executor;
+  private final Duration drainTimeout;
+
+  private OtlpGrpcServer(Server server, ExecutorService executor, Duration drainTimeout) {
+    this.server = server;
+    this.executor = executor;
+    this.drainTimeout = drainTimeout;
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @param address where to listen; port 0 picks a free port
+   * @param maxMessageBytes larger (decompressed) messages are refused by gRPC
+   * @param retryAfter the retry delay advertised when overloaded or Kafka is unavailable
+   * @param drainTimeout how long {@link #close()} waits for calls in progress
+   * @throws IOException when the address cannot be bound
+   */
+  public static OtlpGrpcServer start(
+      InetSocketAddress address,
+      ExportPipeline pipeline,
+      AdmissionControl admission,
+      int maxMessageBytes,
+      Duration retryAfter,
+      Duration drainTimeout)
+      throws IOException {
+    ExecutorService executor =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("otlp-grpc-", 0).factory());
+    Calls calls = new Calls(pipeline, admission, retryAfter);
+    Server server =
+        NettyServerBuilder.forAddress(address)
+            .executor(executor)
+            .maxInboundMessageSize(maxMessageBytes)
+            .addService(traceService(calls))
+            .addService(logsService(calls))
+            .build()
+            .start();
+    return new OtlpGrpcServer(server, executor, drainTimeout);
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.getPort();
+  }
+
+  private static ServerServiceDefinition traceService(Calls calls) {
+    MethodDescriptor<byte[], ExportTraceServiceResponse> method =
+        TraceServiceGrpc.getExportMethod().toBuilder(
+                RawBytes.INSTANCE,
+                ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+            .build();
+    return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
+        .addMethod(method, ServerCalls.asyncUnaryCall(calls::traces))
+        .build();
+  }
+
+  private static ServerServiceDefinition logsService(Calls calls) {
+    MethodDescriptor<byte[], ExportLogsServiceResponse> method =
+        LogsServiceGrpc.getExportMethod().toBuilder(
+                RawBytes.INSTANCE,
+                ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
+            .build();
+    return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
+        .addMethod(method, ServerCalls.asyncUnaryCall(calls::logs))
+        .build();
+  }
+
+  /** Stops accepting new calls without waiting (so that both endpoints drain together). */
+  public void stopAccepting() {
+    server.shutdown();
+  }
+
+  /** Stops accepting calls, waits up to the drain timeout for calls in progress, then stops. */
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow().awaitTermination(1, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    executor.shutdownNow();
+  }
+
+  /** The two unary calls. */
+  private record Calls(ExportPipeline pipeline, AdmissionControl admission, Duration retryAfter) {
+
+    void traces(byte[] bytes, StreamObserver<ExportTraceServiceResponse> observer) {
+      answer(
+          bytes,
+          observer,
+          () -> {
+            ExportTraceServiceRequest request;
+            try {
+              request = ExportTraceServiceRequest.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+              throw invalid("not a valid ExportTraceServiceRequest: " + e.getMessage());
+            }
+            ExportOutcome outcome = pipeline.exportTraces(request);
+            ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
+            if (outcome.rejected() > 0) {
+              response.setPartialSuccess(
+                  ExportTracePartialSuccess.newBuilder()
+                      .setRejectedSpans(outcome.rejected())
+                      .setErrorMessage(outcome.errorMessage()));
+            }
+            return response.build();
+          });
+    }
+
+    void logs(byte[] bytes, StreamObserver<ExportLogsServiceResponse> observer) {
+      answer(
+          bytes,
+          observer,
+          () -> {
+            ExportLogsServiceRequest request;
+            try {
+              request = ExportLogsServiceRequest.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+              throw invalid("not a valid ExportLogsServiceRequest: " + e.getMessage());
+            }
+            ExportOutcome outcome = pipeline.exportLogs(request);
+            ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
+            if (outcome.rejected() > 0) {
+              response.setPartialSuccess(
+                  ExportLogsPartialSuccess.newBuilder()
+                      .setRejectedLogRecords(outcome.rejected())
+                      .setErrorMessage(outcome.errorMessage()));
+            }
+            return response.build();
+          });
+    }
+
+    private interface Export<R> {
+      R run() throws KafkaUnavailableException;
+    }
+
+    private <R> void answer(byte[] bytes, StreamObserver<R> observer, Export<R> export) {
+      CollectorMetrics metrics = pipeline.metrics();
+      AdmissionControl.Ticket ticket = admission.tryEnter();
+      if (ticket == null) {
+        fail(observer, retryLater(Code.RESOURCE_EXHAUSTED, "too many requests in flight"));
+        return;
+      }
+      try (ticket) {
+        if (!ticket.reserveBytes(bytes.length)) {
+          fail(observer, retryLater(Code.RESOURCE_EXHAUSTED, "too many bytes in flight"));
+          return;
+        }
+        metrics.bytesReceived(bytes.length);
+        R response = export.run();
+        metrics.request(CollectorMetrics.Transport.GRPC, "OK");
+        observer.onNext(response);
+        observer.onCompleted();
+      } catch (StatusRuntimeException e) {
+        fail(observer, e);
+      } catch (KafkaUnavailableException e) {
+        LOG.warn("answering UNAVAILABLE: {}", e.getMessage(), e);
+        fail(observer, retryLater(Code.UNAVAILABLE, "Kafka is unavailable: " + e.getMessage()));
+      } catch (RuntimeException e) {
+        LOG.error("unexpected failure in an OTLP/gRPC export", e);
+        fail(observer, status(Code.INTERNAL, "internal error: see the collector log", null));
+      }
+    }
+
+    private void fail(StreamObserver<?> observer, StatusRuntimeException e) {
+      pipeline.metrics().request(CollectorMetrics.Transport.GRPC, e.getStatus().getCode().name());
+      observer.onError(e);
+    }
+
+    private StatusRuntimeException retryLater(Code code, String message) {
+      RetryInfo retry =
+          RetryInfo.newBuilder()
+              .setRetryDelay(
+                  com.google.protobuf.Duration.newBuilder()
+                      .setSeconds(retryAfter.toSeconds())
+                      .setNanos(retryAfter.toNanosPart()))
+              .build();
+      return status(code, message, retry);
+    }
+
+    private static StatusRuntimeException invalid(String message) {
+      return status(Code.INVALID_ARGUMENT, message, null);
+    }
+
+    private static StatusRuntimeException status(Code code, String message, RetryInfo retry) {
+      com.google.rpc.Status.Builder status =
+          com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
+      if (retry != null) {
+        status.addDetails(Any.pack(retry));
+      }
+      return StatusProto.toStatusRuntimeException(status.build());
+    }
+  }
+
+  /** Hands the request bytes to the call untouched, so that decoding errors are ours to report. */
+  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

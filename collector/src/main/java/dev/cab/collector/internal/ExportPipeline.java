@@ -1,0 +1,182 @@
+package dev.cab.collector.internal;
+
+import dev.cab.collector.kafka.KafkaUnavailableException;
+import dev.cab.collector.kafka.RecordWriter;
+import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.otlp.MappedBatch;
+import dev.cab.collector.otlp.OtlpMapper;
+import dev.cab.collector.redact.SecretRedactor;
+import dev.cab.model.topic.Topic;
+import dev.cab.model.topic.Topics;
+import dev.cab.model.wire.ScoreEvent;
+import dev.cab.model.wire.SpanRecord;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * The transport-independent part of an export: OTLP to wire records, secret redaction, size check,
+ * produce every record, then wait for every acknowledgement. A request is answered only after that
+ * wait: success means every accepted record is in Kafka; {@link KafkaUnavailableException} means
+ * the runner must retry the whole request (records acknowledged before the failure may then arrive
+ * twice; readers deduplicate). Thread-safe.
+ */
+public final class ExportPipeline {
+  /** At most this many rejection reasons are spelled out in a response. */
+  static final int MAX_REASONS = 5;
+
+  private final RecordWriter writer;
+  private final SecretRedactor redactor;
+  private final CollectorMetrics metrics;
+  private final Duration ackTimeout;
+  private final int maxRecordBytes;
+
+  /**
+   * @param writer where records go
+   * @param redactor masks secrets before serialization
+   * @param metrics counters to update
+   * @param ackTimeout how long to wait for Kafka's acknowledgements of one request
+   * @param maxRecordBytes larger serialized records are rejected (Kafka would refuse them)
+   */
+  public ExportPipeline(
+      RecordWriter writer,
+      SecretRedactor redactor,
+      CollectorMetrics metrics,
+      Duration ackTimeout,
+      int maxRecordBytes) {
+    this.writer = writer;
+    this.redactor = redactor;
+    this.metrics = metrics;
+    this.ackTimeout = ackTimeout;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  public CollectorMetrics metrics() {
+    return metrics;
+  }
+
+  /** Stores the spans of a traces export request. */
+  public ExportOutcome exportTraces(ExportTraceServiceRequest request)
+      throws KafkaUnavailableException {
+    MappedBatch<SpanRecord> batch = OtlpMapper.spans(request);
+    ExportOutcome outcome =
+        store(
+            batch,
+            Topics.SPANS,
+            span -> {
+              SecretRedactor.Result<SpanRecord> r = redactor.redactSpan(span);
+              metrics.redactions(r.redactions());
+              return r.value();
+            },
+            span -> "span " + span.spanId(),
+            "spans");
+    metrics.spansAccepted(outcome.accepted());
+    metrics.spansRejected(outcome.rejected());
+    return outcome;
+  }
+
+  /** Stores the scorer events of a logs export request; other log records are ignored. */
+  public ExportOutcome exportLogs(ExportLogsServiceRequest request)
+      throws KafkaUnavailableException {
+    MappedBatch<ScoreEvent> batch = OtlpMapper.scores(request);
+    metrics.logsIgnored(batch.ignored());
+    ExportOutcome outcome =
+        store(
+            batch,
+            Topics.SCORES,
+            event -> {
+              SecretRedactor.Result<ScoreEvent> r = redactor.redactScore(event);
+              metrics.redactions(r.redactions());
+              return r.value();
+            },
+            event -> "evaluation event " + event.axis() + " of span " + event.spanId(),
+            "log records");
+    metrics.logsAccepted(outcome.accepted());
+    metrics.logsRejected(outcome.rejected());
+    return outcome;
+  }
+
+  private <T> ExportOutcome store(
+      MappedBatch<T> batch,
+      Topic<String, T> topic,
+      Function<T, T> redact,
+      Function<T, String> describe,
+      String noun)
+      throws KafkaUnavailableException {
+    List<String> rejections = new ArrayList<>(batch.rejections());
+    List<CompletableFuture<Void>> acks = new ArrayList<>(batch.accepted().size());
+    for (T record : batch.accepted()) {
+      T clean = redact.apply(record);
+      byte[] value;
+      try {
+        value = topic.valueSerde().serializer().serialize(topic.name(), clean);
+      } catch (SerializationException e) {
+        rejections.add(describe.apply(clean) + ": cannot be serialized");
+        continue;
+      }
+      if (value.length > maxRecordBytes) {
+        rejections.add(
+            describe.apply(clean)
+                + ": "
+                + value.length
+                + " bytes exceed the record limit of "
+                + maxRecordBytes);
+        continue;
+      }
+      acks.add(writer.send(topic.name(), cellId(clean), value));
+    }
+    awaitAll(acks, topic.name());
+    return new ExportOutcome(
+        acks.size(), rejections.size(), batch.ignored(), errorMessage(rejections, noun));
+  }
+
+  private static String cellId(Object record) {
+    return switch (record) {
+      case SpanRecord s -> s.cell().cellId();
+      case ScoreEvent e -> e.cell().cellId();
+      default -> throw new IllegalArgumentException(record.getClass().getName());
+    };
+  }
+
+  private void awaitAll(List<CompletableFuture<Void>> acks, String topic)
+      throws KafkaUnavailableException {
+    if (acks.isEmpty()) {
+      return;
+    }
+    try {
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+          .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new KafkaUnavailableException(
+          "Kafka did not store the records of " + topic, e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaUnavailableException(
+          "Kafka did not acknowledge " + topic + " within " + ackTimeout.toMillis() + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException("interrupted while waiting for Kafka", e);
+    }
+  }
+
+  static String errorMessage(List<String> rejections, String noun) {
+    if (rejections.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append("rejected ").append(rejections.size()).append(' ').append(noun).append(": ");
+    int shown = Math.min(MAX_REASONS, rejections.size());
+    sb.append(String.join("; ", rejections.subList(0, shown)));
+    if (rejections.size() > shown) {
+      sb.append("; and ").append(rejections.size() - shown).append(" more");
+    }
+    return sb.toString();
+  }
+}
