@@ -36,6 +36,7 @@ final class KafkaNode {
   private OutputStream lifeline;
   private long lastPid = -1;
   private long logOffsetAtLaunch;
+  private boolean trainingCds;
   private Runnable afterCleanStop = () -> {};
   private Runnable afterKill = () -> {};
 
@@ -107,7 +108,8 @@ final class KafkaNode {
    * @param afterCleanStop runs after a stop that ended the child normally (CDS publication)
    * @param afterKill runs after the child was killed or died
    */
-  void launch(List<String> command, Runnable afterCleanStop, Runnable afterKill) {
+  void launch(
+      List<String> command, boolean trainingCds, Runnable afterCleanStop, Runnable afterKill) {
     if (isRunning()) {
       throw new IllegalStateException("Kafka node " + id + " is already running");
     }
@@ -131,12 +133,18 @@ final class KafkaNode {
       process = builder.start();
       lifeline = process.getOutputStream();
       lastPid = process.pid();
+      this.trainingCds = trainingCds;
       this.afterCleanStop = afterCleanStop;
       this.afterKill = afterKill;
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot start Kafka node " + id + ": " + command.getFirst(), e);
     }
+  }
+
+  /** Whether stopping gracefully yields something beyond a clean log: a CDS archive to publish. */
+  boolean stopMatters() {
+    return isRunning() && trainingCds;
   }
 
   /** Sends SIGTERM (Kafka's graceful, controlled shutdown) without waiting. */
