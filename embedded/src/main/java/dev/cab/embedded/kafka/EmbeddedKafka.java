@@ -325,7 +325,9 @@ public final class EmbeddedKafka implements AutoCloseable {
    * asked to stop (Ctrl-C or SIGTERM; the shutdown hook then stops every node) or a node exits by
    * itself. Human-readable progress goes to stderr.
    *
-   * @return the process exit code to use: 0 after a requested stop, 1 if a node died
+   * @return the process exit code to use when a node exits by itself: 0 if it was told to stop
+   *     (Ctrl-C reaches the whole process group), 1 if it died; after Ctrl-C or SIGTERM to this JVM
+   *     the shutdown hook stops the nodes and the JVM exits with 130 or 143 before this returns
    * @throws PortInUseException if a port is taken (its message is one line naming the port and the
    *     way to choose another)
    */
