@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
  *   cell.modelCall(TokenUsage.of(1200, 300)).end();                  // a child of the root
  *   root.exitCode(0).end();
  *   cell.score(Axis.PASS_RATE, 1, Map.of("pass", 1, "exit_code", 0, "timed_out", false));
- *   cell.evaluation(Axis.LATENCY, 19005.2).breakdown(latencyBreakdown).efficiency(0.68).emit();
+ *   cell.evaluation(Axis.LATENCY, 19005.2).efficiency(0.68).emit();
  *   cell.end();                                                      // ends what is still open
  *   FlushResult flushed = telemetry.flush(Duration.ofSeconds(10));   // bounded wait
  * }
@@ -97,6 +97,7 @@ public final class CabTelemetry implements AutoCloseable {
                 })
             .addSpanExporterCustomizer(
                 (exporter, config) -> {
+                  spanCounters.enable();
                   if (options.spanExporter() == null) {
                     return new CountingSpanExporter(exporter, spanCounters);
                   }
@@ -105,6 +106,7 @@ public final class CabTelemetry implements AutoCloseable {
                 })
             .addLogRecordExporterCustomizer(
                 (exporter, config) -> {
+                  eventCounters.enable();
                   if (options.logRecordExporter() == null) {
                     return new CountingLogRecordExporter(exporter, eventCounters);
                   }
@@ -199,15 +201,15 @@ public final class CabTelemetry implements AutoCloseable {
   }
 
   /**
-   * Waits until at most {@code maxSpans} spans and {@code maxSpans} events are unconfirmed, or the
+   * Waits until at most {@code maxItems} spans and {@code maxItems} events are unconfirmed, or the
    * timeout passes: lets a fast emitter stay below the queue size instead of having data dropped.
    *
    * @return whether the backlog is below the bound
    */
-  public boolean awaitBacklogAtMost(long maxSpans, Duration timeout) throws InterruptedException {
+  public boolean awaitBacklogAtMost(long maxItems, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    return spanCounters.awaitBacklogAtMost(maxSpans, deadline)
-        && eventCounters.awaitBacklogAtMost(maxSpans, deadline);
+    return spanCounters.awaitBacklogAtMost(maxItems, deadline)
+        && eventCounters.awaitBacklogAtMost(maxItems, deadline);
   }
 
   /** The SDK's own description: processors, exporters, endpoints (header values masked). */

@@ -422,6 +422,23 @@ class CabTelemetryTest {
   }
 
   @Test
+  void withoutAnExporterNothingCountsAsBacklog() {
+    try (CabTelemetry telemetry =
+        CabTelemetry.create(
+            CabTelemetryOptions.builder()
+                .property("otel.traces.exporter", "none")
+                .property("otel.logs.exporter", "none")
+                .build())) {
+      Cell cell = telemetry.startCell(IDENTITY);
+      cell.root().end();
+      cell.score(Axis.PASS_RATE, 1, Map.of());
+
+      assertThat(telemetry.backlog()).isZero();
+      assertThat(telemetry.flush(Duration.ofSeconds(1)).allExported()).isTrue();
+    }
+  }
+
+  @Test
   void exportsHttpProtobufByDefault() {
     try (CabTelemetry telemetry = CabTelemetry.fromEnvironment()) {
       assertThat(telemetry.toString())

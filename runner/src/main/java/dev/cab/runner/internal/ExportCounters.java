@@ -12,9 +12,21 @@ public final class ExportCounters {
   private final AtomicLong exported = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final Object progress = new Object();
+  private volatile boolean enabled;
+
+  /**
+   * Starts counting submissions: called when an exporter is wired. Without one (e.g. {@code
+   * OTEL_TRACES_EXPORTER=none}) nothing is ever exported, and counting would make the backlog grow
+   * forever.
+   */
+  public void enable() {
+    enabled = true;
+  }
 
   public void submitted(long n) {
-    submitted.addAndGet(n);
+    if (enabled) {
+      submitted.addAndGet(n);
+    }
   }
 
   public void exported(long n) {
