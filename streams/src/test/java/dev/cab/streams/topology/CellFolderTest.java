@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class CellFolderTest {
   private static final Instant T = Instant.parse("2026-07-01T00:00:00Z");
 
-  private final SeedCellFixture seed = SeedCellFixture.first();
+  private final SeedCells seed = SeedCells.first();
   private final CellFolder folder = new CellFolder(Axes.REQUIRED, CompositeScorer.defaults());
 
   @Test

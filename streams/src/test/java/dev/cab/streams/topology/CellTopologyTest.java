@@ -87,15 +87,15 @@ class CellTopologyTest {
     driver.close();
   }
 
-  static List<SeedCellFixture> seeds() {
-    return SeedCellFixture.load();
+  static List<SeedCells> seeds() {
+    return SeedCells.load();
   }
 
   // ---- the seed cells ----
 
   @ParameterizedTest
   @MethodSource("seeds")
-  void foldsTheSeedCellIntoThePublishedCellRecord(SeedCellFixture seed) {
+  void foldsTheSeedCellIntoThePublishedCellRecord(SeedCells seed) {
     // given / when: every span, then every scorer event, of the cell
     send(seed.spans());
     sendScores(seed.scores());
@@ -179,18 +179,18 @@ class CellTopologyTest {
   @Test
   void foldsAllThreeSeedCellsSideBySideIntoTheirOwnRecords() {
     // given: the three cells' events interleaved
-    List<SeedCellFixture> seeds = seeds();
-    for (SeedCellFixture seed : seeds) {
+    List<SeedCells> seeds = seeds();
+    for (SeedCells seed : seeds) {
       send(seed.spans());
     }
-    for (SeedCellFixture seed : seeds) {
+    for (SeedCells seed : seeds) {
       sendScores(seed.scores());
     }
 
     // then: each cell's latest record carries its own published composite
     Map<String, CellRecord> latest = cells.readKeyValuesToMap();
     assertThat(latest).hasSize(3);
-    for (SeedCellFixture seed : seeds) {
+    for (SeedCells seed : seeds) {
       assertThat(latest.get(seed.cellId()).composite().composite())
           .isEqualTo(((Number) seed.expectedComposite().get("composite")).doubleValue());
       assertThat(latest.get(seed.cellId()).version()).isEqualTo(11);
@@ -202,7 +202,7 @@ class CellTopologyTest {
   @Test
   void cellIsRunningUntilItsRootSpanEnded() {
     // given: every axis but no root span yet
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     sendScores(seed.scores());
     send(seed.spans().stream().filter(s -> !SpanKinds.ADAPTER_RUN.equals(s.kind())).toList());
 
@@ -217,7 +217,7 @@ class CellTopologyTest {
   @Test
   void cellWithEndedRootButMissingAxesIsIncompleteAndListsThem() {
     // given
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     send(seed.spans());
     sendScores(seed.scoresWithout(Axes.INTEGRITY, Axes.REFUSAL));
 
@@ -231,7 +231,7 @@ class CellTopologyTest {
   @Test
   void lateAxisTurnsAnIncompleteCellCompleteWithANewVersion() {
     // given: an incomplete cell
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     send(seed.spans());
     sendScores(seed.scoresWithout(Axes.INTEGRITY));
     CellRecord before = last();
@@ -255,7 +255,7 @@ class CellTopologyTest {
   @Test
   void scoresThatArriveBeforeSpansStillFoldIntoTheSameRecord() {
     // given / when: scores first, spans after
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     sendScores(seed.scores());
     send(seed.spans());
 
@@ -276,7 +276,7 @@ class CellTopologyTest {
   @Test
   void duplicateSpanEmitsNothingAndKeepsTheVersion() {
     // given
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     send(seed.spans());
     sendScores(seed.scores());
     CellRecord before = last();
@@ -294,7 +294,7 @@ class CellTopologyTest {
   @Test
   void duplicateScoreEventEmitsNothingAndKeepsTheVersion() {
     // given
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     send(seed.spans());
     sendScores(seed.scores());
     CellRecord before = last();
@@ -311,7 +311,7 @@ class CellTopologyTest {
   @Test
   void changedResentAxisReplacesTheOldOneAndBumpsTheVersion() {
     // given
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     send(seed.spans());
     sendScores(seed.scores());
     CellRecord before = last();
@@ -336,7 +336,7 @@ class CellTopologyTest {
   @Test
   void updatedAtIsTheRecordTimestampOfTheLastRealChange() {
     // given
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     Instant first = Instant.parse("2026-06-16T19:08:03Z");
     Instant second = first.plusMillis(250);
 
@@ -355,7 +355,7 @@ class CellTopologyTest {
   @Test
   void sumsTokenTotalsOverModelCallSpans() {
     // given
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     send(seed.spans());
 
     // when: two model calls
@@ -373,7 +373,7 @@ class CellTopologyTest {
   @Test
   void tokensAreNotRecordedWithoutModelCallSpans() {
     // given / when
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     send(seed.spans());
 
     // then
@@ -383,7 +383,7 @@ class CellTopologyTest {
   @Test
   void listsErrorSpansInArrivalOrder() {
     // given
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     List<SpanRecord> all = seed.spans();
 
     // when: the container and the cleanup span failed
@@ -418,7 +418,7 @@ class CellTopologyTest {
   @Test
   void skipsUnparseableSpanCountsItAndKeepsFolding() {
     // given: valid, invalid, valid
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     List<SpanRecord> all = seed.spans();
     spans.pipeInput(seed.cellId(), all.get(0), tick());
 
@@ -437,7 +437,7 @@ class CellTopologyTest {
   @Test
   void routesSpanWithoutSpanIdToDeadLetterTopicAndKeepsFolding() {
     // given
-    SeedCellFixture seed = SeedCellFixture.first();
+    SeedCells seed = SeedCells.first();
     SpanRecord good = seed.rootSpan();
     SpanRecord noId = withSpanId(seed.spans().getFirst(), null);
 
@@ -524,7 +524,7 @@ class CellTopologyTest {
   }
 
   private static SpanRecord modelCall(
-      SeedCellFixture seed, String spanId, long in, long out, long cacheRead, long cacheCreation) {
+      SeedCells seed, String spanId, long in, long out, long cacheRead, long cacheCreation) {
     Map<String, Object> attributes = new LinkedHashMap<>();
     attributes.put(WireAttributes.SPAN_KIND, SpanKinds.MODEL_CALL);
     attributes.put(WireAttributes.USAGE_INPUT_TOKENS, in);

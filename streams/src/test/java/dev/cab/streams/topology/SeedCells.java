@@ -24,44 +24,43 @@ import java.util.Map;
  * id, span id = the first 16 hex characters of the page span id; the root span covers [started_at,
  * ended_at], the others sit inside it with their page durations.
  */
-record SeedCellFixture(Map<String, Object> page) {
-  static final String RESOURCE = "/dev/cab/runner/fixtures/seed-cells.json";
+public record SeedCells(Map<String, Object> page) {
+  public static final String RESOURCE = "/dev/cab/runner/fixtures/seed-cells.json";
 
   @SuppressWarnings("unchecked")
-  static List<SeedCellFixture> load() {
-    try (InputStream in = SeedCellFixture.class.getResourceAsStream(RESOURCE)) {
+  public static List<SeedCells> load() {
+    try (InputStream in = SeedCells.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is not on the test classpath");
       }
       Map<String, Object> root = Json.mapper().readValue(in, new TypeReference<>() {});
-      return ((List<Map<String, Object>>) root.get("cells"))
-          .stream().map(SeedCellFixture::new).toList();
+      return ((List<Map<String, Object>>) root.get("cells")).stream().map(SeedCells::new).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  static SeedCellFixture first() {
+  public static SeedCells first() {
     return load().getFirst();
   }
 
-  String cellId() {
+  public String cellId() {
     return (String) page.get("cell_id");
   }
 
-  String string(String key) {
+  public String string(String key) {
     return (String) page.get(key);
   }
 
-  Instant startedAt() {
+  public Instant startedAt() {
     return Instant.parse(string("started_at"));
   }
 
-  Instant endedAt() {
+  public Instant endedAt() {
     return Instant.parse(string("ended_at"));
   }
 
-  CellIdentity identity() {
+  public CellIdentity identity() {
     return new CellIdentity(
         cellId(),
         string("sweep_id"),
@@ -72,21 +71,21 @@ record SeedCellFixture(Map<String, Object> page) {
   }
 
   @SuppressWarnings("unchecked")
-  List<Map<String, Object>> pageSpans() {
+  public List<Map<String, Object>> pageSpans() {
     return (List<Map<String, Object>>) page.get("spans");
   }
 
   @SuppressWarnings("unchecked")
-  List<Map<String, Object>> pageScores() {
+  public List<Map<String, Object>> pageScores() {
     return (List<Map<String, Object>>) page.get("scores");
   }
 
   @SuppressWarnings("unchecked")
-  Map<String, Object> expectedComposite() {
+  public Map<String, Object> expectedComposite() {
     return (Map<String, Object>) page.get("expected_composite");
   }
 
-  String traceId() {
+  public String traceId() {
     return pageSpans().stream()
         .filter(s -> SpanKinds.ADAPTER_RUN.equals(s.get("kind")))
         .map(s -> (String) s.get("page_span_id"))
@@ -94,17 +93,17 @@ record SeedCellFixture(Map<String, Object> page) {
         .orElseThrow();
   }
 
-  String rootSpanId() {
+  public String rootSpanId() {
     return spanId(traceId());
   }
 
-  static String spanId(String pageSpanId) {
+  public static String spanId(String pageSpanId) {
     return pageSpanId == null ? null : pageSpanId.substring(0, 16);
   }
 
   /** The cell's spans in page order. */
   @SuppressWarnings("unchecked")
-  List<SpanRecord> spans() {
+  public List<SpanRecord> spans() {
     List<SpanRecord> spans = new ArrayList<>();
     for (Map<String, Object> s : pageSpans()) {
       String kind = (String) s.get("kind");
@@ -151,7 +150,7 @@ record SeedCellFixture(Map<String, Object> page) {
   }
 
   /** The root ({@code adapter_run}) span. */
-  SpanRecord rootSpan() {
+  public SpanRecord rootSpan() {
     return spans().stream()
         .filter(s -> SpanKinds.ADAPTER_RUN.equals(s.kind()))
         .findFirst()
@@ -160,7 +159,7 @@ record SeedCellFixture(Map<String, Object> page) {
 
   /** The scorer events in page order; the latency one carries the runner's efficiency. */
   @SuppressWarnings("unchecked")
-  List<ScoreEvent> scores() {
+  public List<ScoreEvent> scores() {
     List<ScoreEvent> events = new ArrayList<>();
     for (Map<String, Object> s : pageScores()) {
       Map<String, Object> attributes = new LinkedHashMap<>();
@@ -184,18 +183,18 @@ record SeedCellFixture(Map<String, Object> page) {
     return events;
   }
 
-  ScoreEvent score(String axis) {
+  public ScoreEvent score(String axis) {
     return scores().stream().filter(e -> e.axis().equals(axis)).findFirst().orElseThrow();
   }
 
   /** Every scorer event except those of the given axes. */
-  List<ScoreEvent> scoresWithout(String... axes) {
+  public List<ScoreEvent> scoresWithout(String... axes) {
     List<String> skip = List.of(axes);
     return scores().stream().filter(e -> !skip.contains(e.axis())).toList();
   }
 
   /** The axes in page order, as the fixture lists them. */
-  List<String> axisOrder() {
+  public List<String> axisOrder() {
     List<String> order = pageScores().stream().map(s -> (String) s.get("axis")).toList();
     return order.isEmpty() ? Axes.REQUIRED : order;
   }

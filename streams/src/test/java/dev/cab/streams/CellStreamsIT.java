@@ -1,0 +1,282 @@
+package dev.cab.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cab.embedded.junit.KafkaExtension;
+import dev.cab.embedded.junit.KafkaTestBroker;
+import dev.cab.model.topic.DeadLetters;
+import dev.cab.model.topic.Topics;
+import dev.cab.model.wire.CellIdentity;
+import dev.cab.model.wire.CellRecord;
+import dev.cab.model.wire.CellStatus;
+import dev.cab.model.wire.SpanRecord;
+import dev.cab.streams.config.StreamsSettings;
+import dev.cab.streams.topology.SeedCells;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The streams stage against the real embedded broker: exactly-once, the built-in dead-letter queue
+ * and start-up errors, none of which TopologyTestDriver can show.
+ */
+@ExtendWith(KafkaExtension.class)
+@Timeout(180)
+class CellStreamsIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir static Path stateDir;
+
+  private static KafkaTestBroker kafka;
+  private static StreamsService service;
+
+  @BeforeAll
+  static void startStreams(KafkaTestBroker broker) {
+    kafka = broker;
+    service =
+        StreamsService.start(
+            StreamsSettings.from(
+                Map.of(
+                    StreamsSettings.BOOTSTRAP,
+                    broker.bootstrapServers(),
+                    StreamsSettings.APPLICATION_ID,
+                    "cab-streams-it-" + UUID.randomUUID(),
+                    StreamsSettings.STATE_DIR,
+                    stateDir.toString(),
+                    StreamsSettings.TOPIC_PARTITIONS,
+                    "2"),
+                Map.of()));
+  }
+
+  @AfterAll
+  static void stopStreams() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  @Test
+  void foldsTheSeedCellsExactlyOnceIntoTheirPublishedComposites() throws Exception {
+    // given: the three seed cells under fresh cell ids (the broker is shared across runs)
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, Double> expected = new HashMap<>();
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (SeedCells seed : SeedCells.load()) {
+        String cellId = seed.cellId() + "/" + run;
+        expected.put(cellId, ((Number) seed.expectedComposite().get("composite")).doubleValue());
+        // when
+        for (SpanRecord span : seed.spans()) {
+          send(
+              producer,
+              Topics.SPANS.name(),
+              cellId,
+              Topics.SPANS.valueSerde(),
+              rekey(span, cellId));
+        }
+        for (var score : seed.scores()) {
+          send(producer, Topics.SCORES.name(), cellId, Topics.SCORES.valueSerde(), score);
+        }
+      }
+      producer.flush();
+    }
+
+    // then: every cell reaches version 11 (5 spans + 6 axes), complete, with its composite
+    List<CellRecord> cells =
+        readUntil(
+            Topics.CELLS.name(),
+            Topics.CELLS.valueSerde().deserializer(),
+            r -> expected.containsKey(r.key()),
+            all -> all.stream().filter(c -> c.version() == 11).count() == expected.size());
+    for (CellRecord cell : cells) {
+      assertThat(cell.version()).isBetween(1L, 11L);
+    }
+    List<CellRecord> finals = cells.stream().filter(c -> c.version() == 11).toList();
+    assertThat(finals).hasSize(3);
+    for (CellRecord cell : finals) {
+      assertThat(cell.status()).isEqualTo(CellStatus.COMPLETE);
+      assertThat(Double.doubleToLongBits(cell.composite().composite()))
+          .isEqualTo(Double.doubleToLongBits(expected.get(cell.cellId())));
+    }
+    // exactly once: no version of a cell appears twice
+    assertThat(cells.stream().map(c -> c.cellId() + "@" + c.version()).distinct().count())
+        .isEqualTo(cells.size());
+  }
+
+  @Test
+  void routesUnparseableSpanToDeadLetterTopic() throws Exception {
+    // given: valid, invalid, valid for one fresh cell
+    SeedCells seed = SeedCells.load().getFirst();
+    String cellId = seed.cellId() + "/dlq-" + UUID.randomUUID().toString().substring(0, 8);
+    byte[] poison = "{\"span_id\": [not json".getBytes(StandardCharsets.UTF_8);
+    List<SpanRecord> spans = seed.spans();
+
+    // when
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      send(
+          producer,
+          Topics.SPANS.name(),
+          cellId,
+          Topics.SPANS.valueSerde(),
+          rekey(spans.get(0), cellId));
+      producer.send(new ProducerRecord<>(Topics.SPANS.name(), cellId, poison)).get();
+      send(
+          producer,
+          Topics.SPANS.name(),
+          cellId,
+          Topics.SPANS.valueSerde(),
+          rekey(spans.get(1), cellId));
+    }
+
+    // then: both valid spans folded
+    List<CellRecord> cells =
+        readUntil(
+            Topics.CELLS.name(),
+            Topics.CELLS.valueSerde().deserializer(),
+            r -> cellId.equals(r.key()),
+            all -> all.stream().anyMatch(c -> c.version() == 2));
+    assertThat(cells).extracting(CellRecord::version).containsExactly(1L, 2L);
+
+    // and the poison record is in the DLQ with its original bytes and the KIP-1034 headers
+    List<ConsumerRecord<String, byte[]>> letters =
+        readRecordsUntil(Topics.DLQ.name(), r -> cellId.equals(r.key()), all -> !all.isEmpty());
+    assertThat(letters).hasSize(1);
+    ConsumerRecord<String, byte[]> letter = letters.getFirst();
+    assertThat(letter.value()).isEqualTo(poison);
+    assertThat(DeadLetters.header(letter.headers(), DeadLetters.TOPIC))
+        .isEqualTo(Topics.SPANS.name());
+    assertThat(DeadLetters.header(letter.headers(), DeadLetters.PARTITION)).matches("\\d+");
+    assertThat(DeadLetters.header(letter.headers(), DeadLetters.OFFSET)).matches("\\d+");
+    assertThat(DeadLetters.header(letter.headers(), DeadLetters.EXCEPTION))
+        .isEqualTo("org.apache.kafka.common.errors.SerializationException");
+    assertThat(DeadLetters.header(letter.headers(), DeadLetters.MESSAGE)).contains("SpanRecord");
+    assertThat(service.state().isRunningOrRebalancing()).isTrue();
+  }
+
+  @Test
+  void startFailsNamingTheBootstrapAddressWhenKafkaIsUnreachable() {
+    // given
+    StreamsSettings settings =
+        StreamsSettings.from(
+            Map.of(
+                StreamsSettings.BOOTSTRAP, "127.0.0.1:1",
+                StreamsSettings.STARTUP_TIMEOUT, "PT2S",
+                StreamsSettings.STATE_DIR, stateDir.resolve("unreachable").toString()),
+            Map.of());
+
+    // when / then
+    Instant before = Instant.now();
+    assertThatThrownBy(() -> StreamsService.start(settings))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Kafka at 127.0.0.1:1 is unreachable");
+    assertThat(Duration.between(before, Instant.now())).isLessThan(Duration.ofSeconds(20));
+  }
+
+  // ---- helpers ----
+
+  private static SpanRecord rekey(SpanRecord s, String cellId) {
+    CellIdentity c = s.cell();
+    return new SpanRecord(
+        s.schemaVersion(),
+        new CellIdentity(cellId, c.sweepId(), c.tui(), c.model(), c.task(), c.category()),
+        s.traceId(),
+        s.spanId(),
+        s.parentSpanId(),
+        s.name(),
+        s.kind(),
+        s.startTime(),
+        s.endTime(),
+        s.statusCode(),
+        s.statusMessage(),
+        s.attributes(),
+        s.resource());
+  }
+
+  private static KafkaProducer<String, byte[]> producer() {
+    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static <T> void send(
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      String key,
+      org.apache.kafka.common.serialization.Serde<T> serde,
+      T value)
+      throws Exception {
+    Serializer<T> serializer = serde.serializer();
+    producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, value))).get();
+  }
+
+  private static <T> List<T> readUntil(
+      String topic,
+      Deserializer<T> deserializer,
+      Predicate<ConsumerRecord<String, byte[]>> filter,
+      Predicate<List<T>> done) {
+    List<T> values = new ArrayList<>();
+    readRecordsUntil(
+        topic,
+        filter,
+        records -> {
+          values.clear();
+          records.forEach(r -> values.add(deserializer.deserialize(topic, r.value())));
+          return done.test(values);
+        });
+    return values;
+  }
+
+  /** Polls {@code topic} from the beginning (read_committed) until {@code done}, or fails. */
+  private static List<ConsumerRecord<String, byte[]>> readRecordsUntil(
+      String topic,
+      Predicate<ConsumerRecord<String, byte[]>> filter,
+      Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "cab-streams-it-reader-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+    Instant deadline = Instant.now().plus(DEADLINE);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      while (Instant.now().isBefore(deadline)) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (filter.test(r)) {
+            seen.add(r);
+          }
+        }
+        if (done.test(seen)) {
+          return seen;
+        }
+      }
+    }
+    throw new AssertionError(
+        "no result on " + topic + " within " + DEADLINE + "; saw " + seen.size() + " records");
+  }
+}
