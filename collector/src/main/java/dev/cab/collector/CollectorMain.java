@@ -2,9 +2,12 @@ package dev.cab.collector;
 
 import dev.cab.collector.config.CollectorSettings;
 import dev.cab.model.config.InvalidConfigException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,45 +15,31 @@ import org.slf4j.LoggerFactory;
  * Runs the collector from the environment ({@code CAB_KAFKA_BOOTSTRAP}, {@code
  * COLLECTOR_HTTP_PORT}, ...; {@code -Dcollector.http.port=...} wins) until SIGTERM/SIGINT, then
  * drains and flushes. Exit status: 2 for a user error (invalid configuration, port in use) with one
- * clear line on stderr, 1 when Kafka cannot be reached at start.
+ * clear line on stderr and no stack trace, 1 when Kafka cannot be reached at start.
  */
 public final class CollectorMain {
+  /** Exit status for a configuration the user must fix. */
+  public static final int EXIT_USAGE = 2;
+
+  /** Exit status when Kafka cannot be reached at start. */
+  public static final int EXIT_UNAVAILABLE = 1;
+
   private CollectorMain() {}
+
+  /** A started service, or the exit status to leave with. */
+  record Launch(CollectorService service, int exitStatus) {}
 
   public static void main(String[] args) throws InterruptedException {
     if (System.getProperty("logback.configurationFile") == null) {
       // before the first logger exists: quiet Kafka client INFO chatter
       System.setProperty("logback.configurationFile", "dev/cab/collector/logback-collector.xml");
     }
-    Logger log = LoggerFactory.getLogger(CollectorMain.class);
-    CollectorSettings settings;
-    try {
-      settings = CollectorSettings.fromEnvironment();
-    } catch (InvalidConfigException e) {
-      System.err.println("cab-collector: " + e.getMessage());
-      System.exit(2);
+    Launch launch = launch(CollectorSettings::fromEnvironment, System.err);
+    if (launch.service() == null) {
+      System.exit(launch.exitStatus());
       return;
     }
-    log.info("effective configuration: {}", new java.util.TreeMap<>(settings.effective()));
-    CollectorService service;
-    try {
-      service = CollectorService.start(settings);
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof BindException) {
-        System.err.println(
-            "cab-collector: "
-                + e.getMessage()
-                + " (is another collector running? set COLLECTOR_HTTP_PORT / COLLECTOR_GRPC_PORT)");
-        System.exit(2);
-        return;
-      }
-      throw e;
-    } catch (IllegalStateException e) {
-      System.err.println("cab-collector: " + e.getMessage() + " (is Kafka running?)");
-      log.debug("start failed", e);
-      System.exit(1);
-      return;
-    }
+    CollectorService service = launch.service();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -62,5 +51,34 @@ public final class CollectorMain {
                       stopped.countDown();
                     }));
     stopped.await();
+  }
+
+  /** Reads the settings and starts the service; user errors become one line on {@code err}. */
+  static Launch launch(Supplier<CollectorSettings> settingsSource, PrintStream err) {
+    Logger log = LoggerFactory.getLogger(CollectorMain.class);
+    CollectorSettings settings;
+    try {
+      settings = settingsSource.get();
+    } catch (InvalidConfigException e) {
+      err.println("cab-collector: " + e.getMessage());
+      return new Launch(null, EXIT_USAGE);
+    }
+    log.info("effective configuration: {}", new TreeMap<>(settings.effective()));
+    try {
+      return new Launch(CollectorService.start(settings), 0);
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof BindException) {
+        err.println(
+            "cab-collector: "
+                + e.getMessage()
+                + " (another collector running? set COLLECTOR_HTTP_PORT / COLLECTOR_GRPC_PORT)");
+        return new Launch(null, EXIT_USAGE);
+      }
+      throw e;
+    } catch (IllegalStateException e) {
+      err.println("cab-collector: " + e.getMessage() + " (is Kafka running?)");
+      log.debug("start failed", e);
+      return new Launch(null, EXIT_UNAVAILABLE);
+    }
   }
 }
