@@ -202,6 +202,16 @@ public final class SinkService implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Stops like a crash: no final flush, no commit (tests of the delivery guarantee). Buffered
+   * records are read again by the next sink of the group.
+   */
+  void abort() throws InterruptedException {
+    loop.abort();
+    thread.join();
+    closeQuietly(clickhouse);
+  }
+
   /** The sink's counters now. */
   public SinkMetrics.Snapshot metrics() {
     return metrics.snapshot();

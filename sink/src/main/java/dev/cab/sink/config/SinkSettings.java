@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  * @param scoresTopic {@value #TOPIC_SCORES}: scorer events (default {@code cab.scores.v1})
  * @param dlqTopic {@value #TOPIC_DLQ}: dead letters (default {@code cab.dlq.v1}); the topic
  *     overrides exist for tests that share one broker and for side-by-side schema versions
+ * @param insertFormat {@value #INSERT_FORMAT}: {@code values} or {@code json_each_row}
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -63,7 +64,18 @@ public record SinkSettings(
     String cellsTopic,
     String spansTopic,
     String scoresTopic,
-    String dlqTopic) {
+    String dlqTopic,
+    InsertFormat insertFormat) {
+
+  /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
+  public enum InsertFormat {
+    /** A batched JDBC PreparedStatement: {@code INSERT ... VALUES (...), (...)}. */
+    VALUES,
+    /**
+     * {@code INSERT ... FORMAT JSONEachRow} through the driver's client, rows encoded by Jackson.
+     */
+    JSON_EACH_ROW
+  }
 
   public static final String KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
   public static final String CLICKHOUSE_URL = "cab.clickhouse.url";
@@ -85,6 +97,8 @@ public record SinkSettings(
   public static final String TOPIC_SPANS = "sink.topic.spans";
   public static final String TOPIC_SCORES = "sink.topic.scores";
   public static final String TOPIC_DLQ = "sink.topic.dlq";
+  public static final String INSERT_FORMAT = "sink.insert.format";
+  public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.JSON_EACH_ROW;
 
   public static final String DEFAULT_USER = "default";
   public static final String DEFAULT_DATABASE = "cab";
@@ -160,6 +174,13 @@ public record SinkSettings(
     String spans = c.string(TOPIC_SPANS, Topics.SPANS.name());
     String scores = c.string(TOPIC_SCORES, Topics.SCORES.name());
     String dlq = c.string(TOPIC_DLQ, Topics.DLQ.name());
+    String format = c.string(INSERT_FORMAT, DEFAULT_INSERT_FORMAT.name().toLowerCase(Locale.ROOT));
+    InsertFormat insertFormat = DEFAULT_INSERT_FORMAT;
+    try {
+      insertFormat = InsertFormat.valueOf(format.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      c.problem(INSERT_FORMAT + " must be values or json_each_row, not '" + format + "'");
+    }
     if (java.util.Set.of(cells, spans, scores, dlq).size() != 4) {
       c.problem("the four sink.topic.* settings must name four different topics");
     }
@@ -212,7 +233,8 @@ public record SinkSettings(
         cells,
         spans,
         scores,
-        dlq);
+        dlq,
+        insertFormat);
   }
 
   private static String urlProblem(String url) {
@@ -294,6 +316,8 @@ public record SinkSettings(
         + clientId
         + ", topics="
         + List.of(cellsTopic, spansTopic, scoresTopic, dlqTopic)
+        + ", insertFormat="
+        + insertFormat
         + "]";
   }
 }

@@ -85,6 +85,7 @@ public final class SinkLoop implements Runnable {
   private boolean flushing;
   private boolean inCallback;
   private volatile boolean running = true;
+  private volatile boolean aborted;
   private volatile Throwable failure;
 
   public SinkLoop(
@@ -126,6 +127,15 @@ public final class SinkLoop implements Runnable {
   public void stop() {
     running = false;
     consumer.wakeup();
+  }
+
+  /**
+   * Ends the loop like a crash would: no final flush, no commit. What was buffered is read again by
+   * the next sink of the group. For tests of the delivery guarantee.
+   */
+  public void abort() {
+    aborted = true;
+    stop();
   }
 
   /** Why the loop ended on its own, or null. */
@@ -170,7 +180,7 @@ public final class SinkLoop implements Runnable {
 
   private void finish() {
     try {
-      if (failure == null && buffered > 0) {
+      if (failure == null && !aborted && buffered > 0) {
         LOG.info("Sink stopping: final flush of {} records", buffered);
         flush(boundedWriter);
       }
@@ -336,7 +346,8 @@ public final class SinkLoop implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      if (partitions.isEmpty()) {
+      if (partitions.isEmpty() || aborted) {
+        // aborted: consumer.close() revokes on the way out, and a crash must not flush
         return;
       }
       if (flushing) {
