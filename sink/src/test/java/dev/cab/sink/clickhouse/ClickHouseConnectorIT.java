@@ -1,0 +1,114 @@
+package dev.cab.sink.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cab.embedded.junit.ClickHouseExtension;
+import dev.cab.embedded.junit.ClickHouseTestServer;
+import dev.cab.sink.SeedFixture;
+import dev.cab.sink.config.SinkSettings;
+import dev.cab.sink.config.SinkSettings.InsertFormat;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Both insert paths against the real embedded ClickHouse. */
+@ExtendWith(ClickHouseExtension.class)
+class ClickHouseConnectorIT {
+  private final ClickHouseTestServer clickhouse;
+
+  ClickHouseConnectorIT(ClickHouseTestServer clickhouse) {
+    this.clickhouse = clickhouse;
+  }
+
+  @BeforeAll
+  static void schema(ClickHouseTestServer clickhouse) throws Exception {
+    try (ClickHouseConnector c =
+        ClickHouseConnector.open(settings(clickhouse, InsertFormat.VALUES))) {
+      Migrations.apply(c.connection(), clickhouse.database());
+    }
+  }
+
+  private static SinkSettings settings(ClickHouseTestServer ch, InsertFormat format) {
+    return SinkSettings.from(
+        Map.of(
+            SinkSettings.KAFKA_BOOTSTRAP, "unused:9092",
+            SinkSettings.CLICKHOUSE_URL, ch.url(),
+            SinkSettings.CLICKHOUSE_USER, ch.user(),
+            SinkSettings.CLICKHOUSE_PASSWORD, ch.password(),
+            SinkSettings.CLICKHOUSE_DATABASE, ch.database(),
+            SinkSettings.INSERT_FORMAT, format.name().toLowerCase(Locale.ROOT)),
+        Map.of());
+  }
+
+  private Object[] seedRow(String cellId) throws Exception {
+    Object[] row =
+        new CellRowMapper().map(SeedFixture.cellRecord(SeedFixture.cells().getFirst(), 4), 0, 1);
+    row[0] = cellId;
+    return row;
+  }
+
+  @Test
+  void bothInsertFormatsStoreTheSeedCellIdentically() throws Exception {
+    // given the same row sent through each path
+    for (InsertFormat f : InsertFormat.values()) {
+      try (ClickHouseConnector c = ClickHouseConnector.open(settings(clickhouse, f))) {
+        c.insert(CellRowMapper.TABLE, List.<Object[]>of(seedRow("same-" + f)), "same-" + f);
+      }
+    }
+
+    // then every column reads back the same
+    String columns =
+        String.join(
+            ", ",
+            CellRowMapper.TABLE.columns().stream().filter(col -> !col.equals("cell_id")).toList());
+    String values =
+        clickhouse.query("SELECT " + columns + " FROM cells WHERE cell_id = 'same-VALUES'");
+    String json =
+        clickhouse.query("SELECT " + columns + " FROM cells WHERE cell_id = 'same-JSON_EACH_ROW'");
+    assertThat(values).isNotBlank().isEqualTo(json);
+    assertThat(
+            clickhouse
+                .query(
+                    "SELECT reinterpretAsUInt64(composite) FROM cells WHERE cell_id LIKE 'same-%'")
+                .strip()
+                .lines()
+                .distinct())
+        .containsExactly(Long.toUnsignedString(Double.doubleToRawLongBits(0.9184724428873083)));
+  }
+
+  @Test
+  void aRetriedInsertWithTheSameTokenIsDroppedByTheServer() throws Exception {
+    for (InsertFormat f : InsertFormat.values()) {
+      try (ClickHouseConnector c = ClickHouseConnector.open(settings(clickhouse, f))) {
+        // when the same batch is sent twice (a retry after a lost answer)
+        Object[] row = seedRow("retried-" + f);
+        c.insert(CellRowMapper.TABLE, List.<Object[]>of(row), "retried-" + f);
+        c.insert(CellRowMapper.TABLE, List.<Object[]>of(row), "retried-" + f);
+      }
+      // then one row is stored, even without FINAL
+      assertThat(
+              clickhouse
+                  .query("SELECT count() FROM cells WHERE cell_id = 'retried-" + f + "'")
+                  .strip())
+          .isEqualTo("1");
+    }
+  }
+
+  @Test
+  void jsonEachRowRejectsAValueTheColumnCannotHoldAsADataError() throws Exception {
+    Object[] row = seedRow("bad-time");
+    row[CellRowMapper.TABLE.indexOf("started_at")] = "+10000-01-01 00:00:00.000000000";
+    try (ClickHouseConnector c =
+        ClickHouseConnector.open(settings(clickhouse, InsertFormat.JSON_EACH_ROW))) {
+      assertThatThrownBy(() -> c.insert(CellRowMapper.TABLE, List.<Object[]>of(row), "bad"))
+          .isInstanceOf(SQLException.class)
+          .satisfies(
+              e -> assertThat(ClickHouseErrors.classify(e)).isEqualTo(ClickHouseErrors.Kind.DATA));
+    }
+  }
+}
