@@ -109,13 +109,14 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final String heap;
   private final Map<String, String> brokerConfig;
   private final Duration startTimeout;
+  private final List<String> extraJvmOptions;
 
   private State state = State.NEW;
   private Path dataDir;
   private boolean ownsDataDir;
   private String clusterId;
   private List<KafkaNode> nodes = List.of();
-  private List<String> jvmOptions = List.of();
+  private List<String> jvmOptions = new ArrayList<>();
   private BrokerRuntime runtime;
   private List<Path> childClasspath = List.of();
   private Optional<ClassDataSharing> cds = Optional.empty();
@@ -134,6 +135,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.heap = b.heap;
     this.brokerConfig = Collections.unmodifiableMap(new LinkedHashMap<>(b.brokerConfig));
     this.startTimeout = b.startTimeout;
+    this.extraJvmOptions = List.copyOf(b.jvmOptions);
   }
 
   /** A builder with the defaults: one node, free ports, a temporary data folder. */
@@ -157,7 +159,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     Instant begin = Instant.now();
     runtime = BrokerRuntime.locate();
     prepareDataDir();
-    jvmOptions = jvmOptions(heap);
+    jvmOptions = new ArrayList<>(jvmOptions(heap));
+    jvmOptions.addAll(extraJvmOptions);
     cds = ClassDataSharing.fromCacheDir();
     List<Path> classpath = new ArrayList<>(runtime.brokerJars());
     classpath.add(
@@ -497,6 +500,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         "-Xmx" + heap,
         // 2 cores shared by up to 3 brokers and the tests: one GC thread, no concurrent marking.
         "-XX:+UseSerialGC",
+        // C1 only: a broker starts about twice as fast on a busy 2-core machine, and used no more
+        // CPU per record than with C2 (600k 300-byte records, acks=all, lz4: 2.0 s vs 2.8 s).
+        "-XX:TieredStopAtLevel=1",
         "-XX:+ExitOnOutOfMemoryError",
         // zstd-jni, snappy and lz4 load native code; kafka-clients unmaps buffers via Unsafe.
         "--enable-native-access=ALL-UNNAMED",
@@ -794,6 +800,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private String heap = DEFAULT_HEAP;
     private final Map<String, String> brokerConfig = new LinkedHashMap<>();
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
+    private final List<String> jvmOptions = new ArrayList<>();
 
     private Builder() {}
 
@@ -859,6 +866,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalArgumentException("startTimeout must be positive");
       }
       this.startTimeout = startTimeout;
+      return this;
+    }
+
+    /**
+     * Adds an option to every broker JVM's command line, after ours (so it wins), e.g. {@code
+     * -XX:+FlightRecorder} or {@code -agentlib:jdwp=...}.
+     */
+    public Builder jvmOption(String option) {
+      if (!option.startsWith("-")) {
+        throw new IllegalArgumentException("Not a JVM option: " + option);
+      }
+      jvmOptions.add(option);
       return this;
     }
 
