@@ -1,16 +1,21 @@
 package dev.cab.cli;
 
 import dev.cab.cli.command.ClickHouseCommand;
+import dev.cab.cli.command.DemoCommand;
 import dev.cab.cli.command.KafkaCommand;
+import dev.cab.cli.command.ServiceCommands;
+import dev.cab.cli.command.SimulateCommand;
 import dev.cab.cli.command.SqlCommand;
+import dev.cab.cli.command.StatusCommand;
+import dev.cab.cli.command.UpCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ./cab} launcher: the composition root that wires the embedded servers and the
- * pipeline stages. Each subcommand is its own class in {@code dev.cab.cli.command}. A user error
- * ({@link UserError}) prints one line and exits 2; anything else is a bug and prints its trace.
+ * The {@code ./cab} launcher: the composition root that wires the embedded servers and the pipeline
+ * stages. Each subcommand is its own class in {@code dev.cab.cli.command}. A user error ({@link
+ * UserError}) prints one line and exits 2; anything else is a bug and prints its trace.
  */
 @Command(
     name = "cab",
@@ -20,7 +25,14 @@ import picocli.CommandLine.Command;
     subcommands = {
       KafkaCommand.class,
       ClickHouseCommand.class,
+      UpCommand.class,
+      DemoCommand.class,
+      SimulateCommand.class,
       SqlCommand.class,
+      StatusCommand.class,
+      ServiceCommands.Collector.class,
+      ServiceCommands.Streams.class,
+      ServiceCommands.Sink.class,
       CommandLine.HelpCommand.class
     })
 public final class Cab implements Runnable {

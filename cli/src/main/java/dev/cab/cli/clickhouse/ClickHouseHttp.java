@@ -101,7 +101,8 @@ public record ClickHouseHttp(String url, String database, String user, String pa
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             for (String line : text.split("\n")) {
               if (!line.isEmpty()) {
-                rows.add(Arrays.stream(line.split("\t", -1)).map(ClickHouseHttp::unescape).toList());
+                rows.add(
+                    Arrays.stream(line.split("\t", -1)).map(ClickHouseHttp::unescape).toList());
               }
             }
           } catch (IOException e) {

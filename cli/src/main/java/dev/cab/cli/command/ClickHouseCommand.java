@@ -30,7 +30,8 @@ public final class ClickHouseCommand implements Callable<Integer> {
 
   @Option(
       names = "--users-file",
-      description = "Users with passwords and read-only flags (default: user 'default', no password).")
+      description =
+          "Users with passwords and read-only flags (default: user 'default', no password).")
   Path usersFile;
 
   @Override

@@ -1,5 +1,6 @@
 package dev.cab.model.wire;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Map;
 
@@ -46,6 +47,7 @@ public record SpanRecord(
   }
 
   /** True when the span's OTLP status is ERROR. */
+  @JsonIgnore // derived from statusCode: not a wire field
   public boolean isError() {
     return "ERROR".equals(statusCode);
   }

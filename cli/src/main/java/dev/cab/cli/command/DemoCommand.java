@@ -1,0 +1,195 @@
+package dev.cab.cli.command;
+
+import dev.cab.cli.UserError;
+import dev.cab.cli.clickhouse.ClickHouseHttp;
+import dev.cab.cli.console.Table;
+import dev.cab.cli.stack.LocalStack;
+import dev.cab.runner.sim.Regression;
+import dev.cab.runner.sim.SimulationOptions;
+import dev.cab.runner.sim.SimulationReport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cab demo}: the whole system at work in a few minutes. Starts the local stack, sends two
+ * simulated sweeps (the second with injected regressions), waits until ClickHouse has every cell,
+ * prints a leaderboard per sweep, then keeps serving until Ctrl-C (or exits with {@code --once}).
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts everything (as ./cab up), runs two simulated sweeps - the second with injected",
+      "regressions - and prints a leaderboard per sweep from ClickHouse. Keeps serving until",
+      "Ctrl-C so you can explore with ./cab sql; --once exits after printing."
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  @Mixin StackOptions stackOptions;
+
+  @Option(names = "--once", description = "Exit after printing the leaderboards.")
+  boolean once;
+
+  @Option(
+      names = "--tasks",
+      defaultValue = "12",
+      description = "Tasks per sweep (default ${DEFAULT-VALUE}; 4 CLIs x 4 models x tasks cells).")
+  int tasks;
+
+  @Option(
+      names = "--wait",
+      defaultValue = "PT3M",
+      description = "How long to wait for every cell to land (default ${DEFAULT-VALUE}).")
+  Duration wait;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    long t0 = System.nanoTime();
+    LocalStack stack = LocalStack.start(stackOptions.toStackOptions(), System.err::println);
+    try {
+      ClickHouseHttp clickhouse = ClickHouseHttp.fromEnv().withUrl(stack.clickhouseUrl());
+      AtomicLong firstCellMillis = new AtomicLong(-1);
+      Thread watcher = watchFirstCell(clickhouse, t0, firstCellMillis);
+
+      long seed = System.currentTimeMillis() / 1000;
+      SimulationOptions baseline =
+          SimulationOptions.builder()
+              .sweepId(String.format(Locale.ROOT, "demo-%d-baseline", seed))
+              .seed(seed)
+              .taskCount(tasks)
+              .replaySeeds(true)
+              .build();
+      SimulationOptions base = baseline;
+      String tui = base.tuis().get(1);
+      String model = base.models().get(2);
+      String task = base.tasks().get(0);
+      SimulationOptions regressed =
+          base.toBuilder()
+              .sweepId(String.format(Locale.ROOT, "demo-%d-regressed", seed))
+              .seed(seed + 1)
+              .replaySeeds(false)
+              .regression(new Regression.PassRateDrop(tui, model, 0.5))
+              .regression(new Regression.TaskFailsEverywhere(task))
+              .regression(
+                  new Regression.LatencyJump(
+                      Regression.LatencyJump.Target.MODEL, base.models().get(0), 2.5))
+              .build();
+
+      String endpoint = stack.otlpHttpEndpoint();
+      SimulationReport r1 = SimulateCommand.run(endpoint, "http/protobuf", baseline, "sweep 1/2");
+      SimulationReport r2 = SimulateCommand.run(endpoint, "http/protobuf", regressed, "sweep 2/2");
+
+      for (SimulationReport r : List.of(r1, r2)) {
+        awaitCells(clickhouse, r, wait);
+      }
+      watcher.interrupt();
+      System.out.println();
+      for (SimulationReport r : List.of(r1, r2)) {
+        SimulateCommand.printReport(r);
+        leaderboard(clickhouse, r.sweepId());
+        System.out.println();
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "first cell visible in ClickHouse %.1f s after start; both sweeps landed %.1f s after start%n",
+          firstCellMillis.get() / 1000.0,
+          (System.nanoTime() - t0) / 1e9);
+      System.out.println();
+      System.out.println("Where to look next:");
+      System.out.println(
+          "  ./cab sql \"SELECT cell_id, status, composite FROM cells FINAL ORDER BY composite DESC LIMIT 10\"");
+      System.out.println("  ./cab sql \"SELECT kind, count() FROM spans FINAL GROUP BY kind\"");
+      System.out.println(
+          "  ./cab status                  # lag per topic, rows per table, last cell");
+      System.out.println(
+          "  runners: OTEL_EXPORTER_OTLP_ENDPOINT="
+              + endpoint
+              + " (OTLP/HTTP) or "
+              + stack.otlpGrpcEndpoint()
+              + " (gRPC)");
+      if (once) {
+        return 0;
+      }
+      System.out.println("Serving until Ctrl-C.");
+      System.out.flush();
+      Foreground.awaitShutdown(stack::close);
+      return 0;
+    } finally {
+      if (once) {
+        stack.close();
+      }
+    }
+  }
+
+  private static Thread watchFirstCell(ClickHouseHttp clickhouse, long t0, AtomicLong result) {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                try {
+                  String n = clickhouse.scalar("SELECT count() FROM cells");
+                  if (n != null && Long.parseLong(n) > 0) {
+                    result.set((System.nanoTime() - t0) / 1_000_000);
+                    return;
+                  }
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  // not there yet (table missing before migrations): poll again
+                }
+              }
+            });
+  }
+
+  private static void awaitCells(ClickHouseHttp clickhouse, SimulationReport r, Duration wait)
+      throws InterruptedException {
+    // the replayed seed cells belong to their own (published) sweeps
+    long expected = r.cellsSent() - r.seedCellsReplayed();
+    long deadline = System.nanoTime() + wait.toNanos();
+    String query =
+        "SELECT count() FROM cells FINAL WHERE sweep_id = '"
+            + r.sweepId().replace("'", "\\'")
+            + "' AND status != 'running'";
+    long landed = 0;
+    while (System.nanoTime() < deadline) {
+      landed = Long.parseLong(clickhouse.scalar(query));
+      if (landed >= expected) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new UserError(
+        "only "
+            + landed
+            + " of "
+            + expected
+            + " cells of "
+            + r.sweepId()
+            + " reached ClickHouse within "
+            + wait.toSeconds()
+            + " s; see ./cab status");
+  }
+
+  private static void leaderboard(ClickHouseHttp clickhouse, String sweepId) {
+    List<List<String>> rows =
+        clickhouse.rows(
+            "SELECT tui, model, count() AS cells, toString(round(avg(pass_rate), 3)),"
+                + " toString(round(avg(composite), 3)),"
+                + " toString(round(quantile(0.5)(wall_clock_ms) / 1000, 1))"
+                + " FROM cells FINAL WHERE sweep_id = '"
+                + sweepId.replace("'", "\\'")
+                + "' GROUP BY tui, model ORDER BY avg(composite) DESC, tui, model");
+    System.out.println("leaderboard of " + sweepId + ":");
+    Table.print(
+        System.out,
+        List.of("tui", "model", "cells", "pass_rate", "mean_composite", "p50_wall_s"),
+        rows);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.cab.cli.command;
+
+import dev.cab.collector.CollectorMain;
+import dev.cab.sink.SinkMain;
+import dev.cab.streams.StreamsMain;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code cab collector|streams|sink}: one stage alone against an external Kafka and ClickHouse
+ * named by environment variables — the same entry points as {@code java -jar} of each stage's jar.
+ */
+public final class ServiceCommands {
+  private ServiceCommands() {}
+
+  @Command(
+      name = "collector",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs the OTLP collector alone (ports 4318 HTTP, 4317 gRPC).",
+        "Needs CAB_KAFKA_BOOTSTRAP; see docs/OPERATIONS.md for every setting."
+      })
+  public static final class Collector implements Callable<Integer> {
+    @Override
+    public Integer call() throws InterruptedException {
+      CollectorMain.main(new String[0]);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "streams",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs the Kafka Streams stage alone.",
+        "Needs CAB_KAFKA_BOOTSTRAP; see docs/OPERATIONS.md for every setting."
+      })
+  public static final class Streams implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      StreamsMain.main(new String[0]);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "sink",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs the ClickHouse sink alone.",
+        "Needs CAB_KAFKA_BOOTSTRAP and CAB_CLICKHOUSE_URL (CAB_CLICKHOUSE_USER, _PASSWORD)."
+      })
+  public static final class Sink implements Callable<Integer> {
+    @Override
+    public Integer call() throws InterruptedException {
+      SinkMain.main(new String[0]);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.cab.cli.command;
+
+import dev.cab.cli.CabPaths;
+import dev.cab.cli.stack.LocalStack;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options {@code cab up} and {@code cab demo} share: where the stack lives, its ports. */
+public final class StackOptions {
+  @Option(
+      names = "--data-dir",
+      description =
+          "Data for Kafka, ClickHouse and streams state (env CAB_DATA_DIR; default .cab).")
+  Path dataDir;
+
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "${env:CAB_KAFKA_PORT:-9092}",
+      description = "Kafka port (env CAB_KAFKA_PORT; default ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(
+      names = "--clickhouse-port",
+      defaultValue = "${env:CAB_CLICKHOUSE_PORT:-8123}",
+      description = "ClickHouse HTTP port (env CAB_CLICKHOUSE_PORT; default ${DEFAULT-VALUE}).")
+  int clickhousePort;
+
+  @Option(
+      names = "--otlp-http-port",
+      defaultValue = "${env:CAB_OTLP_HTTP_PORT:-4318}",
+      description = "Collector OTLP/HTTP port (env CAB_OTLP_HTTP_PORT; default ${DEFAULT-VALUE}).")
+  int otlpHttpPort;
+
+  @Option(
+      names = "--otlp-grpc-port",
+      defaultValue = "${env:CAB_OTLP_GRPC_PORT:-4317}",
+      description = "Collector OTLP/gRPC port (env CAB_OTLP_GRPC_PORT; default ${DEFAULT-VALUE}).")
+  int otlpGrpcPort;
+
+  /** Checks the ports, then builds the stack options. */
+  LocalStack.Options toStackOptions() {
+    Ports.requireFree(kafkaPort, "Kafka", "--kafka-port", "CAB_KAFKA_PORT");
+    Ports.requireFree(clickhousePort, "ClickHouse", "--clickhouse-port", "CAB_CLICKHOUSE_PORT");
+    Ports.requireFree(otlpHttpPort, "OTLP/HTTP", "--otlp-http-port", "CAB_OTLP_HTTP_PORT");
+    Ports.requireFree(otlpGrpcPort, "OTLP/gRPC", "--otlp-grpc-port", "CAB_OTLP_GRPC_PORT");
+    return new LocalStack.Options(
+        dataDir != null ? dataDir.toAbsolutePath() : CabPaths.dataRoot(),
+        kafkaPort,
+        clickhousePort,
+        otlpHttpPort,
+        otlpGrpcPort,
+        "cab",
+        Map.of());
+  }
+}
