@@ -5,7 +5,6 @@ import dev.cab.embedded.clickhouse.internal.auth.Users;
 import dev.cab.embedded.clickhouse.internal.engine.ChdbEngine;
 import dev.cab.embedded.clickhouse.internal.http.ClickHouseHttpHandler;
 import dev.cab.embedded.clickhouse.internal.install.LibchdbInstaller;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -53,11 +52,18 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         options.libchdb() != null
             ? options.libchdb()
             : LibchdbInstaller.ensureInstalled(System.err);
-    ChdbEngine engine = ChdbEngine.start(library, options.dataDir());
+    // Bind first: a taken port fails in milliseconds, before 300 MB of engine are loaded.
+    HttpServer http =
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 128);
+    ChdbEngine engine;
     try {
-      HttpServer http =
-          HttpServer.create(
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 128);
+      engine = ChdbEngine.start(library, options.dataDir());
+    } catch (Exception | Error e) {
+      http.stop(0);
+      throw e;
+    }
+    try {
       var handler =
           new ClickHouseHttpHandler(
               engine,
@@ -76,7 +82,8 @@ public final class ClickHouseHttpServer implements AutoCloseable {
           users.names(),
           options.maxBodyBytes());
       return server;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
+      http.stop(0);
       engine.close();
       throw e;
     }

@@ -341,7 +341,9 @@ public final class EmbeddedClickHouse implements AutoCloseable {
     }
     try {
       if (p.isAlive()) {
-        p.destroy(); // SIGTERM: shutdown hooks run, the engine closes cleanly
+        // SIGTERM: shutdown hooks run, the engine closes cleanly. (Process.destroy() would also
+        // close our ends of the pipes, cutting off the child's last log lines.)
+        p.toHandle().destroy();
         if (!p.waitFor(15, TimeUnit.SECONDS)) {
           p.destroyForcibly();
           p.waitFor(10, TimeUnit.SECONDS);

@@ -67,6 +67,7 @@ public final class ClickHouseHttpHandler implements HttpHandler {
   private static final int HEAD_BYTES = 64 * 1024;
   private static final int READ_CHUNK = 64 * 1024;
   private static final String DEFAULT_FORMAT = "TabSeparated";
+  private static final long DRAIN_LIMIT = 64L << 20;
   private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 
@@ -268,6 +269,9 @@ public final class ClickHouseHttpHandler implements HttpHandler {
         throw new RequestFailure(ErrorCodes.SYNTAX_ERROR, "Empty query");
       }
       SqlHead head = SqlHead.of(query.head(HEAD_BYTES));
+      if (log.isTraceEnabled()) {
+        log.trace("query {} of {} ({} bytes): {}", queryId, user, query.size(), query.head(300));
+      }
       ChdbResult result;
       try {
         result =
@@ -357,7 +361,7 @@ public final class ClickHouseHttpHandler implements HttpHandler {
     String text = params.get("query");
     long declared = contentLength(exchange);
     if (!get && declared > max) {
-      exchange.getResponseHeaders().set("Connection", "close");
+      abandonBody(exchange);
       throw tooLarge(max);
     }
     long initial = (text == null ? 0 : text.length() + 1) + (declared > 0 ? declared : 8192);
@@ -409,23 +413,23 @@ public final class ClickHouseHttpHandler implements HttpHandler {
       byte[] chunk = new byte[READ_CHUNK];
       for (int n = body.read(chunk); n >= 0; n = body.read(chunk)) {
         if (buffer.size() - start + n > max) {
-          exchange.getResponseHeaders().set("Connection", "close");
+          abandonBody(exchange);
           throw tooLarge(max);
         }
         buffer.append(chunk, 0, n);
       }
     } catch (SocketSide.TooLarge e) {
-      exchange.getResponseHeaders().set("Connection", "close");
+      abandonBody(exchange);
       throw tooLarge(max);
     } catch (CorruptedBlockException e) {
-      exchange.getResponseHeaders().set("Connection", "close");
+      abandonBody(exchange);
       throw new RequestFailure(e.errorCode(), e.getMessage(), e);
     } catch (IOException e) {
       if (socket.failed) {
         throw e; // the client is gone
       }
       // Not the socket: the gzip/deflate stream is corrupt or truncated.
-      exchange.getResponseHeaders().set("Connection", "close");
+      abandonBody(exchange);
       throw new RequestFailure(
           ErrorCodes.ZLIB_INFLATE_FAILED, "Cannot inflate the request body: " + e.getMessage(), e);
     }
@@ -507,6 +511,28 @@ public final class ClickHouseHttpHandler implements HttpHandler {
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream os = exchange.getResponseBody()) {
       os.write(body);
+      os.flush();
+      // An error can come before the body was read (bad credentials) or halfway (too large).
+      // Closing a socket with unread input makes the kernel reset the connection, and a client
+      // still sending would lose our answer: read (a bounded amount of) what it still sends.
+      drain(exchange.getRequestBody());
+    }
+  }
+
+  /** Marks the request body as abandoned midway: the answer closes the connection. */
+  private static void abandonBody(HttpExchange exchange) {
+    exchange.getResponseHeaders().set("Connection", "close");
+  }
+
+  private static void drain(InputStream body) {
+    byte[] sink = new byte[READ_CHUNK];
+    long drained = 0;
+    try {
+      for (int n = body.read(sink); n >= 0 && drained < DRAIN_LIMIT; n = body.read(sink)) {
+        drained += n;
+      }
+    } catch (IOException e) {
+      // The client stopped sending: nothing left to drain.
     }
   }
 
