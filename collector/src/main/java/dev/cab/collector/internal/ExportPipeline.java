@@ -14,7 +14,9 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,14 +69,26 @@ public final class ExportPipeline {
   public ExportOutcome exportTraces(ExportTraceServiceRequest request)
       throws KafkaUnavailableException {
     MappedBatch<SpanRecord> batch = OtlpMapper.spans(request);
+    // every span of a ResourceSpans shares one resource map: mask it once per request
+    Map<Map<String, Object>, Map<String, Object>> cleanResources = new IdentityHashMap<>();
     ExportOutcome outcome =
         store(
             batch,
             Topics.SPANS,
             span -> {
-              SecretRedactor.Result<SpanRecord> r = redactor.redactSpan(span);
+              Map<String, Object> resource =
+                  cleanResources.computeIfAbsent(
+                      span.resource(),
+                      raw -> {
+                        SecretRedactor.Result<Map<String, Object>> r =
+                            redactor.redactAttributes(raw);
+                        metrics.redactions(r.redactions());
+                        return r.value();
+                      });
+              SecretRedactor.Result<SpanRecord> r =
+                  redactor.redactSpan(withResource(span, Map.of()));
               metrics.redactions(r.redactions());
-              return r.value();
+              return withResource(r.value(), resource);
             },
             span -> "span " + span.spanId(),
             "spans");
@@ -136,6 +150,23 @@ public final class ExportPipeline {
     awaitAll(acks, topic.name());
     return new ExportOutcome(
         acks.size(), rejections.size(), batch.ignored(), errorMessage(rejections, noun));
+  }
+
+  private static SpanRecord withResource(SpanRecord s, Map<String, Object> resource) {
+    return new SpanRecord(
+        s.schemaVersion(),
+        s.cell(),
+        s.traceId(),
+        s.spanId(),
+        s.parentSpanId(),
+        s.name(),
+        s.kind(),
+        s.startTime(),
+        s.endTime(),
+        s.statusCode(),
+        s.statusMessage(),
+        s.attributes(),
+        resource);
   }
 
   private static String cellId(Object record) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,7 +70,8 @@ public final class SecretRedactor {
   /** Provider key formats; group 1 is the non-secret prefix that is kept. */
   private static final Pattern PROVIDER_KEY =
       Pattern.compile(
-          "(?<![A-Za-z0-9_])(?:"
+          // the lookahead rejects most positions with one character test before the alternation
+          "(?<![A-Za-z0-9_])(?=[sSrwAghxnpe])(?:"
               + String.join(
                   "|",
                   // OpenAI, Anthropic, DeepSeek, OpenRouter... (sk-proj-, sk-ant-api03-, sk-or-v1-)
@@ -128,39 +130,77 @@ public final class SecretRedactor {
    */
   private static final Pattern ASSIGNMENT =
       Pattern.compile(
-          "(?<![A-Za-z0-9_.])([A-Za-z][A-Za-z0-9_.\\-]*)(\"?'?\\s*[=:]\\s*[\"']?)"
+          "(?<![A-Za-z0-9_.])([A-Za-z][A-Za-z0-9_.\\-]*+)(\"?'?\\s*[=:]\\s*[\"']?)"
               + "((?i:bearer|basic|token)\\s+)?([^\\s\"'&,;}\\]]+)");
 
   /** {@code --name value} in one command-line string. */
   private static final Pattern FLAG_WITH_VALUE =
       Pattern.compile(
-          "(?<![A-Za-z0-9_])(--?[A-Za-z][A-Za-z0-9_.\\-]*)(\\s+)([\"']?)([^\\s\"'-][^\\s\"']*)");
+          "(?<![A-Za-z0-9_])(--?[A-Za-z][A-Za-z0-9_.\\-]*+)(\\s+)([\"']?)([^\\s\"'-][^\\s\"']*)");
 
   /** A command-line flag element of an argv array: {@code --api-key}, {@code -token}. */
   private static final Pattern FLAG_ELEMENT = Pattern.compile("--?([A-Za-z][A-Za-z0-9_.\\-]*)");
 
-  private static final Pattern WORD_SPLIT =
-      Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])");
+  /** Attribute keys and flag names repeat endlessly: remember the verdict for a bounded set. */
+  private static final int NAME_CACHE_LIMIT = 10_000;
+
+  private static final Map<String, Boolean> NAME_CACHE = new ConcurrentHashMap<>();
 
   /** Whether a key, flag or variable name names a credential (see the class comment). */
   public static boolean isCredentialName(String name) {
     if (name == null || name.isEmpty()) {
       return false;
     }
-    String[] words = WORD_SPLIT.split(name);
+    Boolean cached = NAME_CACHE.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    boolean verdict = scanWords(name);
+    if (NAME_CACHE.size() < NAME_CACHE_LIMIT) {
+      NAME_CACHE.put(name, verdict);
+    }
+    return verdict;
+  }
+
+  /**
+   * Splits at non-alphanumerics and camel-case boundaries ({@code apiKey}, {@code APIKey}) and
+   * looks for a credential word or pair.
+   */
+  private static boolean scanWords(String name) {
     String previous = "";
-    for (String raw : words) {
-      String word = raw.toLowerCase(Locale.ROOT);
-      if (CREDENTIAL_WORDS.contains(word)) {
-        return true;
+    int start = -1;
+    int n = name.length();
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? name.charAt(i) : ' ';
+      boolean alnum = c < 128 && Character.isLetterOrDigit(c);
+      boolean boundary = !alnum;
+      if (alnum && start >= 0 && i > start) {
+        char p = name.charAt(i - 1);
+        boolean upper = Character.isUpperCase(c);
+        // fooBar | FOOBar (the last capital starts the next word)
+        boundary =
+            upper
+                && (Character.isLowerCase(p)
+                    || Character.isDigit(p)
+                    || (Character.isUpperCase(p)
+                        && i + 1 < n
+                        && Character.isLowerCase(name.charAt(i + 1))));
       }
-      if (word.equals("key") && CREDENTIAL_QUALIFIED_KEY.contains(previous)) {
-        return true;
+      if (boundary && start >= 0) {
+        String word = name.substring(start, i).toLowerCase(Locale.ROOT);
+        if (CREDENTIAL_WORDS.contains(word)) {
+          return true;
+        }
+        if (word.equals("key")
+            && (CREDENTIAL_QUALIFIED_KEY.contains(previous) || previous.equals("secret"))) {
+          return true;
+        }
+        previous = word;
+        start = -1;
       }
-      if (word.equals("key") && previous.equals("secret")) {
-        return true;
+      if (alnum && start < 0) {
+        start = i;
       }
-      previous = word;
     }
     return false;
   }
@@ -306,7 +346,7 @@ public final class SecretRedactor {
         continue;
       }
       maskNext = false;
-      if (element instanceof String s) {
+      if (element instanceof String s && s.startsWith("-")) {
         Matcher flag = FLAG_ELEMENT.matcher(s);
         if (flag.matches() && isCredentialName(flag.group(1))) {
           maskNext = true;
@@ -321,30 +361,89 @@ public final class SecretRedactor {
     if (s == null || s.length() < 6) {
       return s;
     }
+    // cheap character checks decide which patterns can match at all: most attribute strings
+    // (paths, names, prose) skip most scans
+    boolean hasDash = s.indexOf('-') >= 0;
+    boolean hasAssign = s.indexOf('=') >= 0 || s.indexOf(':') >= 0;
     String out = s;
-    out = replace(PRIVATE_KEY_BLOCK, out, count, m -> m.group(1) + MASK + m.group(2));
-    out = replace(PROVIDER_KEY, out, count, m -> firstGroup(m) + MASK);
-    out = replace(AUTH_SCHEME, out, count, m -> m.group(1) + MASK);
-    out = replace(URL_CREDENTIALS, out, count, m -> m.group(1) + MASK + m.group(3));
-    out =
-        replace(
-            ASSIGNMENT,
-            out,
-            count,
-            m ->
-                isCredentialName(m.group(1)) && !isMasked(m.group(4))
-                    ? m.group(1) + m.group(2) + nullToEmpty(m.group(3)) + MASK
-                    : null);
-    out =
-        replace(
-            FLAG_WITH_VALUE,
-            out,
-            count,
-            m ->
-                isCredentialName(m.group(1)) && !isMasked(m.group(4))
-                    ? m.group(1) + m.group(2) + m.group(3) + MASK
-                    : null);
+    if (hasDash && s.contains("PRIVATE KEY")) {
+      out = replace(PRIVATE_KEY_BLOCK, out, count, m -> m.group(1) + MASK + m.group(2));
+    }
+    if (hasKeyLikeRun(out)) {
+      out = replace(PROVIDER_KEY, out, count, m -> firstGroup(m) + MASK);
+    }
+    if (containsIgnoreCase(out, "bearer") || containsIgnoreCase(out, "basic")) {
+      out = replace(AUTH_SCHEME, out, count, m -> m.group(1) + MASK);
+    }
+    if (out.contains("://") && out.indexOf('@') >= 0) {
+      out = replace(URL_CREDENTIALS, out, count, m -> m.group(1) + MASK + m.group(3));
+    }
+    if (hasAssign) {
+      out =
+          replace(
+              ASSIGNMENT,
+              out,
+              count,
+              m ->
+                  isCredentialName(m.group(1)) && !isMasked(m.group(4))
+                      ? m.group(1) + m.group(2) + nullToEmpty(m.group(3)) + MASK
+                      : null);
+    }
+    if (hasDash && hasWhitespace(out)) {
+      out =
+          replace(
+              FLAG_WITH_VALUE,
+              out,
+              count,
+              m ->
+                  isCredentialName(m.group(1)) && !isMasked(m.group(4))
+                      ? m.group(1) + m.group(2) + m.group(3) + MASK
+                      : null);
+    }
     return out;
+  }
+
+  /** Shortest provider key: {@code xoxb-} and 10 characters. */
+  private static final int SHORTEST_KEY = 15;
+
+  /** Whether {@code s} has a run of key characters long enough to hold a provider key. */
+  private static boolean hasKeyLikeRun(String s) {
+    int run = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.') {
+        if (++run >= SHORTEST_KEY) {
+          return true;
+        }
+      } else {
+        run = 0;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasWhitespace(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean containsIgnoreCase(String s, String lowerNeedle) {
+    int n = lowerNeedle.length();
+    for (int i = 0; i + n <= s.length(); i++) {
+      if (s.regionMatches(true, i, lowerNeedle, 0, n)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isMasked(String value) {
