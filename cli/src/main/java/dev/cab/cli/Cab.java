@@ -1,5 +1,6 @@
 package dev.cab.cli;
 
+import dev.cab.cli.command.BenchCommand;
 import dev.cab.cli.command.ClickHouseCommand;
 import dev.cab.cli.command.DemoCommand;
 import dev.cab.cli.command.KafkaCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       SqlCommand.class,
       StatusCommand.class,
+      BenchCommand.class,
       ServiceCommands.Collector.class,
       ServiceCommands.Streams.class,
       ServiceCommands.Sink.class,

@@ -4,6 +4,7 @@ import dev.cab.cli.UserError;
 import dev.cab.cli.clickhouse.ClickHouseHttp;
 import dev.cab.cli.console.Table;
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.cli.stack.ProcessMemory;
 import dev.cab.runner.sim.Regression;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
@@ -100,6 +101,12 @@ public final class DemoCommand implements Callable<Integer> {
           "first cell visible in ClickHouse %.1f s after start; both sweeps landed %.1f s after start%n",
           firstCellMillis.get() / 1000.0,
           (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "RSS: cab (collector+streams+sink) %d MiB, kafka %d MiB, clickhouse %d MiB%n",
+          ProcessMemory.rssMiB(ProcessHandle.current().pid()),
+          ProcessMemory.rssMiB(stack.childPids().get("kafka")),
+          ProcessMemory.rssMiB(stack.childPids().get("clickhouse")));
       System.out.println();
       System.out.println("Where to look next:");
       System.out.println(
