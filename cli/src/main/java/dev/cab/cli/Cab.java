@@ -9,7 +9,9 @@ import dev.cab.cli.command.SimulateCommand;
 import dev.cab.cli.command.SqlCommand;
 import dev.cab.cli.command.StatusCommand;
 import dev.cab.cli.command.UpCommand;
+import dev.cab.model.config.InvalidConfigException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,15 +50,49 @@ public final class Cab implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the launcher and returns its exit code (tests call this instead of main). */
+  /** Runs the launcher and returns its exit code. */
   public static int execute(String... args) {
+    return execute(
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  /** Runs the launcher with the given streams (tests capture them) and returns its exit code. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Cab());
+    cli.setOut(out);
+    cli.setErr(err);
+    // A wrong argument: one line saying what and where to read more, not the whole usage.
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          CommandLine c = e.getCommandLine();
+          c.getErr()
+              .println(
+                  "cab "
+                      + c.getCommandName()
+                      + ": "
+                      + e.getMessage()
+                      + " (see ./cab "
+                      + (c.getParent() == null ? "" : c.getCommandName() + " ")
+                      + "--help)");
+          c.getErr().flush();
+          return 2;
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof UserError) {
-            PrintWriter err = commandLine.getErr();
-            err.println("cab " + commandLine.getCommandName() + ": " + e.getMessage());
-            err.flush();
+            commandLine
+                .getErr()
+                .println("cab " + commandLine.getCommandName() + ": " + e.getMessage());
+            commandLine.getErr().flush();
+            return 2;
+          }
+          if (e instanceof InvalidConfigException) {
+            commandLine
+                .getErr()
+                .println("cab " + commandLine.getCommandName() + ": " + e.getMessage());
+            commandLine.getErr().flush();
             return 2;
           }
           throw e;

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -184,7 +185,12 @@ public final class LocalStack implements AutoCloseable {
       FileChannel channel =
           FileChannel.open(
               dataDir.resolve("stack.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // this very process already runs a stack on the directory
+      }
       if (lock == null) {
         channel.close();
         throw new UserError(
@@ -192,9 +198,10 @@ public final class LocalStack implements AutoCloseable {
                 + dataDir
                 + ": stop it with Ctrl-C, or use another CAB_DATA_DIR");
       }
+      FileLock held = lock;
       started.push(
           () -> {
-            lock.release();
+            held.release();
             channel.close();
           });
     } catch (IOException e) {

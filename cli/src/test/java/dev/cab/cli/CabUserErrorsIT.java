@@ -1,0 +1,117 @@
+package dev.cab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user sees when they get something wrong: one line saying what and what to do, exit code 2,
+ * and no stack trace.
+ */
+class CabUserErrorsIT {
+
+  record Run(int exitCode, String out, String err) {}
+
+  static Run cab(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Cab.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static void assertOneClearLine(Run run, String expected) {
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip())
+        .contains(expected)
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
+    assertThat(run.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void simulateWithNonsenseArgumentsSaysWhichOne() {
+    assertOneClearLine(cab("simulate", "--rate", "-5"), "rate");
+    assertOneClearLine(cab("simulate", "--tasks", "many"), "--tasks");
+    assertOneClearLine(cab("simulate", "--regress", "sideways"), "--regress 'sideways'");
+  }
+
+  @Test
+  void simulateAgainstAnUnreachableCollectorSaysHowToStartOne() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+
+    Run run = cab("simulate", "--endpoint", "http://127.0.0.1:" + closedPort);
+
+    assertOneClearLine(run, "cannot reach the collector at http://127.0.0.1:" + closedPort);
+    assertThat(run.err()).contains("./cab up");
+  }
+
+  @Test
+  void aPortAlreadyInUseIsNamedWithTheFlagToChangeIt() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run run = cab("kafka", "--port", Integer.toString(busy.getLocalPort()));
+
+      assertOneClearLine(run, "port " + busy.getLocalPort() + " is already in use");
+      assertThat(run.err()).contains("--port");
+    }
+  }
+
+  @Test
+  void aSecondUpInTheSameDirectoryIsRefused(@TempDir Path dir) throws Exception {
+    try (FileChannel channel =
+            FileChannel.open(
+                dir.resolve("stack.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = channel.lock()) {
+      assertThat(held.isValid()).isTrue();
+
+      Run run =
+          cab(
+              "up",
+              "--data-dir",
+              dir.toString(),
+              "--kafka-port",
+              "0",
+              "--clickhouse-port",
+              "0",
+              "--otlp-http-port",
+              "0",
+              "--otlp-grpc-port",
+              "0");
+
+      assertOneClearLine(run, "another ./cab up (or demo) is already running on " + dir);
+    }
+  }
+
+  @Test
+  void sqlAgainstNoClickHouseSaysHowToStartOne() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+
+    Run run = cab("sql", "--url", "http://127.0.0.1:" + closedPort, "SELECT 1");
+
+    assertOneClearLine(run, "cannot reach ClickHouse");
+  }
+
+  @Test
+  void helpListsEverySubcommand() {
+    Run run = cab("--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("kafka", "clickhouse", "up", "demo", "simulate", "sql", "status", "bench")
+        .contains("collector", "streams", "sink");
+  }
+}
