@@ -1,6 +1,9 @@
 package dev.cab.embedded.junit;
 
 import dev.cab.embedded.kafka.EmbeddedKafka;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -53,11 +56,28 @@ public final class KafkaExtension implements ParameterResolver {
     static SharedBroker start() {
       String external = System.getenv(BOOTSTRAP_ENV);
       if (external != null && !external.isBlank()) {
-        LOG.info("Tests use the Kafka broker at {} ({})", external, BOOTSTRAP_ENV);
-        return new SharedBroker(new KafkaTestBroker(external.strip(), true), null);
+        KafkaTestBroker broker = new KafkaTestBroker(external.strip(), true);
+        checkReachable(broker);
+        LOG.info("Tests use the Kafka broker at {} ({})", broker.bootstrapServers(), BOOTSTRAP_ENV);
+        return new SharedBroker(broker, null);
       }
       EmbeddedKafka kafka = EmbeddedKafka.builder().start();
       return new SharedBroker(new KafkaTestBroker(kafka.bootstrapServers(), false), kafka);
+    }
+
+    /** Fails the first test at once, and clearly, rather than every test after a timeout. */
+    private static void checkReachable(KafkaTestBroker broker) {
+      try (Admin admin = broker.admin()) {
+        admin.describeCluster(new DescribeClusterOptions().timeoutMs(15_000)).nodes().get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(
+            "%s=%s: no Kafka broker answers there (%s); unset it to use an embedded broker"
+                .formatted(BOOTSTRAP_ENV, broker.bootstrapServers(), e.getCause()),
+            e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while checking " + BOOTSTRAP_ENV, e);
+      }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cab.embedded.kafka;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the Kafka broker's jars are and which JVM runs them.
@@ -29,7 +40,11 @@ final class BrokerRuntime {
 
   static final String MAIN_CLASS = "dev.cab.embedded.kafka.broker.BrokerMain";
 
-  static final String CLASSPATH_RESOURCE = "dev/cab/embedded/kafka/broker/classpath.txt";
+  static final String LAUNCHER_PREFIX = "dev/cab/embedded/kafka/broker/";
+
+  static final String CLASSPATH_RESOURCE = LAUNCHER_PREFIX + "classpath.txt";
+
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerRuntime.class);
 
   private final Path javaBinary;
   private final Path launcherCodeSource;
@@ -105,6 +120,94 @@ final class BrokerRuntime {
   /** The broker's own jars, in resolution order. */
   List<Path> brokerJars() {
     return brokerJars;
+  }
+
+  /**
+   * The folder for files derived from the broker runtime (launcher jar, CDS archives): {@code
+   * <cab.cache.dir>/kafka}, where {@code cab.cache.dir} defaults to {@code ~/.cache/cab-telemetry};
+   * empty if it cannot be created.
+   */
+  static Optional<Path> cacheDir() {
+    String cache = System.getProperty("cab.cache.dir");
+    Path base =
+        cache != null && !cache.isBlank()
+            ? Path.of(cache)
+            : Path.of(System.getProperty("user.home"), ".cache", "cab-telemetry");
+    Path dir = base.resolve("kafka");
+    try {
+      return Optional.of(Files.createDirectories(dir));
+    } catch (IOException e) {
+      LOG.warn("No cache folder for the Kafka broker runtime: cannot create {}", dir, e);
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A jar in {@code dir} holding only BrokerMain and its resources ({@value #LAUNCHER_PREFIX}*),
+   * copied out of wherever they are (a classes folder, our jar, or a fat jar of the CLI), named by
+   * a hash of its content.
+   *
+   * <p>Why: the child's classpath then never carries anything of the parent's but those few
+   * classes, and it stays byte-for-byte the same across rebuilds, which class-data sharing needs.
+   */
+  Path launcherJar(Path dir) {
+    try {
+      Map<String, byte[]> entries = launcherEntries();
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (JarOutputStream jar = new JarOutputStream(bytes)) {
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+          JarEntry entry = new JarEntry(e.getKey());
+          entry.setTime(0); // a fixed time: the same content gives the same bytes
+          jar.putNextEntry(entry);
+          jar.write(e.getValue());
+          jar.closeEntry();
+        }
+      }
+      byte[] content = bytes.toByteArray();
+      Path target =
+          dir.resolve(
+              "cab-kafka-launcher-" + ClassDataSharing.sha256(content).substring(0, 16) + ".jar");
+      if (!Files.isRegularFile(target)) {
+        Path tmp = Files.createTempFile(dir, "cab-kafka-launcher-", ".tmp");
+        try {
+          Files.write(tmp, content);
+          ClassDataSharing.moveAtomically(tmp, target);
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the Kafka broker launcher jar into " + dir, e);
+    }
+  }
+
+  private Map<String, byte[]> launcherEntries() throws IOException {
+    Map<String, byte[]> entries = new TreeMap<>();
+    if (Files.isDirectory(launcherCodeSource)) {
+      Path folder = launcherCodeSource.resolve(LAUNCHER_PREFIX);
+      try (Stream<Path> walk = Files.walk(folder)) {
+        for (Path f : walk.filter(Files::isRegularFile).toList()) {
+          String name =
+              launcherCodeSource.relativize(f).toString().replace(File.separatorChar, '/');
+          entries.put(name, Files.readAllBytes(f));
+        }
+      }
+    } else {
+      try (JarFile jar = new JarFile(launcherCodeSource.toFile())) {
+        for (JarEntry e : Collections.list(jar.entries())) {
+          if (e.getName().startsWith(LAUNCHER_PREFIX) && !e.isDirectory()) {
+            try (InputStream in = jar.getInputStream(e)) {
+              entries.put(e.getName(), in.readAllBytes());
+            }
+          }
+        }
+      }
+    }
+    if (!entries.containsKey(MAIN_CLASS.replace('.', '/') + ".class")) {
+      throw new IllegalStateException("No " + MAIN_CLASS + " in " + launcherCodeSource);
+    }
+    return entries;
   }
 
   private static Path codeSourceOf(URL url) {

@@ -1,9 +1,6 @@
 package dev.cab.embedded.kafka;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -21,15 +18,12 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A dynamic class-data-sharing (AppCDS) archive of the broker's classes, kept in the cache folder
- * ({@code cab.cache.dir}, default {@code ~/.cache/cab-telemetry}, subfolder {@code kafka-cds}).
+ * ({@link BrokerRuntime#cacheDir()}).
  *
  * <p>Why: a broker JVM spends most of its 2-3 s start-up loading and linking some 8,000 classes of
  * Kafka and Scala; mapping them from an archive makes each start about a second faster on a 2-core
@@ -60,42 +54,12 @@ final class ClassDataSharing {
     this.dir = dir;
   }
 
-  /** The archive folder, or empty when CDS is switched off or the folder cannot be created. */
-  static Optional<ClassDataSharing> fromCacheDir() {
+  /** Archives in {@code dir}, or empty when CDS is switched off ({@code -Dcab.kafka.cds=false}). */
+  static Optional<ClassDataSharing> in(Optional<Path> dir) {
     if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))) {
       return Optional.empty();
     }
-    String cache = System.getProperty("cab.cache.dir");
-    Path base =
-        cache != null && !cache.isBlank()
-            ? Path.of(cache)
-            : Path.of(System.getProperty("user.home"), ".cache", "cab-telemetry");
-    Path dir = base.resolve("kafka-cds");
-    try {
-      Files.createDirectories(dir);
-      return Optional.of(new ClassDataSharing(dir));
-    } catch (IOException e) {
-      LOG.warn("No class-data-sharing archive for the Kafka broker: cannot create {}", dir, e);
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * A jar with the same content as {@code codeSource} (a jar or a classes folder) at a path that
-   * depends only on that content, so its modification time stays put across rebuilds.
-   */
-  Path stableLauncherJar(Path codeSource) {
-    try {
-      byte[] jar =
-          Files.isDirectory(codeSource) ? jarOf(codeSource) : Files.readAllBytes(codeSource);
-      Path target = dir.resolve("cab-kafka-launcher-" + sha256(jar).substring(0, 16) + ".jar");
-      if (!Files.isRegularFile(target)) {
-        writeAtomically(target, jar);
-      }
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot copy the broker launcher into " + dir, e);
-    }
+    return dir.map(ClassDataSharing::new);
   }
 
   /** The archive for this JDK, these JVM options and this classpath (it may not exist yet). */
@@ -183,17 +147,7 @@ final class ClassDataSharing {
     }
   }
 
-  private void writeAtomically(Path target, byte[] content) throws IOException {
-    Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-    try {
-      Files.write(tmp, content);
-      moveAtomically(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
+  static void moveAtomically(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -201,27 +155,7 @@ final class ClassDataSharing {
     }
   }
 
-  /** A jar of a classes folder, byte-for-byte the same for the same content. */
-  private static byte[] jarOf(Path folder) throws IOException {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(folder)) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream out = bytes;
-        JarOutputStream jar = new JarOutputStream(out)) {
-      for (Path f : files) {
-        JarEntry entry = new JarEntry(folder.relativize(f).toString().replace('\\', '/'));
-        entry.setTime(0);
-        jar.putNextEntry(entry);
-        jar.write(Files.readAllBytes(f));
-        jar.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  private static String sha256(byte[] data) {
+  static String sha256(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {

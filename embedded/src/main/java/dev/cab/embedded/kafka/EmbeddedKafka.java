@@ -102,6 +102,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
   private static final int PORT_CLASH_ATTEMPTS = 3;
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
+  private static final String TEMP_DIR_PREFIX = "cab-kafka-";
+  private static final String OWNER_FILE = "owner.pid";
+  private static final Duration ABANDONED_AFTER = Duration.ofMinutes(2);
 
   private final int nodeCount;
   private final int firstPort;
@@ -161,11 +164,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     prepareDataDir();
     jvmOptions = new ArrayList<>(jvmOptions(heap));
     jvmOptions.addAll(extraJvmOptions);
-    cds = ClassDataSharing.fromCacheDir();
+    Optional<Path> cacheDir = BrokerRuntime.cacheDir();
+    cds = ClassDataSharing.in(cacheDir);
     List<Path> classpath = new ArrayList<>(runtime.brokerJars());
-    classpath.add(
-        cds.map(c -> c.stableLauncherJar(runtime.launcherCodeSource()))
-            .orElse(runtime.launcherCodeSource()));
+    classpath.add(runtime.launcherJar(cacheDir.orElse(dataDir)));
     childClasspath = List.copyOf(classpath);
 
     for (int attempt = 1; ; attempt++) {
@@ -213,7 +215,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /** {@code 127.0.0.1:<port>[,127.0.0.1:<port>...]}, one entry per node. */
-  public String bootstrapServers() {
+  public synchronized String bootstrapServers() {
     requireStarted();
     return nodes.stream()
         .map(n -> LOOPBACK + ":" + n.brokerPort())
@@ -359,13 +361,39 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * The command line that runs a Kafka command-line tool on the broker's classpath with this JVM's
+   * {@code java}, e.g. {@code toolCommand("org.apache.kafka.tools.ProducerPerformance", List.of(
+   * "--topic", "t", ...))}: {@code kafka-tools} is on it, so are the broker's own tools.
+   */
+  public static List<String> toolCommand(String mainClass, List<String> args) {
+    BrokerRuntime runtime = BrokerRuntime.locate();
+    List<String> command = new ArrayList<>();
+    command.add(runtime.javaBinary().toString());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("--sun-misc-unsafe-memory-access=allow");
+    command.add("-cp");
+    command.add(
+        runtime.brokerJars().stream()
+            .map(Path::toString)
+            .collect(Collectors.joining(File.pathSeparator)));
+    command.add(mainClass);
+    command.addAll(args);
+    return command;
+  }
+
   // ---- start-up -------------------------------------------------------------------------------
 
   private void prepareDataDir() {
     try {
       if (requestedDataDir == null) {
-        dataDir = Files.createTempDirectory("cab-kafka-");
+        deleteAbandonedTempDirs(Path.of(System.getProperty("java.io.tmpdir")));
+        dataDir = Files.createTempDirectory(TEMP_DIR_PREFIX);
         ownsDataDir = true;
+        ProcessHandle self = ProcessHandle.current();
+        Files.writeString(
+            dataDir.resolve(OWNER_FILE),
+            self.pid() + " " + self.info().startInstant().map(Instant::toString).orElse("?"));
       } else {
         dataDir = Files.createDirectories(requestedDataDir.toAbsolutePath().normalize());
       }
@@ -393,6 +421,38 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare the Kafka data folder " + requestedDataDir, e);
     }
+  }
+
+  /**
+   * Deletes temporary data folders whose owner JVM is gone: one killed with {@code kill -9} never
+   * ran {@link #close()}. Its brokers stopped by themselves (see BrokerMain); their files stay.
+   */
+  static void deleteAbandonedTempDirs(Path tmp) {
+    Instant settled = Instant.now().minus(ABANDONED_AFTER);
+    try (var dirs = Files.newDirectoryStream(tmp, TEMP_DIR_PREFIX + "*")) {
+      for (Path dir : dirs) {
+        Path owner = dir.resolve(OWNER_FILE);
+        if (Files.isRegularFile(owner)
+            && Files.getLastModifiedTime(owner).toInstant().isBefore(settled)
+            && !ownerAlive(Files.readString(owner).strip())) {
+          LOG.info("Deleting {}, left behind by a JVM that was killed", dir);
+          deleteTree(dir);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Cannot sweep abandoned Kafka folders in {}", tmp, e);
+    }
+  }
+
+  private static boolean ownerAlive(String owner) {
+    String[] pidAndStart = owner.split(" ", 2);
+    Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(pidAndStart[0]));
+    if (process.isEmpty() || !process.get().isAlive()) {
+      return false;
+    }
+    // A reused pid belongs to a process that started at another instant.
+    String started = process.get().info().startInstant().map(Instant::toString).orElse("?");
+    return pidAndStart.length < 2 || pidAndStart[1].equals("?") || pidAndStart[1].equals(started);
   }
 
   private int[] allocatePorts() {
@@ -714,25 +774,29 @@ public final class EmbeddedKafka implements AutoCloseable {
       return;
     }
     try {
-      Files.walkFileTree(
-          dataDir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      deleteTree(dataDir);
     } catch (IOException e) {
       LOG.warn("Cannot delete the temporary Kafka data folder {}", dataDir, e);
     }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            Files.deleteIfExists(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   // ---- helpers --------------------------------------------------------------------------------

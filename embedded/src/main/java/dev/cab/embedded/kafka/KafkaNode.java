@@ -150,7 +150,9 @@ final class KafkaNode {
   /** Sends SIGTERM (Kafka's graceful, controlled shutdown) without waiting. */
   void requestStop() {
     if (isRunning()) {
-      process.destroy();
+      // Through the handle: Process.destroy() would also close the child's stdin, which BrokerMain
+      // takes for its parent's death, and then it allows the shutdown only 20 s.
+      process.toHandle().destroy();
     }
   }
 

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -81,6 +84,53 @@ class EmbeddedKafkaConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("65531");
     assertThat(EmbeddedKafka.builder().heap("-Xmx1g").build()).isNotNull();
+  }
+
+  @Test
+  void sweepDeletesOnlyTemporaryFoldersWhoseOwnerJvmIsGone(@TempDir Path tmp) throws Exception {
+    // given
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    ProcessHandle self = ProcessHandle.current();
+    String selfOwner =
+        self.pid() + " " + self.info().startInstant().map(Object::toString).orElse("?");
+    Path abandoned = ownedFolder(tmp, "cab-kafka-abandoned", gone.pid() + " ?", true);
+    Path alive = ownedFolder(tmp, "cab-kafka-alive", selfOwner, true);
+    Path justCreated = ownedFolder(tmp, "cab-kafka-new", gone.pid() + " ?", false);
+    Path notOurs = Files.createDirectory(tmp.resolve("other-abandoned"));
+
+    // when
+    EmbeddedKafka.deleteAbandonedTempDirs(tmp);
+
+    // then
+    assertThat(abandoned).doesNotExist();
+    assertThat(alive).isDirectory();
+    assertThat(justCreated).isDirectory();
+    assertThat(notOurs).isDirectory();
+  }
+
+  private static Path ownedFolder(Path tmp, String name, String owner, boolean old)
+      throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name).resolve("node-0"));
+    Path ownerFile = Files.writeString(tmp.resolve(name).resolve("owner.pid"), owner);
+    Files.writeString(dir.resolve("broker.log"), "log");
+    if (old) {
+      Files.setLastModifiedTime(
+          ownerFile, FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
+    }
+    return tmp.resolve(name);
+  }
+
+  @Test
+  void toolCommandRunsAKafkaToolOnTheBrokerClasspath() {
+    List<String> command =
+        EmbeddedKafka.toolCommand(
+            "org.apache.kafka.tools.ProducerPerformance", List.of("--topic", "t"));
+
+    assertThat(command.getFirst()).endsWith("java");
+    assertThat(command.get(command.indexOf("-cp") + 1)).contains("kafka-tools-");
+    assertThat(command.subList(command.size() - 3, command.size()))
+        .containsExactly("org.apache.kafka.tools.ProducerPerformance", "--topic", "t");
   }
 
   @Test
