@@ -22,7 +22,7 @@ public final class SinkMain {
     try {
       effective = SinkSettings.fromWithEffective(Map.of(), System.getenv());
     } catch (InvalidConfigException e) {
-      System.err.println(e.getMessage());
+      System.err.println("cab-sink: invalid configuration: " + String.join("; ", e.problems()));
       System.exit(2);
       return;
     }

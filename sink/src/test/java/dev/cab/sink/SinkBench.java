@@ -50,7 +50,12 @@ public final class SinkBench {
         String topic = "bench.cells." + format;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
           admin
-              .createTopics(Set.of(new NewTopic(topic, Optional.of(4), Optional.empty())))
+              .createTopics(
+                  Set.of(
+                      new NewTopic(topic, Optional.of(4), Optional.empty()),
+                      new NewTopic(topic + ".spans", Optional.of(1), Optional.empty()),
+                      new NewTopic(topic + ".scores", Optional.of(1), Optional.empty()),
+                      new NewTopic(topic + ".dlq", Optional.of(1), Optional.empty())))
               .all()
               .get();
         }

@@ -346,8 +346,9 @@ public final class SinkLoop implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      if (partitions.isEmpty() || aborted) {
-        // aborted: consumer.close() revokes on the way out, and a crash must not flush
+      if (partitions.isEmpty() || aborted || failure != null) {
+        // consumer.close() revokes on the way out: a crash must not flush, and after a failure
+        // the batch is left for the next owner to read again
         return;
       }
       if (flushing) {
