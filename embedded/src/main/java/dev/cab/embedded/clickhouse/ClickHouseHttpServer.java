@@ -5,12 +5,16 @@ import dev.cab.embedded.clickhouse.internal.auth.Users;
 import dev.cab.embedded.clickhouse.internal.engine.ChdbEngine;
 import dev.cab.embedded.clickhouse.internal.http.ClickHouseHttpHandler;
 import dev.cab.embedded.clickhouse.internal.install.LibchdbInstaller;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +35,18 @@ public final class ClickHouseHttpServer implements AutoCloseable {
   private final ChdbEngine engine;
   private final ClickHouseHttpHandler handler;
   private final ExecutorService executor;
+  private final Path insertDir;
   private final CountDownLatch closed = new CountDownLatch(1);
   private boolean closing;
 
   private ClickHouseHttpServer(
-      HttpServer http, ChdbEngine engine, ClickHouseHttpHandler handler, ExecutorService executor) {
+      HttpServer http,
+      ChdbEngine engine,
+      ClickHouseHttpHandler handler,
+      ExecutorService executor,
+      Path insertDir) {
     this.http = http;
+    this.insertDir = insertDir;
     this.engine = engine;
     this.handler = handler;
     this.executor = executor;
@@ -64,16 +74,18 @@ public final class ClickHouseHttpServer implements AutoCloseable {
       throw e;
     }
     try {
+      Path insertDir = Files.createTempDirectory("cab-clickhouse-inserts-");
       var handler =
           new ClickHouseHttpHandler(
               engine,
               users,
-              new ClickHouseHttpHandler.Config(options.maxBodyBytes(), options.displayName()));
+              new ClickHouseHttpHandler.Config(
+                  options.maxBodyBytes(), options.displayName(), insertDir));
       http.createContext("/", handler);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
       http.start();
-      var server = new ClickHouseHttpServer(http, engine, handler, executor);
+      var server = new ClickHouseHttpServer(http, engine, handler, executor, insertDir);
       log.info(
           "ClickHouse {} HTTP interface on {} (data {}, users {}, max body {} bytes)",
           engine.version(),
@@ -82,7 +94,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
           users.names(),
           options.maxBodyBytes());
       return server;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       http.stop(0);
       engine.close();
       throw e;
@@ -132,8 +144,19 @@ public final class ClickHouseHttpServer implements AutoCloseable {
       executor.shutdownNow();
       handler.closeSessions();
       engine.close();
+      deleteTree(insertDir);
     } finally {
       closed.countDown();
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      log.warn("could not delete {}", root, e);
     }
   }
 }

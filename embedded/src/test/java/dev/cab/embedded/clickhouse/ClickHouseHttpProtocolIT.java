@@ -144,6 +144,40 @@ class ClickHouseHttpProtocolIT {
   }
 
   @Test
+  void insertsBinaryRowsWhoseBytesContainEmptyLines() {
+    // UInt64 2570 is 0A 0A 00 ...: inline in the query text, the engine's multi-statement
+    // splitter would end the data there and drop the rest.
+    server.query("CREATE TABLE numbers_rb (n UInt64) ENGINE = Memory");
+    byte[] rows =
+        http.call().body("SELECT number FROM numbers(100000) FORMAT RowBinary").send().body();
+
+    http.call()
+        .param("database", server.database())
+        .param("query", "INSERT INTO numbers_rb FORMAT RowBinary")
+        .body(rows)
+        .ok();
+
+    assertThat(server.query("SELECT count(), sum(n) FROM numbers_rb"))
+        .isEqualTo("100000\t4999950000\n");
+  }
+
+  @Test
+  void neverRunsSqlSmuggledIntoInsertData() {
+    server.query("CREATE TABLE victim (s String) ENGINE = Memory");
+
+    HttpResponse<byte[]> response =
+        http.call()
+            .param("database", server.database())
+            .body("INSERT INTO victim FORMAT TSV\nfirst\n\nDROP TABLE victim\n")
+            .send();
+
+    assertThat(server.query("EXISTS TABLE victim")).isEqualTo("1\n");
+    if (response.statusCode() == 200) {
+      assertThat(server.query("SELECT count() FROM victim WHERE s LIKE 'DROP%'")).isEqualTo("1\n");
+    }
+  }
+
+  @Test
   void insertsRowBinaryWithNamesAndTypes() throws IOException {
     server.query("CREATE TABLE rbnt (id UInt32, s String) ENGINE = Memory");
     ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -429,6 +463,9 @@ class ClickHouseHttpProtocolIT {
   void answersMalformedRequestsWithClickHouseErrorsAndKeepsServing() {
     assertError(http.call().body(""), 400, 62, "Empty query");
     assertError(http.call().body("SELEC 1"), 400, 62, "Syntax error");
+    assertError(http.call().body("SELECT 1; SELECT 2"), 400, 62, "Multi-statements");
+    assertError(
+        http.call().body("INSERT INTO kv FROM INFILE '/etc/passwd' FORMAT TSV"), 400, 36, "INFILE");
     assertError(http.call().body("SELECT * FROM no_such_table"), 404, 60, "UNKNOWN_TABLE");
     assertError(http.call().body("SELECT 1 FORMAT NoSuchFormat"), 404, 73, "Unknown format");
     assertError(

@@ -102,6 +102,19 @@ class ClickHouseJdbcContractIT {
 
   @Test
   void roundTripsEveryPipelineColumnTypeThroughBatchedPreparedStatements() throws SQLException {
+    roundTripEveryColumnType("types_values", new Properties());
+  }
+
+  @Test
+  void roundTripsEveryPipelineColumnTypeThroughTheRowBinaryWriter() throws SQLException {
+    // The driver's faster insert path: RowBinary instead of a VALUES statement.
+    Properties rowBinary = new Properties();
+    rowBinary.setProperty("beta.row_binary_for_simple_insert", "true");
+    roundTripEveryColumnType("types_rowbinary", rowBinary);
+  }
+
+  private void roundTripEveryColumnType(String table, Properties driverProperties)
+      throws SQLException {
     List<Row> rows = new ArrayList<>();
     rows.add(
         new Row(
@@ -157,18 +170,21 @@ class ClickHouseJdbcContractIT {
               "{\"i\":" + i + "}"));
     }
 
-    try (Connection c = connect();
+    try (Connection c = connect(driverProperties);
         Statement s = c.createStatement()) {
       s.execute(
           """
-          CREATE TABLE types (
+          CREATE TABLE %s (
             id UInt64, s String, lc LowCardinality(String), u8 UInt8, u32 UInt32, u64 UInt64,
             i64 Int64, f64 Float64, b Bool, ns Nullable(String), ni Nullable(Int64),
             ts DateTime64(3, 'UTC'), arr Array(String), m Map(String, String), js String
-          ) ENGINE = MergeTree ORDER BY id""");
+          ) ENGINE = MergeTree ORDER BY id"""
+              .formatted(table));
       try (PreparedStatement ps =
           c.prepareStatement(
-              "INSERT INTO types (id, s, lc, u8, u32, u64, i64, f64, b, ns, ni, ts, arr, m, js)"
+              "INSERT INTO "
+                  + table
+                  + " (id, s, lc, u8, u32, u64, i64, f64, b, ns, ni, ts, arr, m, js)"
                   + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (Row r : rows) {
           ps.setLong(1, r.id());
@@ -201,7 +217,7 @@ class ClickHouseJdbcContractIT {
       }
 
       List<Row> read = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT * FROM types ORDER BY id")) {
+      try (ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
         while (rs.next()) {
           Array arr = rs.getArray("arr");
           List<String> strings = new ArrayList<>();
@@ -242,8 +258,9 @@ class ClickHouseJdbcContractIT {
             .isEqualTo(expected);
         assertThat(actual.m()).as("row %d map", expected.id()).isEqualTo(expected.m());
       }
-      assertThat(scalar(s, "SELECT isValidJSON(js) FROM types WHERE id = 2")).isEqualTo("1");
-      assertThat(scalar(s, "SELECT JSONExtractFloat(js, 'score') FROM types WHERE id = 2"))
+      assertThat(scalar(s, "SELECT isValidJSON(js) FROM " + table + " WHERE id = 2"))
+          .isEqualTo("1");
+      assertThat(scalar(s, "SELECT JSONExtractFloat(js, 'score') FROM " + table + " WHERE id = 2"))
           .isEqualTo("0.918");
     }
   }

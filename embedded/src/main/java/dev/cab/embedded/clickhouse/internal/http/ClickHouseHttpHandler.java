@@ -10,12 +10,12 @@ import dev.cab.embedded.clickhouse.internal.compression.CorruptedBlockException;
 import dev.cab.embedded.clickhouse.internal.engine.ChdbEngine;
 import dev.cab.embedded.clickhouse.internal.engine.ChdbResult;
 import dev.cab.embedded.clickhouse.internal.engine.EngineError;
-import dev.cab.embedded.clickhouse.internal.engine.QueryBuffer;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -64,7 +64,6 @@ public final class ClickHouseHttpHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(ClickHouseHttpHandler.class);
 
   private static final byte[] OK = "Ok.\n".getBytes(StandardCharsets.US_ASCII);
-  private static final int HEAD_BYTES = 64 * 1024;
   private static final int READ_CHUNK = 64 * 1024;
   private static final String DEFAULT_FORMAT = "TabSeparated";
   private static final long DRAIN_LIMIT = 64L << 20;
@@ -93,8 +92,14 @@ public final class ClickHouseHttpHandler implements HttpHandler {
           "wait_end_of_query",
           "client_protocol_version");
 
-  /** What the handler needs to know about its server. */
-  public record Config(long maxBodyBytes, String displayName) {}
+  /**
+   * What the handler needs to know about its server.
+   *
+   * @param maxBodyBytes the largest request body accepted, before and after decompression
+   * @param displayName sent as X-ClickHouse-Server-Display-Name
+   * @param insertDir where inline insert data is staged for the engine (see {@link RequestQuery})
+   */
+  public record Config(long maxBodyBytes, String displayName, Path insertDir) {}
 
   private final ChdbEngine engine;
   private final Users users;
@@ -206,7 +211,7 @@ public final class ClickHouseHttpHandler implements HttpHandler {
     if (params.isTrue("add_http_cors_header")) {
       out.set("Access-Control-Allow-Origin", "*");
     }
-    QueryBuffer query = null;
+    RequestQuery query = null;
     SessionRegistry.Session session = null;
     String user = "?";
     try {
@@ -265,12 +270,14 @@ public final class ClickHouseHttpHandler implements HttpHandler {
       }
 
       query = readQuery(exchange, params, get);
-      if (query.size() == 0) {
-        throw new RequestFailure(ErrorCodes.SYNTAX_ERROR, "Empty query");
-      }
-      SqlHead head = SqlHead.of(query.head(HEAD_BYTES));
+      SqlHead head = query.head();
       if (log.isTraceEnabled()) {
-        log.trace("query {} of {} ({} bytes): {}", queryId, user, query.size(), query.head(300));
+        log.trace(
+            "query {} of {} ({} body bytes): {}",
+            queryId,
+            user,
+            query.bodyBytes(),
+            query.sql().head(300));
       }
       ChdbResult result;
       try {
@@ -279,11 +286,11 @@ public final class ClickHouseHttpHandler implements HttpHandler {
                 new ChdbEngine.Execution(
                     session == null ? null : session.engineSession(),
                     setup,
-                    query,
+                    query.sql(),
                     defaultFormat,
                     parameters));
       } finally {
-        // The engine has parsed the query and its inline data: free them before streaming.
+        // The engine has read the query and its data: free them before streaming the result.
         query.close();
       }
       try (result) {
@@ -354,40 +361,19 @@ public final class ClickHouseHttpHandler implements HttpHandler {
                         + " such name"));
   }
 
-  /** Reads the query parameter and the body into native memory, decoding as the client asks. */
-  private QueryBuffer readQuery(HttpExchange exchange, UrlParameters params, boolean get)
+  /** Reads the query parameter and the body, decoding the body as the client asks. */
+  private RequestQuery readQuery(HttpExchange exchange, UrlParameters params, boolean get)
       throws RequestFailure, IOException {
     long max = config.maxBodyBytes();
     String text = params.get("query");
-    long declared = contentLength(exchange);
-    if (!get && declared > max) {
+    if (get) {
+      return RequestQuery.read(text, null, max, config.insertDir());
+    }
+    if (contentLength(exchange) > max) {
       abandonBody(exchange);
       throw tooLarge(max);
     }
-    long initial = (text == null ? 0 : text.length() + 1) + (declared > 0 ? declared : 8192);
-    QueryBuffer buffer = new QueryBuffer(Math.min(initial, 16L << 20));
-    boolean done = false;
-    try {
-      if (text != null && !text.isEmpty()) {
-        buffer.append(text);
-        buffer.append("\n");
-      }
-      if (!get) {
-        readBody(exchange, params, buffer, max);
-      }
-      done = true;
-      return buffer;
-    } finally {
-      if (!done) {
-        buffer.close();
-      }
-    }
-  }
-
-  private void readBody(HttpExchange exchange, UrlParameters params, QueryBuffer buffer, long max)
-      throws RequestFailure, IOException {
     SocketSide socket = new SocketSide(exchange.getRequestBody(), max);
-    long start = buffer.size();
     try {
       InputStream body = socket;
       String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
@@ -410,17 +396,15 @@ public final class ClickHouseHttpHandler implements HttpHandler {
             !params.isTrue("http_native_compression_disable_checksumming_on_decompress");
         body = new CompressedBlockInputStream(body, verify);
       }
-      byte[] chunk = new byte[READ_CHUNK];
-      for (int n = body.read(chunk); n >= 0; n = body.read(chunk)) {
-        if (buffer.size() - start + n > max) {
-          abandonBody(exchange);
-          throw tooLarge(max);
-        }
-        buffer.append(chunk, 0, n);
-      }
+      return RequestQuery.read(text, body, max, config.insertDir());
     } catch (SocketSide.TooLarge e) {
       abandonBody(exchange);
       throw tooLarge(max);
+    } catch (RequestFailure f) {
+      if (f.code() == ErrorCodes.QUERY_IS_TOO_LARGE) {
+        abandonBody(exchange);
+      }
+      throw f;
     } catch (CorruptedBlockException e) {
       abandonBody(exchange);
       throw new RequestFailure(e.errorCode(), e.getMessage(), e);

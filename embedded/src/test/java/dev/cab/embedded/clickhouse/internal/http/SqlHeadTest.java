@@ -38,11 +38,60 @@ class SqlHeadTest {
   }
 
   @Test
-  void treatsAnInsertsFormatAsInputAndStopsBeforeItsData() {
-    SqlHead head = SqlHead.of("INSERT INTO t (a) FORMAT JSONEachRow\n{\"a\": \"FORMAT CSV\"}");
+  void locatesTheInlineDataOfAnInsertWithFormat() {
+    String sql = "INSERT INTO t (a) FORMAT JSONEachRow \n{\"a\": \"FORMAT CSV\"}";
+    SqlHead head = SqlHead.of(sql);
 
     assertThat(head.isInsert()).isTrue();
+    assertThat(head.hasInlineData()).isTrue();
     assertThat(head.outputFormat()).isNull();
+    assertThat(head.inputFormat()).isEqualTo("JSONEachRow");
+    assertThat(sql.substring(head.dataClauseStart())).startsWith("FORMAT JSONEachRow");
+    assertThat(sql.substring(head.dataStart())).isEqualTo("{\"a\": \"FORMAT CSV\"}");
+    assertThat(head.settingsStart()).isEqualTo(-1);
+  }
+
+  @Test
+  void takesOnlyOneCrAndOneLfBeforeTheData() {
+    String sql = "INSERT INTO t FORMAT RowBinary\r\n\n\t data";
+
+    assertThat(sql.substring(SqlHead.of(sql).dataStart())).isEqualTo("\n\t data");
+  }
+
+  @Test
+  void locatesValuesDataAndASettingsClause() {
+    String sql = "insert into t settings async_insert = 0 values (1, 'a;b\n\nc')";
+    SqlHead head = SqlHead.of(sql);
+
+    assertThat(head.inputFormat()).isEqualTo("Values");
+    assertThat(sql.substring(head.settingsStart())).startsWith("settings async_insert");
+    assertThat(sql.substring(head.dataClauseStart())).startsWith("values (1");
+    assertThat(sql.substring(head.dataStart())).isEqualTo(" (1, 'a;b\n\nc')");
+  }
+
+  @Test
+  void seesNoInlineDataInInsertSelect() {
+    SqlHead head = SqlHead.of("INSERT INTO t SELECT * FROM values('x UInt8', 1) FORMAT TSV");
+
+    assertThat(head.isInsert()).isTrue();
+    assertThat(head.hasInlineData()).isFalse();
+  }
+
+  @Test
+  void flagsSeveralStatementsButNotATrailingSemicolon() {
+    assertThat(SqlHead.of("SELECT 1; DROP TABLE t").multiStatement()).isTrue();
+    assertThat(SqlHead.of("SELECT 1;").multiStatement()).isFalse();
+    assertThat(SqlHead.of("SELECT 1; -- done\n").multiStatement()).isFalse();
+    assertThat(SqlHead.of("SELECT ';' AS s").multiStatement()).isFalse();
+  }
+
+  @Test
+  void flagsFileClauses() {
+    assertThat(
+            SqlHead.of("INSERT INTO t FROM INFILE '/etc/passwd' FORMAT LineAsString").namesFile())
+        .isTrue();
+    assertThat(SqlHead.of("SELECT 1 INTO OUTFILE '/tmp/x'").namesFile()).isTrue();
+    assertThat(SqlHead.of("SELECT 'FROM INFILE'").namesFile()).isFalse();
   }
 
   @Test
