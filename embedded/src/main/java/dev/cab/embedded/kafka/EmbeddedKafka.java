@@ -160,47 +160,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalStateException("EmbeddedKafka is single use; this one is " + state);
     }
     Instant begin = Instant.now();
-    runtime = BrokerRuntime.locate();
-    prepareDataDir();
-    jvmOptions = new ArrayList<>(jvmOptions(heap));
-    jvmOptions.addAll(extraJvmOptions);
-    Optional<Path> cacheDir = BrokerRuntime.cacheDir();
-    cds = ClassDataSharing.in(cacheDir);
-    List<Path> classpath = new ArrayList<>(runtime.brokerJars());
-    classpath.add(runtime.launcherJar(cacheDir.orElse(dataDir)));
-    childClasspath = List.copyOf(classpath);
-
-    for (int attempt = 1; ; attempt++) {
-      int[] ports = allocatePorts();
-      List<KafkaNode> candidates = new ArrayList<>();
-      for (int i = 0; i < nodeCount; i++) {
-        candidates.add(
-            new KafkaNode(i, ports[i], ports[nodeCount + i], dataDir.resolve("node-" + i)));
-      }
-      nodes = List.copyOf(candidates);
-      try {
-        for (KafkaNode node : nodes) {
-          writeServerProperties(node);
-        }
-        boolean trainingStarted = false;
-        for (KafkaNode node : nodes) {
-          // One training run per cluster is enough to produce the archive.
-          launch(node, clusterId, !trainingStarted);
-          trainingStarted = true;
-        }
-        awaitBrokers(nodes, nodes, Instant.now().plus(startTimeout));
-        break;
-      } catch (RuntimeException e) {
-        boolean clash = firstPort == 0 && nodes.stream().anyMatch(EmbeddedKafka::lostPortRace);
-        nodes.forEach(KafkaNode::kill);
-        if (clash && attempt < PORT_CLASH_ATTEMPTS) {
-          LOG.info("Another process took one of the free ports picked for Kafka; retrying");
-          continue;
-        }
-        state = State.CLOSED;
-        deleteDataDirIfOwned();
-        throw e;
-      }
+    try {
+      launchAll();
+    } catch (RuntimeException e) {
+      state = State.CLOSED;
+      nodes.forEach(KafkaNode::kill);
+      deleteDataDirIfOwned();
+      throw e;
     }
     state = State.RUNNING;
     shutdownHook = new Thread(this::closeOnShutdown, "cab-embedded-kafka-shutdown");
@@ -383,6 +349,49 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   // ---- start-up -------------------------------------------------------------------------------
+
+  /** Prepares files and ports, launches every node and waits for them; retries lost port races. */
+  private void launchAll() {
+    runtime = BrokerRuntime.locate();
+    prepareDataDir();
+    jvmOptions = new ArrayList<>(jvmOptions(heap));
+    jvmOptions.addAll(extraJvmOptions);
+    Optional<Path> cacheDir = BrokerRuntime.cacheDir();
+    cds = ClassDataSharing.in(cacheDir);
+    List<Path> classpath = new ArrayList<>(runtime.brokerJars());
+    classpath.add(runtime.launcherJar(cacheDir.orElse(dataDir)));
+    childClasspath = List.copyOf(classpath);
+
+    for (int attempt = 1; ; attempt++) {
+      int[] ports = allocatePorts();
+      List<KafkaNode> candidates = new ArrayList<>();
+      for (int i = 0; i < nodeCount; i++) {
+        candidates.add(
+            new KafkaNode(i, ports[i], ports[nodeCount + i], dataDir.resolve("node-" + i)));
+      }
+      nodes = List.copyOf(candidates);
+      try {
+        for (KafkaNode node : nodes) {
+          writeServerProperties(node);
+        }
+        boolean trainingStarted = false;
+        for (KafkaNode node : nodes) {
+          // One training run per cluster is enough to produce the archive.
+          launch(node, clusterId, !trainingStarted);
+          trainingStarted = true;
+        }
+        awaitBrokers(nodes, nodes, Instant.now().plus(startTimeout));
+        return;
+      } catch (RuntimeException e) {
+        boolean clash = firstPort == 0 && nodes.stream().anyMatch(EmbeddedKafka::lostPortRace);
+        nodes.forEach(KafkaNode::kill);
+        if (!clash || attempt >= PORT_CLASH_ATTEMPTS) {
+          throw e;
+        }
+        LOG.info("Another process took one of the free ports picked for Kafka; retrying");
+      }
+    }
+  }
 
   private void prepareDataDir() {
     try {
