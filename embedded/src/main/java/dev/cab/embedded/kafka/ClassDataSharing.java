@@ -25,16 +25,17 @@ import org.slf4j.LoggerFactory;
  * A dynamic class-data-sharing (AppCDS) archive of the broker's classes, kept in the cache folder
  * ({@link BrokerRuntime#cacheDir()}).
  *
- * <p>Why: a broker JVM spends most of its 2-3 s start-up loading and linking some 8,000 classes of
- * Kafka and Scala; mapping them from an archive makes each start about a second faster on a 2-core
- * machine, which every test run and every {@code cab kafka} pays once per node.
+ * <p>Why: a broker JVM spends much of its start-up loading and linking some 7,500 classes of Kafka
+ * and Scala; mapping them from an archive cut the start of one node from 3.1 s to 1.8 s on a 2-core
+ * machine (median of 5, see KafkaStartupBench), which every test run and every {@code cab kafka}
+ * pays once per node.
  *
  * <p>How: the first broker started without an archive is a training run ({@code
  * -XX:ArchiveClassesAtExit}); the JVM writes the archive when that broker stops cleanly, and later
  * brokers map it ({@code -XX:SharedArchiveFile}). The archive's name hashes the JDK, the JVM
  * options and every classpath entry's path, size and modification time, so any change selects a
- * fresh archive instead of one the JVM would reject. CDS refuses classpath folders and changed
- * jars, so the launcher (BrokerMain) runs from a content-addressed copy in the same folder. Disable
+ * fresh archive instead of one the JVM would reject. CDS also refuses classpath folders and changed
+ * jars: BrokerMain runs from a content-addressed jar ({@link BrokerRuntime#launcherJar}). Disable
  * with {@code -Dcab.kafka.cds=false}.
  *
  * <p>Thread-safe and safe across processes: everything is written under a unique temporary name and
