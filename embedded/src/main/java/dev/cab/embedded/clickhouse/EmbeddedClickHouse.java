@@ -2,28 +2,34 @@ package dev.cab.embedded.clickhouse;
 
 import dev.cab.embedded.clickhouse.internal.install.LibchdbInstaller;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import net.jpountz.lz4.LZ4Factory;
 
 /**
  * A real ClickHouse server for tests and the local mode: {@link ClickHouseServerMain} in a child
@@ -272,7 +278,7 @@ public final class EmbeddedClickHouse implements AutoCloseable {
       command.add("-Dlogback.configurationFile=" + logback);
     }
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(childClassPath());
     command.add(ClickHouseServerMain.class.getName());
     ClickHouseServerOptions options =
         new ClickHouseServerOptions(
@@ -285,6 +291,32 @@ public final class EmbeddedClickHouse implements AutoCloseable {
             true);
     command.addAll(options.toArgs());
     return command;
+  }
+
+  /**
+   * This JVM's class path, plus the jars of the server and its dependencies in case they were
+   * loaded by another class loader (e.g. {@code mvn exec:java}, a plugin host): then {@code
+   * java.class.path} alone would not hold them.
+   */
+  static String childClassPath() {
+    Set<String> entries = new LinkedHashSet<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        entries.add(entry);
+      }
+    }
+    for (Class<?> needed :
+        List.of(ClickHouseServerMain.class, org.slf4j.LoggerFactory.class, LZ4Factory.class)) {
+      CodeSource source = needed.getProtectionDomain().getCodeSource();
+      if (source != null && source.getLocation() != null) {
+        try {
+          entries.add(Path.of(source.getLocation().toURI()).toString());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+          // Not a file (e.g. a jrt: or nested-jar URL): the class path has to hold it.
+        }
+      }
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   private void awaitPing(long deadline) throws InterruptedException {

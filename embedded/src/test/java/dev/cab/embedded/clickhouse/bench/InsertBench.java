@@ -93,36 +93,48 @@ public final class InsertBench {
       try (Connection c = DriverManager.getConnection("jdbc:clickhouse:" + url);
           Statement s = c.createStatement()) {
         s.execute(TABLE.formatted("via_jdbc"));
+        s.execute(TABLE.formatted("via_rowbinary"));
         s.execute(TABLE.formatted("via_select"));
       }
 
-      double jdbcSeconds = insertThroughJdbc(url);
+      double jdbcSeconds = insertThroughJdbc(url, "via_jdbc", "");
+      double rowBinarySeconds =
+          insertThroughJdbc(url, "via_rowbinary", "?beta.row_binary_for_simple_insert=true");
       double selectSeconds = insertSelect(url);
       System.out.printf(
-          "1M rows via clickhouse-jdbc batched PreparedStatement (batches of %d): %.2f s = %,.0f"
-              + " rows/s%n",
+          "1M rows, clickhouse-jdbc batched PreparedStatement, default (VALUES text), batches of"
+              + " %d: %.2f s = %,.0f rows/s%n",
           BATCH, jdbcSeconds, ROWS / jdbcSeconds);
       System.out.printf(
-          "1M rows via INSERT ... SELECT FROM numbers() in the engine:            %.2f s = %,.0f"
-              + " rows/s%n",
+          "1M rows, clickhouse-jdbc batched PreparedStatement, beta.row_binary_for_simple_insert:"
+              + " %.2f s = %,.0f rows/s%n",
+          rowBinarySeconds, ROWS / rowBinarySeconds);
+      System.out.printf(
+          "1M rows, INSERT ... SELECT FROM numbers() inside the engine: %.2f s = %,.0f rows/s%n",
           selectSeconds, ROWS / selectSeconds);
       System.out.printf(
-          "ratio (engine-internal / through HTTP+JDBC): %.1fx%n", jdbcSeconds / selectSeconds);
+          "cost of the HTTP+JDBC path (its time / engine-internal time): VALUES %.1fx, RowBinary"
+              + " %.1fx%n",
+          jdbcSeconds / selectSeconds, rowBinarySeconds / selectSeconds);
       System.out.printf("RSS after the inserts: %s%n", rss(clickhouse.pid()));
       System.out.printf(
-          "rows: %s",
-          query(url, "SELECT count() FROM via_jdbc")
-              + query(url, "SELECT count() FROM via_select"));
+          "row counts: %s %s %s%n",
+          query(url, "SELECT count() FROM via_jdbc").strip(),
+          query(url, "SELECT count() FROM via_rowbinary").strip(),
+          query(url, "SELECT count() FROM via_select").strip());
     }
     System.out.printf("load average after: %s%n", loadAverage());
   }
 
-  private static double insertThroughJdbc(String url) throws Exception {
+  private static double insertThroughJdbc(String url, String table, String options)
+      throws Exception {
     long started = System.nanoTime();
-    try (Connection c = DriverManager.getConnection("jdbc:clickhouse:" + url);
+    try (Connection c = DriverManager.getConnection("jdbc:clickhouse:" + url + "/" + options);
         PreparedStatement ps =
             c.prepareStatement(
-                "INSERT INTO via_jdbc (cell_id, sweep_id, ts, seq, score, passed, attrs)"
+                "INSERT INTO "
+                    + table
+                    + " (cell_id, sweep_id, ts, seq, score, passed, attrs)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       for (int i = 0; i < ROWS; i++) {
         ps.setString(1, "cell-" + i);
