@@ -153,6 +153,25 @@ public final class EmbeddedClickHouse implements AutoCloseable {
   }
 
   /**
+   * Preloads the JDK's signal-chaining library (libjsig) into the server JVM. HotSpot relies on
+   * SIGSEGV for implicit null checks and safepoint polls; the ClickHouse engine installs its own
+   * SIGSEGV handler from inside libchdb, which then turns an ordinary JIT null check into a crash
+   * ("segfault at c" in a Java thread under insert load). With libjsig the JVM's handler stays
+   * first and chains to the engine's for faults that are not the JVM's.
+   */
+  private static void preloadSignalChaining(ProcessBuilder builder) {
+    Path jsig = Path.of(System.getProperty("java.home"), "lib", "libjsig.so");
+    if (Files.isRegularFile(jsig)) {
+      String existing = builder.environment().get("LD_PRELOAD");
+      builder
+          .environment()
+          .put(
+              "LD_PRELOAD",
+              existing == null || existing.isBlank() ? jsig.toString() : jsig + ":" + existing);
+    }
+  }
+
+  /**
    * Starts the child JVM and waits until {@code /ping} answers.
    *
    * @throws IllegalStateException if already started, or the child failed (with its stderr)
@@ -167,6 +186,7 @@ public final class EmbeddedClickHouse implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command(library));
       // The engine takes its time zone from TZ; X-ClickHouse-Timezone then says UTC.
       builder.environment().put("TZ", "UTC");
+      preloadSignalChaining(builder);
       process = builder.start();
       synchronized (stderrTail) {
         stderrTail.clear();
