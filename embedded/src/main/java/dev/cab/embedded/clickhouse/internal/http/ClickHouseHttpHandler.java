@@ -169,7 +169,7 @@ public final class ClickHouseHttpHandler implements HttpHandler {
       serveQuery(exchange, get, started);
     } catch (IOException e) {
       // The client went away (or sent garbage the JDK could not frame): nothing to answer.
-      log.debug("request ended early: {}", e.toString());
+      log.debug("request ended early (the client went away, or sent a broken request)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       log.debug("request interrupted (server stopping)");
@@ -306,7 +306,7 @@ public final class ClickHouseHttpHandler implements HttpHandler {
         logQuery(exchange, user, head, 0, started);
       }
     } catch (RequestFailure f) {
-      log.debug("query {} of {} refused: {} {}", queryId, user, f.code(), f.getMessage());
+      log.debug("query {} of {} refused with code {}", queryId, user, f.code(), f);
       sendFailure(exchange, f);
     } finally {
       if (query != null) {
