@@ -26,7 +26,6 @@ import java.nio.file.Path;
 @SuppressWarnings("restricted")
 final class ChdbBindings {
 
-  final MethodHandle setSignalHandlersEnabled;
   final MethodHandle connect;
   final MethodHandle closeConn;
   final MethodHandle queryN;
@@ -46,12 +45,6 @@ final class ChdbBindings {
   ChdbBindings(Path library) {
     SymbolLookup lookup = SymbolLookup.libraryLookup(library, Arena.global());
     Linker linker = Linker.nativeLinker();
-    this.setSignalHandlersEnabled =
-        handle(
-            linker,
-            lookup,
-            "chdb_set_signal_handlers_enabled",
-            FunctionDescriptor.ofVoid(JAVA_INT));
     // chdb_connection *chdb_connect(int argc, char **argv)
     this.connect =
         handle(linker, lookup, "chdb_connect", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *       after it, so that {@code USE}, {@code SET} and {@code readonly} never leak from one request
  *       into the next (a connection costs about half a millisecond; tested with 10k cycles without
  *       growth beyond the engine's own caches).
- *   <li>chdb's signal handlers are switched off before the engine boots: the JVM owns SIGSEGV (for
- *       its own use) and SIGTERM (for shutdown hooks).
+ *   <li>The JVM keeps its signal handlers: the ones the engine installs when it boots are replaced
+ *       by the JVM's again right after (see {@link JvmSignalHandlers}).
  * </ul>
  *
  * <p>Thread-safe.
@@ -58,6 +58,7 @@ public final class ChdbEngine implements AutoCloseable {
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final String version;
   private final String timezone;
+  private volatile JvmSignalHandlers signals;
   private volatile boolean closed;
 
   /** A connection kept across queries (an HTTP {@code session_id}); opaque to callers. */
@@ -104,10 +105,20 @@ public final class ChdbEngine implements AutoCloseable {
     this.anchor =
         onEngineThread(
             () -> {
-              bindings.setSignalHandlersEnabled.invokeExact(0);
-              return connect();
+              JvmSignalHandlers jvm = JvmSignalHandlers.snapshot();
+              MemorySegment connection = connect();
+              List<Integer> restored = jvm.restoreChanged();
+              if (!restored.isEmpty()) {
+                log.debug("gave signals {} back to the JVM after the engine booted", restored);
+              }
+              signals = jvm;
+              return connection;
             });
     String[] info = queryText("SELECT version(), timezone()").split("\t");
+    List<Integer> late = signals.restoreChanged();
+    if (!late.isEmpty()) {
+      log.warn("the engine's first query took signals {}: given back to the JVM", late);
+    }
     this.version = info[0].strip();
     this.timezone = info.length > 1 ? info[1].strip() : "UTC";
   }
@@ -127,8 +138,8 @@ public final class ChdbEngine implements AutoCloseable {
     ExecutorService thread =
         Executors.newSingleThreadExecutor(
             r -> {
-              // ClickHouse parses and plans recursively: it wants the stack of a main thread, not
-              // the JVM's 1 MiB default (a deep query otherwise overflows into a segfault).
+              // ClickHouse's parser and planner recurse and check the stack left: give the engine
+              // thread more than a main thread's 8 MiB, not the JVM's 1 MiB default.
               Thread t = new Thread(null, r, "chdb-engine", ENGINE_STACK_BYTES);
               t.setDaemon(true);
               return t;
