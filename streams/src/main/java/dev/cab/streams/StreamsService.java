@@ -2,6 +2,7 @@ package dev.cab.streams;
 
 import dev.cab.model.topic.Topics;
 import dev.cab.streams.config.StreamsSettings;
+import dev.cab.streams.topology.CellState;
 import dev.cab.streams.topology.CellTopology;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +112,16 @@ public final class StreamsService implements AutoCloseable {
   /** The Kafka Streams client state. */
   public State state() {
     return streams.state();
+  }
+
+  /**
+   * The cell states held by this instance, read through the record cache (an interactive query):
+   * they may be newer than the last cell record written, which waits for the next commit.
+   */
+  ReadOnlyKeyValueStore<String, CellState> cellStates() {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            CellTopology.STATE_STORE, QueryableStoreTypes.<String, CellState>keyValueStore()));
   }
 
   /** Blocks until the client has stopped (fatal error or {@link #close()}). */

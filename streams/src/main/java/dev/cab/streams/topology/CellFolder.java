@@ -19,9 +19,9 @@ import java.util.TreeMap;
  * The cell fold, as pure functions: {@link #span} and {@link #axis} fold one event into a {@link
  * CellState}, {@link #record} derives the {@link CellRecord}. Folding is idempotent: an event that
  * changes nothing (the same span again, the same axis with an equal breakdown, value and
- * efficiency) returns the state unchanged with {@code changed == false}; any real change bumps
- * {@code version} by one and sets {@code updatedAt} to the event's timestamp. Events may arrive in
- * any order (scores before spans). Stateless and thread-safe.
+ * efficiency) returns the very state it was given, version and all; any real change bumps {@code
+ * version} by one and sets {@code updatedAt} to the event's timestamp. Events may arrive in any
+ * order (scores before spans). Stateless and thread-safe.
  */
 public final class CellFolder {
   /** Kind counted for spans that carry no {@code cab.span.kind}. */
@@ -45,15 +45,14 @@ public final class CellFolder {
     boolean spanChanged = !fact.entry().equals(state.spans().get(fact.spanId()));
     RootSpan root = fact.root() != null ? fact.root() : state.root();
     if (!spanChanged && Objects.equals(root, state.root()) && Objects.equals(cell, state.cell())) {
-      return state.unchanged();
+      return state;
     }
     Map<String, SpanEntry> spans = state.spans();
     if (spanChanged) {
       spans = new LinkedHashMap<>(spans);
       spans.put(fact.spanId(), fact.entry());
     }
-    return new CellState(
-        cell, root, spans, state.axes(), state.version() + 1, fact.timestamp(), true);
+    return new CellState(cell, root, spans, state.axes(), state.version() + 1, fact.timestamp());
   }
 
   /** Folds one scorer event into the state of the cell keyed {@code cellId}. */
@@ -61,7 +60,7 @@ public final class CellFolder {
     CellIdentity cell = merge(state.cell(), fact.cell(), cellId);
     boolean axisChanged = !fact.entry().equals(state.axes().get(fact.axis()));
     if (!axisChanged && Objects.equals(cell, state.cell())) {
-      return state.unchanged();
+      return state;
     }
     Map<String, AxisEntry> axes = state.axes();
     if (axisChanged) {
@@ -70,7 +69,7 @@ public final class CellFolder {
       axes.put(fact.axis(), fact.entry());
     }
     return new CellState(
-        cell, state.root(), state.spans(), axes, state.version() + 1, fact.timestamp(), true);
+        cell, state.root(), state.spans(), axes, state.version() + 1, fact.timestamp());
   }
 
   /**

@@ -7,8 +7,10 @@ import java.util.Map;
 /**
  * The per-cell aggregate in the {@code cab-cell-state} store: small by design (per span only its
  * kind, error flag and tokens; per axis what the record shows). The cell record is derived from it
- * on every change ({@link CellFolder#record}). Serialised as JSON; immutable (every fold returns a
- * new state and never mutates the maps it was given).
+ * whenever a new version is emitted ({@link CellFolder#record}). Serialised as JSON (states stored
+ * by earlier releases with a {@code changed} field read fine: unknown fields are ignored);
+ * immutable (a fold that changes something returns a new state, one that changes nothing returns
+ * the state it was given, and no fold mutates the maps it was given).
  *
  * @param cell the cell identity, merged from every span and scorer event seen
  * @param root the run facts of the {@code adapter_run} span, or null before it arrived
@@ -16,7 +18,6 @@ import java.util.Map;
  * @param axes per axis, in arrival order
  * @param version the number of real changes folded so far (0 for the initial state)
  * @param updatedAt record timestamp of the last real change
- * @param changed whether the last fold changed anything: only then is a cell record emitted
  */
 public record CellState(
     CellIdentity cell,
@@ -24,20 +25,13 @@ public record CellState(
     Map<String, SpanEntry> spans,
     Map<String, AxisEntry> axes,
     long version,
-    Instant updatedAt,
-    boolean changed) {
+    Instant updatedAt) {
 
   /** The state of a cell nothing is known about yet. */
-  public static final CellState EMPTY =
-      new CellState(null, null, Map.of(), Map.of(), 0, null, false);
+  public static final CellState EMPTY = new CellState(null, null, Map.of(), Map.of(), 0, null);
 
   public CellState {
     spans = spans == null ? Map.of() : spans;
     axes = axes == null ? Map.of() : axes;
-  }
-
-  /** This state, marked as not changed by the last fold. */
-  CellState unchanged() {
-    return changed ? new CellState(cell, root, spans, axes, version, updatedAt, false) : this;
   }
 }

@@ -19,14 +19,23 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The cell topology: {@code cab.spans.v1} and {@code cab.scores.v1} (both keyed by cell id) are
  * projected to slim facts, grouped by key (no repartition) and cogrouped into one {@link CellState}
- * per cell in the {@code cab-cell-state} store; every real change is written as a {@link
- * dev.cab.model.wire.CellRecord} to {@code cab.cells.v1}, keyed by cell id, with a version one
- * higher than the last. Updates that change nothing (duplicates) are filtered out, so the output
- * topic only carries real changes.
+ * per cell in the {@code cab-cell-state} store, whose version grows by one with every real change
+ * (an event that changes nothing, a duplicate, leaves the state as it is).
+ *
+ * <p>Emit on change: the store's record cache keeps only the newest state per cell and forwards it
+ * when the cache is flushed (at every commit, {@code commit.interval.ms}, or on eviction), so a
+ * cell that changes several times within one commit interval gives one {@link
+ * dev.cab.model.wire.CellRecord} on {@code cab.cells.v1} (keyed by cell id) with its newest
+ * version; versions in the output may therefore skip. A flush also forwards a cell whose state a
+ * duplicate merely rewrote, so {@code cab-cell-new-versions-only} forwards a state only when its
+ * version is higher than the last one emitted for the cell, kept in the {@code cab-cell-emitted}
+ * store: the output carries real changes only. Both stores are changelogged and, under
+ * exactly-once, commit atomically with the output and the input offsets.
  *
  * <p>Every processor, store and (potential) repartition topic is named, so state survives topology
  * edits; {@code ensure.explicit.internal.resource.naming} makes a missing name fail the build.
@@ -37,6 +46,12 @@ public final class CellTopology {
   /** The cell state store (and, suffixed {@code -changelog}, its changelog topic). */
   public static final String STATE_STORE = "cab-cell-state";
 
+  /**
+   * Per cell, the last version written to {@code cab.cells.v1} (and, suffixed {@code -changelog},
+   * its changelog topic).
+   */
+  public static final String EMITTED_STORE = "cab-cell-emitted";
+
   static final Serde<SpanFact> SPAN_FACT_SERDE = new JsonSerde<>(SpanFact.class);
   static final Serde<AxisFact> AXIS_FACT_SERDE = new JsonSerde<>(AxisFact.class);
   static final Serde<CellState> CELL_STATE_SERDE = new JsonSerde<>(CellState.class);
@@ -46,6 +61,12 @@ public final class CellTopology {
     StreamsBuilder builder =
         new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.toProperties())));
     CellFolder folder = new CellFolder(settings.requiredAxes(), settings.scorer());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EMITTED_STORE), Serdes.String(), Serdes.Long())
+            // Written for every emitted record; the cache turns those writes into one changelog
+            // record per cell and commit.
+            .withCachingEnabled());
 
     KGroupedStream<String, SpanFact> spans =
         builder.stream(Topics.SPANS.name(), Topics.SPANS.consumed())
@@ -65,15 +86,47 @@ public final class CellTopology {
             Materialized.<String, CellState, KeyValueStore<Bytes, byte[]>>as(STATE_STORE)
                 .withKeySerde(Serdes.String())
                 .withValueSerde(CELL_STATE_SERDE)
-                // Without the cache every fold is forwarded at once, so the `changed` flag of
-                // each fold decides alone whether a version is emitted. A cache would collapse
-                // a real change and a later duplicate into one unchanged-looking value.
-                .withCachingDisabled())
+                // The cache collapses the folds of a cell within one commit interval into one
+                // forwarded state (emit on change); it is on by default, stated here because the
+                // output volume depends on it.
+                .withCachingEnabled())
         .toStream(Named.as("cab-cell-updates"))
-        .filter((cellId, state) -> state.changed(), Named.as("cab-cell-changes-only"))
+        .processValues(NewVersionsOnly::new, Named.as("cab-cell-new-versions-only"), EMITTED_STORE)
         .mapValues(folder::record, Named.as("cab-cell-to-record"))
         .to(Topics.CELLS.name(), Topics.CELLS.produced());
     return builder.build();
+  }
+
+  /**
+   * Forwards a cell state only when its version is higher than the last one forwarded for the cell,
+   * and remembers it. Drops the states a cache flush forwards although no real change happened
+   * since the last emitted version (a duplicate rewrote the state). Null states (none are produced
+   * by the fold) are dropped.
+   */
+  private static final class NewVersionsOnly
+      implements FixedKeyProcessor<String, CellState, CellState> {
+    private FixedKeyProcessorContext<String, CellState> context;
+    private KeyValueStore<String, Long> emitted;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, CellState> context) {
+      this.context = context;
+      this.emitted = context.getStateStore(EMITTED_STORE);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, CellState> record) {
+      CellState state = record.value();
+      if (state == null) {
+        return;
+      }
+      Long last = emitted.get(record.key());
+      if (state.version() <= (last == null ? 0 : last)) {
+        return;
+      }
+      emitted.put(record.key(), state.version());
+      context.forward(record);
+    }
   }
 
   /**

@@ -285,10 +285,11 @@ class CellTopologyTest {
     spans.pipeInput(seed.cellId(), seed.rootSpan(), clock.plusSeconds(60));
     spans.pipeInput(seed.cellId(), seed.spans().getFirst(), clock.plusSeconds(61));
 
-    // then
+    // then: the state is as it was, and the last emitted version too
     assertThat(cells.isEmpty()).isTrue();
     assertThat(state(seed.cellId()).version()).isEqualTo(before.version());
     assertThat(state(seed.cellId()).updatedAt()).isEqualTo(before.updatedAt());
+    assertThat(lastEmittedVersion(seed.cellId())).isEqualTo(before.version());
   }
 
   @Test
@@ -474,12 +475,15 @@ class CellTopologyTest {
       for (TopologyDescription.Node node : sub.nodes()) {
         assertThat(node.name()).doesNotContainPattern("^[A-Z]+-[A-Z]+-\\d+$").doesNotContain("-00");
         if (node instanceof TopologyDescription.Processor p) {
-          assertThat(p.stores()).allMatch(CellTopology.STATE_STORE::equals);
+          assertThat(p.stores())
+              .allMatch(
+                  s -> s.equals(CellTopology.STATE_STORE) || s.equals(CellTopology.EMITTED_STORE));
         }
       }
     }
     assertThat(description.subtopologies()).hasSize(1);
-    assertThat(description.toString()).contains(CellTopology.STATE_STORE);
+    assertThat(description.toString())
+        .contains(CellTopology.STATE_STORE, CellTopology.EMITTED_STORE);
   }
 
   // ---- helpers ----
@@ -505,6 +509,11 @@ class CellTopologyTest {
 
   private CellState state(String cellId) {
     KeyValueStore<String, CellState> store = driver.getKeyValueStore(CellTopology.STATE_STORE);
+    return store.get(cellId);
+  }
+
+  private Long lastEmittedVersion(String cellId) {
+    KeyValueStore<String, Long> store = driver.getKeyValueStore(CellTopology.EMITTED_STORE);
     return store.get(cellId);
   }
 
