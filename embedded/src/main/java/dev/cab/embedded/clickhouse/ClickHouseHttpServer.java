@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -87,12 +89,18 @@ public final class ClickHouseHttpServer implements AutoCloseable {
       http.start();
       var server = new ClickHouseHttpServer(http, engine, handler, executor, insertDir);
       log.info(
-          "ClickHouse {} HTTP interface on {} (data {}, users {}, max body {} bytes)",
+          "ClickHouse {} HTTP interface on {} (data {}, users {}, max body {} bytes), {} ms after"
+              + " the process started",
           engine.version(),
           server.url(),
           options.dataDir().toAbsolutePath(),
           users.names(),
-          options.maxBodyBytes());
+          options.maxBodyBytes(),
+          ProcessHandle.current()
+              .info()
+              .startInstant()
+              .map(t -> Duration.between(t, Instant.now()).toMillis())
+              .orElse(-1L));
       return server;
     } catch (IOException | RuntimeException e) {
       http.stop(0);
