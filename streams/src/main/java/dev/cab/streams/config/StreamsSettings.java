@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -82,6 +83,10 @@ public record StreamsSettings(
 
   public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.EXACTLY_ONCE_V2;
   public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
+
+  /** Kafka Streams' producer transaction timeout under exactly-once. */
+  static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
+
   public static final int DEFAULT_NUM_THREADS = 1;
   public static final int DEFAULT_TOPIC_PARTITIONS = 4;
   public static final int DEFAULT_TOPIC_REPLICATION_FACTOR = 1;
@@ -231,6 +236,14 @@ public record StreamsSettings(
     // after the commit that follows it, so this is the worst-case delay added by this stage.
     // (Default is 100 ms under exactly-once but 30 s under at_least_once: pinned for both.)
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
+    if (StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee)
+        && commitInterval.toMillis() >= DEFAULT_TRANSACTION_TIMEOUT_MS) {
+      // Kafka Streams refuses to start with a commit interval above the transaction timeout
+      // (10 s under exactly-once): a transaction must outlive the interval it stays open for.
+      p.put(
+          StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+          Long.toString(commitInterval.toMillis() + DEFAULT_TRANSACTION_TIMEOUT_MS));
+    }
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(numThreads));
     // Default log-and-fail stops the app on one undecodable record; continue, after the record
     // has gone to the dead-letter topic below with KIP-1034 headers.

@@ -119,6 +119,26 @@ class StreamsSettingsTest {
   }
 
   @Test
+  void commitIntervalAboveTheTransactionTimeoutRaisesTheTimeoutSoKafkaStreamsAcceptsIt() {
+    // given
+    StreamsSettings s =
+        StreamsSettings.from(
+            Map.of("cab.kafka.bootstrap", "k:9092", "streams.commit.interval.ms", "60000"),
+            Map.of());
+
+    // when
+    Properties p = s.toProperties();
+
+    // then: Kafka Streams refuses a commit interval above the transaction timeout (10 s)
+    assertThat(p).containsEntry("producer.transaction.timeout.ms", "70000");
+    assertThat(new StreamsConfig(p).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+        .isEqualTo(60_000L);
+    assertThat(
+            StreamsSettings.from(Map.of("cab.kafka.bootstrap", "k:9092"), Map.of()).toProperties())
+        .doesNotContainKey("producer.transaction.timeout.ms");
+  }
+
+  @Test
   void effectiveConfigListsEverySettingForTheStartupLog() {
     // given / when
     StreamsSettings s = StreamsSettings.from(Map.of("cab.kafka.bootstrap", "k:9092"), Map.of());
