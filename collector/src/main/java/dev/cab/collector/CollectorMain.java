@@ -76,7 +76,8 @@ public final class CollectorMain {
       }
       throw e;
     } catch (IllegalStateException e) {
-      err.println("cab-collector: " + e.getMessage() + " (is Kafka running?)");
+      err.println(
+          "cab-collector: " + e.getMessage() + " (is Kafka running? check CAB_KAFKA_BOOTSTRAP)");
       log.debug("start failed", e);
       return new Launch(null, EXIT_UNAVAILABLE);
     }

@@ -33,7 +33,13 @@ public final class SinkMain {
     try {
       sink = SinkService.start(effective.settings());
     } catch (SinkStartException e) {
-      log.error("Sink cannot start: {}", e.getMessage(), e);
+      // One line for the operator; the cause chain only at debug level.
+      System.err.println(
+          "cab-sink: "
+              + e.getMessage()
+              + " (check CAB_CLICKHOUSE_URL, CAB_CLICKHOUSE_USER/CAB_CLICKHOUSE_PASSWORD and"
+              + " CAB_KAFKA_BOOTSTRAP)");
+      log.debug("Sink cannot start", e);
       System.exit(1);
       return;
     }

@@ -37,7 +37,9 @@ public final class StreamsMain {
     try {
       service = StreamsService.start(settings);
     } catch (RuntimeException e) {
-      log.error("cab-streams failed to start", e);
+      // One line for the operator; the cause chain only at debug level.
+      System.err.println("cab-streams: cannot start: " + e.getMessage());
+      log.debug("cab-streams failed to start", e);
       System.exit(1);
       return;
     }
