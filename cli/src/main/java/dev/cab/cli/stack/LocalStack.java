@@ -151,7 +151,7 @@ public final class LocalStack implements AutoCloseable {
     Map<String, String> collectorProps = new HashMap<>(common);
     collectorProps.put("collector.http.port", Integer.toString(o.otlpHttpPort()));
     collectorProps.put("collector.grpc.port", Integer.toString(o.otlpGrpcPort()));
-    collector = CollectorService.start(CollectorSettings.of(collectorProps));
+    collector = CollectorService.start(CollectorSettings.from(collectorProps, Map.of()));
     started.push(collector);
     progress.accept(
         String.format(

@@ -166,6 +166,17 @@ public record CollectorSettings(
         values.effective());
   }
 
+  /**
+   * Settings from explicit properties over the environment, like {@code StreamsSettings.from} and
+   * {@code SinkSettings.from}.
+   *
+   * @param properties explicit settings by dotted key; they win over the environment
+   * @param env environment variables ({@code System.getenv()})
+   */
+  public static CollectorSettings from(Map<String, String> properties, Map<String, String> env) {
+    return from(ConfigValues.of(properties, env));
+  }
+
   /** Settings from explicit properties only (tests, embedding): the environment is not read. */
   public static CollectorSettings of(Map<String, String> properties) {
     return from(ConfigValues.of(properties, Map.of()));
