@@ -66,12 +66,12 @@ public final class DemoCommand implements Callable<Integer> {
               .taskCount(tasks)
               .replaySeeds(true)
               .build();
-      SimulationOptions base = baseline;
-      String tui = base.tuis().get(1);
-      String model = base.models().get(2);
-      String task = base.tasks().get(0);
+      // The second sweep: the same grid, with one regression of each kind the simulator knows.
+      String tui = baseline.tuis().get(1);
+      String model = baseline.models().get(2);
+      String task = baseline.tasks().get(0);
       SimulationOptions regressed =
-          base.toBuilder()
+          baseline.toBuilder()
               .sweepId(String.format(Locale.ROOT, "demo-%d-regressed", seed))
               .seed(seed + 1)
               .replaySeeds(false)
