@@ -79,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
               .regression(new Regression.TaskFailsEverywhere(task))
               .regression(
                   new Regression.LatencyJump(
-                      Regression.LatencyJump.Target.MODEL, base.models().get(0), 2.5))
+                      Regression.LatencyJump.Target.MODEL, baseline.models().get(0), 2.5))
               .build();
 
       String endpoint = stack.otlpHttpEndpoint();
