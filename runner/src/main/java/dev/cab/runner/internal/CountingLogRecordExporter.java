@@ -17,23 +17,7 @@ public final class CountingLogRecordExporter implements LogRecordExporter {
 
   @Override
   public CompletableResultCode export(Collection<LogRecordData> logs) {
-    int n = logs.size();
-    CompletableResultCode result;
-    try {
-      result = delegate.export(logs);
-    } catch (RuntimeException e) {
-      counters.failed(n);
-      throw e;
-    }
-    result.whenComplete(
-        () -> {
-          if (result.isSuccess()) {
-            counters.exported(n);
-          } else {
-            counters.failed(n);
-          }
-        });
-    return result;
+    return counters.track(logs.size(), () -> delegate.export(logs));
   }
 
   @Override

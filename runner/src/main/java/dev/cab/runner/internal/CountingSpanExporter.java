@@ -17,23 +17,7 @@ public final class CountingSpanExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
-    int n = spans.size();
-    CompletableResultCode result;
-    try {
-      result = delegate.export(spans);
-    } catch (RuntimeException e) {
-      counters.failed(n);
-      throw e;
-    }
-    result.whenComplete(
-        () -> {
-          if (result.isSuccess()) {
-            counters.exported(n);
-          } else {
-            counters.failed(n);
-          }
-        });
-    return result;
+    return counters.track(spans.size(), () -> delegate.export(spans));
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.cab.runner.internal;
 
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Counts items handed to the SDK and items the exporter acknowledged or failed, so a flush can say
@@ -21,6 +23,29 @@ public final class ExportCounters {
    */
   public void enable() {
     enabled = true;
+  }
+
+  /**
+   * Runs one export of {@code n} items and counts its outcome when it completes (or at once, if the
+   * exporter throws). The one place both counting exporters share.
+   */
+  public CompletableResultCode track(int n, Supplier<CompletableResultCode> export) {
+    CompletableResultCode result;
+    try {
+      result = export.get();
+    } catch (RuntimeException e) {
+      failed(n);
+      throw e;
+    }
+    result.whenComplete(
+        () -> {
+          if (result.isSuccess()) {
+            exported(n);
+          } else {
+            failed(n);
+          }
+        });
+    return result;
   }
 
   public void submitted(long n) {
