@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cab.embedded.junit.KafkaExtension;
 import dev.cab.embedded.junit.KafkaTestBroker;
 import dev.cab.model.topic.Topics;
-import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.ScoreEvent;
@@ -87,16 +86,21 @@ class CellEmitOnChangeIT {
           send(producer, Topics.SCORES.name(), null, cellId, score);
         }
         for (SpanRecord span : seed.spans()) {
-          send(producer, Topics.SPANS.name(), null, cellId, rekey(span, cellId));
+          send(producer, Topics.SPANS.name(), null, cellId, SeedCells.rekey(span, cellId));
         }
         RecordMetadata duplicate =
-            send(producer, Topics.SPANS.name(), null, cellId, rekey(seed.rootSpan(), cellId));
+            send(
+                producer,
+                Topics.SPANS.name(),
+                null,
+                cellId,
+                SeedCells.rekey(seed.rootSpan(), cellId));
         send(
             producer,
             Topics.SPANS.name(),
             duplicate.partition(),
             markerId,
-            rekey(seed.rootSpan(), markerId));
+            SeedCells.rekey(seed.rootSpan(), markerId));
       }
       awaitTrue(
           () -> {
@@ -136,24 +140,6 @@ class CellEmitOnChangeIT {
       }
       Thread.sleep(50); // polling with a deadline, not waiting for a result
     }
-  }
-
-  private static SpanRecord rekey(SpanRecord s, String cellId) {
-    CellIdentity c = s.cell();
-    return new SpanRecord(
-        s.schemaVersion(),
-        new CellIdentity(cellId, c.sweepId(), c.tui(), c.model(), c.task(), c.category()),
-        s.traceId(),
-        s.spanId(),
-        s.parentSpanId(),
-        s.name(),
-        s.kind(),
-        s.startTime(),
-        s.endTime(),
-        s.statusCode(),
-        s.statusMessage(),
-        s.attributes(),
-        s.resource());
   }
 
   private static KafkaProducer<String, byte[]> producer(KafkaTestBroker kafka) {

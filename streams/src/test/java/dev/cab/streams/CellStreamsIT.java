@@ -7,7 +7,6 @@ import dev.cab.embedded.junit.KafkaExtension;
 import dev.cab.embedded.junit.KafkaTestBroker;
 import dev.cab.model.topic.DeadLetters;
 import dev.cab.model.topic.Topics;
-import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.SpanRecord;
@@ -97,7 +96,7 @@ class CellStreamsIT {
               Topics.SPANS.name(),
               cellId,
               Topics.SPANS.valueSerde(),
-              rekey(span, cellId));
+              SeedCells.rekey(span, cellId));
         }
         for (var score : seed.scores()) {
           send(producer, Topics.SCORES.name(), cellId, Topics.SCORES.valueSerde(), score);
@@ -143,14 +142,14 @@ class CellStreamsIT {
           Topics.SPANS.name(),
           cellId,
           Topics.SPANS.valueSerde(),
-          rekey(spans.get(0), cellId));
+          SeedCells.rekey(spans.get(0), cellId));
       producer.send(new ProducerRecord<>(Topics.SPANS.name(), cellId, poison)).get();
       send(
           producer,
           Topics.SPANS.name(),
           cellId,
           Topics.SPANS.valueSerde(),
-          rekey(spans.get(1), cellId));
+          SeedCells.rekey(spans.get(1), cellId));
     }
 
     // then: both valid spans folded (into one record when they fell into one commit interval)
@@ -200,24 +199,6 @@ class CellStreamsIT {
   }
 
   // ---- helpers ----
-
-  private static SpanRecord rekey(SpanRecord s, String cellId) {
-    CellIdentity c = s.cell();
-    return new SpanRecord(
-        s.schemaVersion(),
-        new CellIdentity(cellId, c.sweepId(), c.tui(), c.model(), c.task(), c.category()),
-        s.traceId(),
-        s.spanId(),
-        s.parentSpanId(),
-        s.name(),
-        s.kind(),
-        s.startTime(),
-        s.endTime(),
-        s.statusCode(),
-        s.statusMessage(),
-        s.attributes(),
-        s.resource());
-  }
 
   private static KafkaProducer<String, byte[]> producer() {
     Map<String, Object> config = new HashMap<>(kafka.clientConfig());
