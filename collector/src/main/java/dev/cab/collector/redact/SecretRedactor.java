@@ -4,40 +4,31 @@ import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Masks secrets in span and scorer-event text before anything reaches Kafka or a log line.
  *
- * <p>What it masks:
+ * <p>What a secret looks like is data, not code: {@code secret-rules.txt} beside this class ({@link
+ * SecretRules}) holds every rule with the synthetic sample that motivates it: provider key formats
+ * (the gitleaks default rule set's providers: cloud, LLM, chat, CI, package registries...), webhook
+ * URLs, URL and connection-string credentials, PEM private keys, JWTs, authorization values, and
+ * the values of credential names in {@code key=value}, {@code KEY: value}, {@code "key": "value"},
+ * {@code --flag value} shapes. One Aho-Corasick pass over each string finds the rules whose
+ * keywords occur; only those run, their regexes compiled once.
  *
- * <ul>
- *   <li>provider API keys by format anywhere in a string: OpenAI/Anthropic/DeepSeek-style {@code
- *       sk-...} (incl. {@code sk-proj-}, {@code sk-ant-}), Stripe {@code sk_live_}/{@code rk_}, AWS
- *       access key ids ({@code AKIA...}), GitHub ({@code ghp_}, {@code gho_}, {@code github_pat_}),
- *       GitLab ({@code glpat-}), Google ({@code AIza...}), Slack ({@code xoxb-}...), Hugging Face
- *       ({@code hf_}), npm ({@code npm_}), JWTs and PEM private-key blocks;
- *   <li>the credential of {@code Bearer}/{@code Basic} authorization values and of URLs ({@code
- *       scheme://user:secret@host});
- *   <li>the value of credential-named assignments and command-line flags ({@code
- *       OPENAI_API_KEY=...}, {@code --token=...}, {@code "password": "..."}, {@code --api-key X}),
- *       and in a string array the element that follows a credential-named flag element;
- *   <li>string values (also nested in lists and maps) under credential-named keys, wholesale.
- * </ul>
- *
- * <p>A name is a credential name when one of its words (split at {@code . _ -}, spaces and camel
- * case) is password, passwd, passphrase, secret, token, credential(s), authorization, apikey, or
- * when it holds the pair api+key, private+key, access+key or secret+key. Plural {@code tokens} is
- * deliberately not one: {@code gen_ai.usage.input_tokens} and {@code prompt_tokens} are counts.
- * Numbers and booleans under credential names are kept (a count is not a secret).
+ * <p>Attribute values are judged by their key too ({@link CredentialNames}): a string under a key
+ * whose last word is a credential word ({@code github.token}, {@code db.password}) is masked
+ * wholesale; under a key that merely holds such a word ({@code token_count_msg}) it is scanned like
+ * any text, and masked whole only if it is one random-looking token. In a string array the element
+ * after a credential-named flag element ({@code "--api-key", "..."}) is masked the same way.
+ * Numbers and booleans are kept (a count is not a secret).
  *
  * <p>The replacement is {@link #MASK}, after the fixed, non-secret prefix of the key format ({@code
  * sk-[REDACTED]}, {@code Bearer [REDACTED]}) so a reader still sees what kind of secret leaked.
@@ -51,158 +42,38 @@ public final class SecretRedactor {
   /** A redacted value and how many secrets were masked in it. */
   public record Result<T>(T value, int redactions) {}
 
-  private static final Set<String> CREDENTIAL_WORDS =
-      Set.of(
-          "password",
-          "passwd",
-          "passphrase",
-          "secret",
-          "secrets",
-          "token",
-          "credential",
-          "credentials",
-          "authorization",
-          "apikey",
-          "privatekey");
+  /** Strings shorter than this hold no secret worth a scan (a masked value is longer). */
+  private static final int MIN_TEXT = 6;
 
-  private static final Set<String> CREDENTIAL_QUALIFIED_KEY = Set.of("api", "private", "access");
+  private static final SecretRedactor DEFAULT = new SecretRedactor(SecretRules.defaults());
 
-  /** Provider key formats; group 1 is the non-secret prefix that is kept. */
-  private static final Pattern PROVIDER_KEY =
-      Pattern.compile(
-          // the lookahead rejects most positions with one character test before the alternation
-          "(?<![A-Za-z0-9_])(?=[sSrwAghxnpe])(?:"
-              + String.join(
-                  "|",
-                  // OpenAI, Anthropic, DeepSeek, OpenRouter... (sk-proj-, sk-ant-api03-, sk-or-v1-)
-                  // (with a digit, or long: "sk-learn-..." in prose is not a key)
-                  "(sk-)(?:(?=[A-Za-z0-9_\\-]*[0-9])[A-Za-z0-9][A-Za-z0-9_\\-]{15,}"
-                      + "|[A-Za-z0-9][A-Za-z0-9_\\-]{31,})",
-                  // Stripe secret and restricted keys, webhook secrets
-                  "((?:sk|rk)_(?:live|test)_)[A-Za-z0-9]{10,}",
-                  "(whsec_)[A-Za-z0-9]{16,}",
-                  // AWS access key ids
-                  "((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA))[A-Z0-9]{16}(?![A-Za-z0-9])",
-                  // GitHub tokens and fine-grained PATs
-                  "(gh[pousr]_)[A-Za-z0-9]{30,}",
-                  "(github_pat_)[A-Za-z0-9_]{22,}",
-                  // GitLab
-                  "(glpat-)[A-Za-z0-9_\\-]{20,}",
-                  // Google API keys
-                  "(AIza)[0-9A-Za-z_\\-]{35}",
-                  // Slack bot/user/app tokens
-                  "(xox[abposre]-)[A-Za-z0-9\\-]{10,}",
-                  "(xapp-)[A-Za-z0-9\\-]{10,}",
-                  // Hugging Face, npm, PyPI, Groq, Replicate, xAI
-                  "(hf_)[A-Za-z0-9]{30,}",
-                  "(npm_)[A-Za-z0-9]{36}",
-                  "(pypi-)[A-Za-z0-9_\\-]{50,}",
-                  "(gsk_)[A-Za-z0-9]{40,}",
-                  "(r8_)[A-Za-z0-9]{30,}",
-                  "(xai-)[A-Za-z0-9]{40,}",
-                  // JWTs: header.payload.signature, header and payload base64url JSON
-                  "()eyJ[A-Za-z0-9_\\-]{5,}\\.eyJ[A-Za-z0-9_\\-]{5,}\\.[A-Za-z0-9_\\-]{8,}")
-              + ")");
+  private final List<SecretRules.Rule> rules;
+  private final boolean[] hasSecretGroup;
+  private final KeywordIndex index;
+  private final CredentialNames names;
 
-  private static final Pattern PRIVATE_KEY_BLOCK =
-      Pattern.compile(
-          "(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\\s\\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)");
+  /** The redactor of the collector's own rules. */
+  public SecretRedactor() {
+    this(SecretRules.defaults());
+  }
 
-  /**
-   * {@code Bearer x}, {@code Basic x}: the scheme is kept, the credential masked. In free text the
-   * credential must look like one (8+ characters with a digit or symbol, or 16+ letters), so that
-   * prose such as "Basic functionality" survives; after an {@code Authorization} name any value is
-   * masked by {@link #ASSIGNMENT}.
-   */
-  private static final Pattern AUTH_SCHEME =
-      Pattern.compile(
-          "(?i)(?<![A-Za-z0-9])((?:bearer|basic)\\s+)"
-              + "((?:(?=[A-Za-z0-9\\-._~+/]*[0-9+/._~\\-])[A-Za-z0-9\\-._~+/]{8,}"
-              + "|[A-Za-z0-9\\-._~+/]{16,})=*)");
-
-  /** {@code scheme://user:password@host}. */
-  private static final Pattern URL_CREDENTIALS =
-      Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^\\s/:@]*:)([^\\s/@]+)(@)");
-
-  /**
-   * {@code name=value}, {@code name: value}, {@code "name": "value"}, {@code --name=value}: groups
-   * name, separator, optional auth scheme, value. The name is checked by {@link #isCredentialName}.
-   */
-  private static final Pattern ASSIGNMENT =
-      Pattern.compile(
-          "(?<![A-Za-z0-9_.])([A-Za-z][A-Za-z0-9_.\\-]*+)(\"?'?\\s*[=:]\\s*[\"']?)"
-              + "((?i:bearer|basic|token)\\s+)?([^\\s\"'&,;}\\]]+)");
-
-  /** {@code --name value} in one command-line string. */
-  private static final Pattern FLAG_WITH_VALUE =
-      Pattern.compile(
-          "(?<![A-Za-z0-9_])(--?[A-Za-z][A-Za-z0-9_.\\-]*+)(\\s+)([\"']?)([^\\s\"'-][^\\s\"']*)");
-
-  /** A command-line flag element of an argv array: {@code --api-key}, {@code -token}. */
-  private static final Pattern FLAG_ELEMENT = Pattern.compile("--?([A-Za-z][A-Za-z0-9_.\\-]*)");
-
-  /** Attribute keys and flag names repeat endlessly: remember the verdict for a bounded set. */
-  private static final int NAME_CACHE_LIMIT = 10_000;
-
-  private static final Map<String, Boolean> NAME_CACHE = new ConcurrentHashMap<>();
-
-  /** Whether a key, flag or variable name names a credential (see the class comment). */
-  public static boolean isCredentialName(String name) {
-    if (name == null || name.isEmpty()) {
-      return false;
+  /** A redactor of the given rules. */
+  public SecretRedactor(SecretRules rules) {
+    this.rules = rules.rules();
+    this.hasSecretGroup = new boolean[this.rules.size()];
+    for (int i = 0; i < this.rules.size(); i++) {
+      hasSecretGroup[i] = this.rules.get(i).pattern().namedGroups().containsKey("secret");
     }
-    Boolean cached = NAME_CACHE.get(name);
-    if (cached != null) {
-      return cached;
-    }
-    boolean verdict = scanWords(name);
-    if (NAME_CACHE.size() < NAME_CACHE_LIMIT) {
-      NAME_CACHE.put(name, verdict);
-    }
-    return verdict;
+    this.index = new KeywordIndex(this.rules.stream().map(SecretRules.Rule::keywords).toList());
+    this.names = new CredentialNames(rules.words());
   }
 
   /**
-   * Splits at non-alphanumerics and camel-case boundaries ({@code apiKey}, {@code APIKey}) and
-   * looks for a credential word or pair.
+   * Whether a key, flag or variable name names a credential so strongly that its value is masked
+   * whatever it looks like (see {@link CredentialNames}).
    */
-  private static boolean scanWords(String name) {
-    String previous = "";
-    int start = -1;
-    int n = name.length();
-    for (int i = 0; i <= n; i++) {
-      char c = i < n ? name.charAt(i) : ' ';
-      boolean alnum = c < 128 && Character.isLetterOrDigit(c);
-      boolean boundary = !alnum;
-      if (alnum && start >= 0 && i > start) {
-        char p = name.charAt(i - 1);
-        boolean upper = Character.isUpperCase(c);
-        // fooBar | FOOBar (the last capital starts the next word)
-        boundary =
-            upper
-                && (Character.isLowerCase(p)
-                    || Character.isDigit(p)
-                    || (Character.isUpperCase(p)
-                        && i + 1 < n
-                        && Character.isLowerCase(name.charAt(i + 1))));
-      }
-      if (boundary && start >= 0) {
-        String word = name.substring(start, i).toLowerCase(Locale.ROOT);
-        if (CREDENTIAL_WORDS.contains(word)) {
-          return true;
-        }
-        if (word.equals("key")
-            && (CREDENTIAL_QUALIFIED_KEY.contains(previous) || previous.equals("secret"))) {
-          return true;
-        }
-        previous = word;
-        start = -1;
-      }
-      if (alnum && start < 0) {
-        start = i;
-      }
-    }
-    return false;
+  public static boolean isCredentialName(String name) {
+    return DEFAULT.names.verdict(name) == CredentialNames.Verdict.STRONG;
   }
 
   /** Masks every secret in a free-text string. */
@@ -291,10 +162,20 @@ public final class SecretRedactor {
   }
 
   private Object value(String key, Object value, int[] count) {
-    if (key != null && isCredentialName(key)) {
+    return value(key == null ? CredentialNames.Verdict.NONE : names.verdict(key), value, count);
+  }
+
+  /** A value judged by the verdict on its name. */
+  private Object value(CredentialNames.Verdict verdict, Object value, int[] count) {
+    if (verdict == CredentialNames.Verdict.STRONG) {
       return wholesale(value, count);
     }
     return switch (value) {
+      case String s
+          when verdict == CredentialNames.Verdict.WEAK && CredentialNames.looksRandom(s) -> {
+        count[0]++;
+        yield MASK;
+      }
       case String s -> text(s, count);
       case List<?> list -> list(list, count);
       case Map<?, ?> m -> nestedMap(m, count);
@@ -302,10 +183,10 @@ public final class SecretRedactor {
     };
   }
 
-  /** Masks every string under a credential-named key; numbers and booleans are kept. */
+  /** Masks every string under a credential name; numbers, booleans and placeholders are kept. */
   private Object wholesale(Object value, int[] count) {
     return switch (value) {
-      case String s when s.isEmpty() || s.equals(MASK) -> s;
+      case String s when isMasked(s) || CredentialNames.isPlaceholder(s) -> s;
       case String s -> {
         count[0]++;
         yield MASK;
@@ -334,134 +215,138 @@ public final class SecretRedactor {
 
   /**
    * A list is an argv when it holds flags: the element after a credential-named flag element
-   * ({@code "--api-key", "sk-..."}) is masked wholesale, whatever its format.
+   * ({@code "--api-key", "sk-..."}) is judged as the value of that name.
    */
   private List<Object> list(List<?> in, int[] count) {
     List<Object> out = new ArrayList<>(in.size());
-    boolean maskNext = false;
-    for (Object element : in) {
-      if (maskNext && element instanceof String s && !s.startsWith("--")) {
-        out.add(wholesale(s, count));
-        maskNext = false;
-        continue;
-      }
-      maskNext = false;
-      if (element instanceof String s && s.startsWith("-")) {
-        Matcher flag = FLAG_ELEMENT.matcher(s);
-        if (flag.matches() && isCredentialName(flag.group(1))) {
-          maskNext = true;
+    CredentialNames.Verdict flag = CredentialNames.Verdict.NONE;
+    int flagAt = -2;
+    for (int i = 0; i < in.size(); i++) {
+      Object element = in.get(i);
+      if (flagAt == i - 1 && element instanceof String s && !s.startsWith("-")) {
+        if (flag != CredentialNames.Verdict.NONE) {
+          out.add(value(flag, s, count));
+          flagAt = -1;
+          continue;
+        }
+        if (maskedInCommandLine(in, i, count)) {
+          out.add(MASK);
+          flagAt = -1;
+          continue;
         }
       }
-      out.add(value(null, element, count));
+      flagAt = -1;
+      if (element instanceof String s && isFlagElement(s)) {
+        flag = names.verdict(s);
+        flagAt = i;
+      }
+      out.add(value(CredentialNames.Verdict.NONE, element, count));
     }
     return Collections.unmodifiableList(out);
   }
 
+  /** How many elements before a flag's value give the rules their context ("docker login -p"). */
+  private static final int ARGV_WINDOW = 8;
+
+  /** {@code -p}, {@code --user}, {@code Authorization:}: an element naming the next one. */
+  private static boolean isFlagElement(String s) {
+    int n = s.length();
+    return n > 1
+        && ((s.charAt(0) == '-' && s.indexOf('=') < 0)
+            || (s.charAt(n - 1) == ':' && s.indexOf(' ') < 0));
+  }
+
+  /**
+   * Whether the rules mask the value after a flag whose name says nothing ({@code docker login -u
+   * bot -p VALUE}, {@code curl -u user:VALUE}): the command line up to the value is scanned as one
+   * text, so every rule of the file applies to argv arrays as well.
+   */
+  private boolean maskedInCommandLine(List<?> in, int valueAt, int[] count) {
+    StringBuilder line = new StringBuilder();
+    for (int j = Math.max(0, valueAt - ARGV_WINDOW); j <= valueAt; j++) {
+      if (!(in.get(j) instanceof String s)) {
+        return false;
+      }
+      if (!line.isEmpty()) {
+        line.append(' ');
+      }
+      line.append(s);
+    }
+    String value = (String) in.get(valueAt);
+    if (isMasked(value)) {
+      return false;
+    }
+    int[] scratch = {0};
+    String out = text(line.toString(), scratch);
+    if (out.endsWith(value)) {
+      return false;
+    }
+    count[0]++;
+    return true;
+  }
+
   private String text(String s, int[] count) {
-    if (s == null || s.length() < 6) {
+    if (s == null || s.length() < MIN_TEXT) {
       return s;
     }
-    // cheap character checks decide which patterns can match at all: most attribute strings
-    // (paths, names, prose) skip most scans
-    boolean hasDash = s.indexOf('-') >= 0;
-    boolean hasAssign = s.indexOf('=') >= 0 || s.indexOf(':') >= 0;
+    BitSet hits = index.matches(s);
+    if (hits == null) {
+      return s;
+    }
     String out = s;
-    if (hasDash && s.contains("PRIVATE KEY")) {
-      out = replace(PRIVATE_KEY_BLOCK, out, count, m -> m.group(1) + MASK + m.group(2));
-    }
-    if (hasKeyLikeRun(out)) {
-      out = replace(PROVIDER_KEY, out, count, m -> firstGroup(m) + MASK);
-    }
-    if (containsIgnoreCase(out, "bearer") || containsIgnoreCase(out, "basic")) {
-      out = replace(AUTH_SCHEME, out, count, m -> m.group(1) + MASK);
-    }
-    if (out.contains("://") && out.indexOf('@') >= 0) {
-      out = replace(URL_CREDENTIALS, out, count, m -> m.group(1) + MASK + m.group(3));
-    }
-    if (hasAssign) {
-      out =
-          replace(
-              ASSIGNMENT,
-              out,
-              count,
-              m ->
-                  isCredentialName(m.group(1)) && !isMasked(m.group(4))
-                      ? m.group(1) + m.group(2) + nullToEmpty(m.group(3)) + MASK
-                      : null);
-    }
-    if (hasDash && hasWhitespace(out)) {
-      out =
-          replace(
-              FLAG_WITH_VALUE,
-              out,
-              count,
-              m ->
-                  isCredentialName(m.group(1)) && !isMasked(m.group(4))
-                      ? m.group(1) + m.group(2) + m.group(3) + MASK
-                      : null);
+    for (int r = hits.nextSetBit(0); r >= 0; r = hits.nextSetBit(r + 1)) {
+      out = apply(r, out, count);
     }
     return out;
   }
 
-  /** Shortest provider key: {@code xoxb-} and 10 characters. */
-  private static final int SHORTEST_KEY = 15;
-
-  /** Whether {@code s} has a run of key characters long enough to hold a provider key. */
-  private static boolean hasKeyLikeRun(String s) {
-    int run = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_'
-          || c == '.') {
-        if (++run >= SHORTEST_KEY) {
-          return true;
-        }
-      } else {
-        run = 0;
-      }
+  private String apply(int r, String in, int[] count) {
+    SecretRules.Rule rule = rules.get(r);
+    if (rule.kind() == SecretRules.Kind.NAMED) {
+      return replace(
+          rule.pattern(),
+          in,
+          count,
+          m -> {
+            String secret = m.group("secret");
+            if (isMasked(secret) || !maskNamed(m.group("name"), secret)) {
+              return null;
+            }
+            return maskGroup(in, m, "secret");
+          });
     }
-    return false;
+    boolean group = hasSecretGroup[r];
+    return replace(
+        rule.pattern(),
+        in,
+        count,
+        m -> {
+          if (!group) {
+            return isMasked(m.group()) ? null : MASK;
+          }
+          String secret = m.group("secret");
+          return secret == null || secret.isEmpty() || isMasked(secret)
+              ? null
+              : maskGroup(in, m, "secret");
+        });
   }
 
-  private static boolean hasWhitespace(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isWhitespace(s.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
+  private boolean maskNamed(String name, String value) {
+    return switch (names.verdict(name)) {
+      case STRONG -> !CredentialNames.isPlaceholder(value);
+      case WEAK -> CredentialNames.looksRandom(value);
+      case NONE -> false;
+    };
   }
 
-  private static boolean containsIgnoreCase(String s, String lowerNeedle) {
-    int n = lowerNeedle.length();
-    for (int i = 0; i + n <= s.length(); i++) {
-      if (s.regionMatches(true, i, lowerNeedle, 0, n)) {
-        return true;
-      }
-    }
-    return false;
+  /** The match with its group masked and the rest kept. */
+  private static String maskGroup(String in, Matcher m, String group) {
+    return in.substring(m.start(), m.start(group)) + MASK + in.substring(m.end(group), m.end());
   }
 
   private static boolean isMasked(String value) {
-    // the value pattern stops at ']', so a masked value reads "[REDACTED" or "sk-[REDACTED"
+    // a value pattern may stop at ']', so a masked value reads "[REDACTED" or "sk-[REDACTED"
     return value.contains("[REDACTED");
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static String firstGroup(Matcher m) {
-    for (int g = 1; g <= m.groupCount(); g++) {
-      if (m.group(g) != null) {
-        return m.group(g);
-      }
-    }
-    return "";
   }
 
   private interface Replacer {
