@@ -836,8 +836,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * The kafka-clients version on the classpath, from the file kafka-clients itself reads it from
+   * (its parser moved to an internal package in 4.4, so it is no API to depend on).
+   */
   private static String kafkaVersion() {
-    return org.apache.kafka.common.utils.AppInfoParser.getVersion();
+    try (InputStream in =
+        org.apache.kafka.clients.producer.KafkaProducer.class.getResourceAsStream(
+            "/kafka/kafka-version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties props = new Properties();
+      props.load(in);
+      return props.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   /** Thrown by {@link #start()} when a fixed port is taken; nothing has been started. */
