@@ -50,30 +50,12 @@ class SinkServiceIT {
   }
 
   private static CellRecord withVersion(CellRecord c, long version, CellStatus status) {
-    return new CellRecord(
-        c.schemaVersion(),
-        c.cellId(),
-        c.sweepId(),
-        c.tui(),
-        c.model(),
-        c.task(),
-        c.category(),
-        c.containerImage(),
-        c.imageDigest(),
-        c.modelBuildId(),
-        c.exitCode(),
-        c.startedAt(),
-        c.endedAt(),
-        c.durationMs(),
-        c.axes(),
-        c.axisScores(),
-        status == CellStatus.COMPLETE ? c.composite() : null,
-        c.spans(),
-        c.tokens(),
-        status,
-        status == CellStatus.COMPLETE ? List.of() : List.of("integrity"),
-        version,
-        c.updatedAt().plusSeconds(version));
+    boolean complete = status == CellStatus.COMPLETE;
+    return c.withComposite(complete ? c.composite() : null)
+        .withStatus(status)
+        .withMissingAxes(complete ? List.of() : List.of("integrity"))
+        .withVersion(version)
+        .withUpdatedAt(c.updatedAt().plusSeconds(version));
   }
 
   @Test
@@ -197,7 +179,7 @@ class SinkServiceIT {
     bad.put("cells-nocell", h.send(h.cells, "k", noCell));
     byte[] lateCell =
         new JsonSerde<>(CellRecord.class)
-            .serialize(h.cells, startedAt(SeedFixture.cellRecord(seeds.get(2), 1), tooLate));
+            .serialize(h.cells, SeedFixture.cellRecord(seeds.get(2), 1).withStartedAt(tooLate));
     badBytes.put("cells-late", lateCell);
     bad.put("cells-late", h.send(h.cells, "late", lateCell));
 
@@ -357,62 +339,11 @@ class SinkServiceIT {
         .hasMessageNotContaining("wrong");
   }
 
-  private static CellRecord startedAt(CellRecord c, Instant t) {
-    return new CellRecord(
-        c.schemaVersion(),
-        c.cellId(),
-        c.sweepId(),
-        c.tui(),
-        c.model(),
-        c.task(),
-        c.category(),
-        c.containerImage(),
-        c.imageDigest(),
-        c.modelBuildId(),
-        c.exitCode(),
-        t,
-        c.endedAt(),
-        c.durationMs(),
-        c.axes(),
-        c.axisScores(),
-        c.composite(),
-        c.spans(),
-        c.tokens(),
-        c.status(),
-        c.missingAxes(),
-        c.version(),
-        c.updatedAt());
-  }
-
   private static SpanRecord spanStartingAt(SpanRecord s, Instant t) {
-    return new SpanRecord(
-        s.schemaVersion(),
-        new CellIdentity("late-cell", null, null, null, null, null),
-        s.traceId(),
-        s.spanId(),
-        s.parentSpanId(),
-        s.name(),
-        s.kind(),
-        t,
-        s.endTime(),
-        s.statusCode(),
-        s.statusMessage(),
-        s.attributes(),
-        s.resource());
+    return s.withCell(new CellIdentity("late-cell", null, null, null, null, null)).withStartTime(t);
   }
 
   private static ScoreEvent scoreAt(ScoreEvent e, Instant t) {
-    return new ScoreEvent(
-        e.schemaVersion(),
-        new CellIdentity("late-cell", null, null, null, null, null),
-        e.traceId(),
-        e.spanId(),
-        e.axis(),
-        e.scoreValue(),
-        e.scoreLabel(),
-        e.explanation(),
-        e.breakdown(),
-        e.attributes(),
-        t);
+    return e.withCell(new CellIdentity("late-cell", null, null, null, null, null)).withTime(t);
   }
 }

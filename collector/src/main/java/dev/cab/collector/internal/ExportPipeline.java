@@ -86,9 +86,9 @@ public final class ExportPipeline {
                         return r.value();
                       });
               SecretRedactor.Result<SpanRecord> r =
-                  redactor.redactSpan(withResource(span, Map.of()));
+                  redactor.redactSpan(span.withResource(Map.of()));
               metrics.redactions(r.redactions());
-              return withResource(r.value(), resource);
+              return r.value().withResource(resource);
             },
             span -> "span " + span.spanId(),
             "spans");
@@ -150,23 +150,6 @@ public final class ExportPipeline {
     awaitAll(acks, topic.name());
     return new ExportOutcome(
         acks.size(), rejections.size(), batch.ignored(), errorMessage(rejections, noun));
-  }
-
-  private static SpanRecord withResource(SpanRecord s, Map<String, Object> resource) {
-    return new SpanRecord(
-        s.schemaVersion(),
-        s.cell(),
-        s.traceId(),
-        s.spanId(),
-        s.parentSpanId(),
-        s.name(),
-        s.kind(),
-        s.startTime(),
-        s.endTime(),
-        s.statusCode(),
-        s.statusMessage(),
-        s.attributes(),
-        resource);
   }
 
   private static String cellId(Object record) {

@@ -101,20 +101,12 @@ public final class SecretRedactor {
   public Result<SpanRecord> redactSpan(SpanRecord span) {
     int[] count = {0};
     SpanRecord out =
-        new SpanRecord(
-            span.schemaVersion(),
-            identity(span.cell(), count),
-            span.traceId(),
-            span.spanId(),
-            span.parentSpanId(),
-            text(span.name(), count),
-            text(span.kind(), count),
-            span.startTime(),
-            span.endTime(),
-            span.statusCode(),
-            text(span.statusMessage(), count),
-            map(span.attributes(), count),
-            map(span.resource(), count));
+        span.withCell(identity(span.cell(), count))
+            .withName(text(span.name(), count))
+            .withKind(text(span.kind(), count))
+            .withStatusMessage(text(span.statusMessage(), count))
+            .withAttributes(map(span.attributes(), count))
+            .withResource(map(span.resource(), count));
     return new Result<>(out, count[0]);
   }
 
@@ -122,18 +114,13 @@ public final class SecretRedactor {
   public Result<ScoreEvent> redactScore(ScoreEvent event) {
     int[] count = {0};
     ScoreEvent out =
-        new ScoreEvent(
-            event.schemaVersion(),
-            identity(event.cell(), count),
-            event.traceId(),
-            event.spanId(),
-            text(event.axis(), count),
-            event.scoreValue(),
-            text(event.scoreLabel(), count),
-            text(event.explanation(), count),
-            map(event.breakdown(), count),
-            map(event.attributes(), count),
-            event.time());
+        event
+            .withCell(identity(event.cell(), count))
+            .withAxis(text(event.axis(), count))
+            .withScoreLabel(text(event.scoreLabel(), count))
+            .withExplanation(text(event.explanation(), count))
+            .withBreakdown(map(event.breakdown(), count))
+            .withAttributes(map(event.attributes(), count));
     return new Result<>(out, count[0]);
   }
 

@@ -19,4 +19,9 @@ public record CellIdentity(
   public CellIdentity {
     Objects.requireNonNull(cellId, "cellId");
   }
+
+  /** This identity moved to another cell id (tests sharing one broker keep their cells apart). */
+  public CellIdentity withCellId(String cellId) {
+    return new CellIdentity(cellId, sweepId, tui, model, task, category);
+  }
 }

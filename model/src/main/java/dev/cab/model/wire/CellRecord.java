@@ -66,4 +66,259 @@ public record CellRecord(
     spans = spans == null ? SpanSummary.EMPTY : spans;
     missingAxes = missingAxes == null ? List.of() : List.copyOf(missingAxes);
   }
+
+  // Withers: a copy with one component replaced (records are immutable; tests and the
+  // collector change one or two fields of a record they received).
+
+  /** This cell record with {@code cellId} replaced. */
+  public CellRecord withCellId(String cellId) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        version,
+        updatedAt);
+  }
+
+  /** This cell record with {@code startedAt} replaced. */
+  public CellRecord withStartedAt(Instant startedAt) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        version,
+        updatedAt);
+  }
+
+  /** This cell record with {@code endedAt} replaced. */
+  public CellRecord withEndedAt(Instant endedAt) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        version,
+        updatedAt);
+  }
+
+  /** This cell record with {@code axes} replaced. */
+  public CellRecord withAxes(Map<String, Map<String, Object>> axes) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        version,
+        updatedAt);
+  }
+
+  /** This cell record with {@code composite} replaced. */
+  public CellRecord withComposite(Composite composite) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        version,
+        updatedAt);
+  }
+
+  /** This cell record with {@code status} replaced. */
+  public CellRecord withStatus(CellStatus status) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        version,
+        updatedAt);
+  }
+
+  /** This cell record with {@code missingAxes} replaced. */
+  public CellRecord withMissingAxes(List<String> missingAxes) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        version,
+        updatedAt);
+  }
+
+  /** This cell record with {@code version} replaced. */
+  public CellRecord withVersion(long version) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        version,
+        updatedAt);
+  }
+
+  /** This cell record with {@code updatedAt} replaced. */
+  public CellRecord withUpdatedAt(Instant updatedAt) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        version,
+        updatedAt);
+  }
 }

@@ -44,4 +44,167 @@ public record ScoreEvent(
   public Double numericAttribute(String key) {
     return attributes.get(key) instanceof Number n ? n.doubleValue() : null;
   }
+
+  // Withers: a copy with one component replaced (records are immutable; tests and the
+  // collector change one or two fields of a record they received).
+
+  /** This event with {@code cell} replaced. */
+  public ScoreEvent withCell(CellIdentity cell) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
+
+  /** This event with {@code traceId} replaced. */
+  public ScoreEvent withTraceId(String traceId) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
+
+  /** This event with {@code spanId} replaced. */
+  public ScoreEvent withSpanId(String spanId) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
+
+  /** This event with {@code axis} replaced. */
+  public ScoreEvent withAxis(String axis) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
+
+  /** This event with {@code scoreValue} replaced. */
+  public ScoreEvent withScoreValue(Double scoreValue) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
+
+  /** This event with {@code scoreLabel} replaced. */
+  public ScoreEvent withScoreLabel(String scoreLabel) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
+
+  /** This event with {@code explanation} replaced. */
+  public ScoreEvent withExplanation(String explanation) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
+
+  /** This event with {@code breakdown} replaced. */
+  public ScoreEvent withBreakdown(Map<String, Object> breakdown) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
+
+  /** This event with {@code attributes} replaced. */
+  public ScoreEvent withAttributes(Map<String, Object> attributes) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
+
+  /** This event with {@code time} replaced. */
+  public ScoreEvent withTime(Instant time) {
+    return new ScoreEvent(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
+  }
 }

@@ -62,4 +62,223 @@ public record SpanRecord(
             + (endTime.getNano() - startTime.getNano());
     return nanos / 1e6;
   }
+
+  // Withers: a copy with one component replaced (records are immutable; tests and the
+  // collector change one or two fields of a record they received).
+
+  /** This span with {@code cell} replaced. */
+  public SpanRecord withCell(CellIdentity cell) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code traceId} replaced. */
+  public SpanRecord withTraceId(String traceId) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code spanId} replaced. */
+  public SpanRecord withSpanId(String spanId) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code parentSpanId} replaced. */
+  public SpanRecord withParentSpanId(String parentSpanId) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code name} replaced. */
+  public SpanRecord withName(String name) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code kind} replaced. */
+  public SpanRecord withKind(String kind) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code startTime} replaced. */
+  public SpanRecord withStartTime(Instant startTime) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code endTime} replaced. */
+  public SpanRecord withEndTime(Instant endTime) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code statusCode} replaced. */
+  public SpanRecord withStatusCode(String statusCode) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code statusMessage} replaced. */
+  public SpanRecord withStatusMessage(String statusMessage) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code attributes} replaced. */
+  public SpanRecord withAttributes(Map<String, Object> attributes) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
+
+  /** This span with {@code resource} replaced. */
+  public SpanRecord withResource(Map<String, Object> resource) {
+    return new SpanRecord(
+        schemaVersion,
+        cell,
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
+  }
 }

@@ -89,20 +89,10 @@ class CellFolderTest {
     // given: the root span seen while the run was going (no end yet)
     SpanRecord root = seed.rootSpan();
     SpanRecord open =
-        new SpanRecord(
-            root.schemaVersion(),
-            root.cell(),
-            root.traceId(),
-            root.spanId(),
-            null,
-            root.name(),
-            root.kind(),
-            root.startTime(),
-            null,
-            "UNSET",
-            null,
-            root.attributes(),
-            Map.of());
+        root.withParentSpanId(null)
+            .withEndTime(null)
+            .withStatusCode("UNSET")
+            .withResource(Map.of());
     CellState state = foldAll(List.of(open), seed.scores());
     assertThat(folder.record(seed.cellId(), state).status()).isEqualTo(CellStatus.RUNNING);
 
@@ -255,20 +245,14 @@ class CellFolderTest {
     // given
     SpanRecord s = seed.spans().getFirst();
     SpanRecord kindless =
-        new SpanRecord(
-            1,
-            s.cell(),
-            s.traceId(),
-            "00000000000000ff",
-            null,
-            "mystery",
-            null,
-            s.startTime(),
-            s.endTime(),
-            "OK",
-            null,
-            Map.of(),
-            Map.of());
+        s.withSpanId("00000000000000ff")
+            .withParentSpanId(null)
+            .withName("mystery")
+            .withKind(null)
+            .withStatusCode("OK")
+            .withStatusMessage(null)
+            .withAttributes(Map.of())
+            .withResource(Map.of());
 
     // when
     CellState state = foldAll(List.of(kindless), List.of());
@@ -330,21 +314,7 @@ class CellFolderTest {
   @Test
   void rejectsASpanWithoutIdAndAnEventWithoutAxis() {
     SpanRecord s = seed.spans().getFirst();
-    SpanRecord noId =
-        new SpanRecord(
-            1,
-            s.cell(),
-            s.traceId(),
-            null,
-            null,
-            s.name(),
-            s.kind(),
-            s.startTime(),
-            s.endTime(),
-            "OK",
-            null,
-            Map.of(),
-            Map.of());
+    SpanRecord noId = s.withSpanId(null).withParentSpanId(null);
     ScoreEvent e = seed.score(Axes.PASS_RATE);
     ScoreEvent noAxis =
         new ScoreEvent(

@@ -322,7 +322,8 @@ class CellTopologyTest {
     Map<String, Object> breakdown = new LinkedHashMap<>(old.breakdown());
     breakdown.put("blast_radius", 1);
     breakdown.put("unexpected_changes", List.of("Cargo.lock"));
-    scores.pipeInput(seed.cellId(), withBreakdown(old, 1.0, breakdown), clock.plusSeconds(60));
+    scores.pipeInput(
+        seed.cellId(), old.withScoreValue(1.0).withBreakdown(breakdown), clock.plusSeconds(60));
 
     // then
     CellRecord cell = last();
@@ -440,7 +441,7 @@ class CellTopologyTest {
     // given
     SeedCells seed = SeedCells.first();
     SpanRecord good = seed.rootSpan();
-    SpanRecord noId = withSpanId(seed.spans().getFirst(), null);
+    SpanRecord noId = seed.spans().getFirst().withSpanId(null);
 
     // when
     spans.pipeInput(seed.cellId(), noId, tick());
@@ -557,52 +558,6 @@ class CellTopologyTest {
   }
 
   private static SpanRecord failed(SpanRecord s) {
-    return new SpanRecord(
-        s.schemaVersion(),
-        s.cell(),
-        s.traceId(),
-        s.spanId(),
-        s.parentSpanId(),
-        s.name(),
-        s.kind(),
-        s.startTime(),
-        s.endTime(),
-        "ERROR",
-        "boom",
-        s.attributes(),
-        s.resource());
-  }
-
-  private static SpanRecord withSpanId(SpanRecord s, String spanId) {
-    return new SpanRecord(
-        s.schemaVersion(),
-        s.cell(),
-        s.traceId(),
-        spanId,
-        s.parentSpanId(),
-        s.name(),
-        s.kind(),
-        s.startTime(),
-        s.endTime(),
-        s.statusCode(),
-        s.statusMessage(),
-        s.attributes(),
-        s.resource());
-  }
-
-  private static ScoreEvent withBreakdown(
-      ScoreEvent e, Double value, Map<String, Object> breakdown) {
-    return new ScoreEvent(
-        e.schemaVersion(),
-        e.cell(),
-        e.traceId(),
-        e.spanId(),
-        e.axis(),
-        value,
-        e.scoreLabel(),
-        e.explanation(),
-        breakdown,
-        e.attributes(),
-        e.time());
+    return s.withStatusCode("ERROR").withStatusMessage("boom");
   }
 }

@@ -99,21 +99,7 @@ public record SeedCells(Map<String, Object> page) {
 
   /** The same span, moved to another cell (tests that share one broker keep their cells apart). */
   public static SpanRecord rekey(SpanRecord s, String cellId) {
-    CellIdentity c = s.cell();
-    return new SpanRecord(
-        s.schemaVersion(),
-        new CellIdentity(cellId, c.sweepId(), c.tui(), c.model(), c.task(), c.category()),
-        s.traceId(),
-        s.spanId(),
-        s.parentSpanId(),
-        s.name(),
-        s.kind(),
-        s.startTime(),
-        s.endTime(),
-        s.statusCode(),
-        s.statusMessage(),
-        s.attributes(),
-        s.resource());
+    return s.withCell(s.cell().withCellId(cellId));
   }
 
   public static String spanId(String pageSpanId) {
