@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import dev.cab.collector.internal.AdmissionControl;
-import dev.cab.collector.internal.ExportOutcome;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.kafka.KafkaUnavailableException;
 import dev.cab.collector.metrics.CollectorMetrics;
@@ -18,11 +17,9 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -151,15 +148,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
             } catch (InvalidProtocolBufferException e) {
               throw invalid("not a valid ExportTraceServiceRequest: " + e.getMessage());
             }
-            ExportOutcome outcome = pipeline.exportTraces(request);
-            ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-            if (outcome.rejected() > 0) {
-              response.setPartialSuccess(
-                  ExportTracePartialSuccess.newBuilder()
-                      .setRejectedSpans(outcome.rejected())
-                      .setErrorMessage(outcome.errorMessage()));
-            }
-            return response.build();
+            return pipeline.exportTraces(request).traceResponse();
           });
     }
 
@@ -174,15 +163,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
             } catch (InvalidProtocolBufferException e) {
               throw invalid("not a valid ExportLogsServiceRequest: " + e.getMessage());
             }
-            ExportOutcome outcome = pipeline.exportLogs(request);
-            ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
-            if (outcome.rejected() > 0) {
-              response.setPartialSuccess(
-                  ExportLogsPartialSuccess.newBuilder()
-                      .setRejectedLogRecords(outcome.rejected())
-                      .setErrorMessage(outcome.errorMessage()));
-            }
-            return response.build();
+            return pipeline.exportLogs(request).logsResponse();
           });
     }
 

@@ -5,18 +5,13 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.rpc.Code;
 import dev.cab.collector.internal.AdmissionControl;
-import dev.cab.collector.internal.ExportOutcome;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.kafka.KafkaUnavailableException;
 import dev.cab.collector.metrics.CollectorMetrics;
 import dev.cab.collector.otlp.OtlpDecodeException;
 import dev.cab.collector.otlp.OtlpJson;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -219,15 +214,7 @@ public final class OtlpHttpHandler {
     } else {
       request = OtlpJson.traces(body);
     }
-    ExportOutcome outcome = pipeline.exportTraces(request);
-    ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-    if (outcome.rejected() > 0) {
-      response.setPartialSuccess(
-          ExportTracePartialSuccess.newBuilder()
-              .setRejectedSpans(outcome.rejected())
-              .setErrorMessage(outcome.errorMessage()));
-    }
-    return ok(response.build(), format);
+    return ok(pipeline.exportTraces(request).traceResponse(), format);
   }
 
   private Response exportLogs(byte[] body, Format format)
@@ -243,15 +230,7 @@ public final class OtlpHttpHandler {
     } else {
       request = OtlpJson.logs(body);
     }
-    ExportOutcome outcome = pipeline.exportLogs(request);
-    ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
-    if (outcome.rejected() > 0) {
-      response.setPartialSuccess(
-          ExportLogsPartialSuccess.newBuilder()
-              .setRejectedLogRecords(outcome.rejected())
-              .setErrorMessage(outcome.errorMessage()));
-    }
-    return ok(response.build(), format);
+    return ok(pipeline.exportLogs(request).logsResponse(), format);
   }
 
   private byte[] readBody(InputStream raw, boolean gzip) throws IOException {
