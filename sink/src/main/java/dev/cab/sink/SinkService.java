@@ -74,7 +74,11 @@ public final class SinkService implements AutoCloseable {
   public static SinkService start(SinkSettings settings, InstantSource clock) {
     ClickHouseConnector clickhouse = connect(settings, clock);
     try {
-      List<Integer> applied = Migrations.apply(clickhouse.connection(), settings.database());
+      List<Integer> applied =
+          Migrations.apply(
+              clickhouse.connection(),
+              settings.database(),
+              settings.retention().migrationParameters());
       LOG.info(
           "Schema of database {} is up to date{}",
           settings.database(),

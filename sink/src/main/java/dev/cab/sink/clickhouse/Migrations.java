@@ -1,5 +1,6 @@
 package dev.cab.sink.clickhouse;
 
+import dev.cab.sink.config.RetentionSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -31,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * its statements are idempotent and {@code schema_migrations} is a ReplacingMergeTree keyed by
  * version, the outcome is the same as one run. ClickHouse has no DDL transactions, so that is as
  * far as safety can go without an external lock.
+ *
+ * <p>Parameters: besides {@code ${database}}, a migration may name parameters such as {@code
+ * ${spans_ttl_days}} whose values come from settings (the retention TTLs). The checksum covers the
+ * text with the names, so changing a setting is not an edit; instead a parameterised migration is
+ * applied again (its statements are idempotent too) whenever the values it uses differ from those
+ * recorded in {@code schema_migrations.parameters} when it last ran. A name without a value stops
+ * start-up with {@link MigrationException}.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -39,6 +48,8 @@ public final class Migrations {
   public static final String RESOURCE_DIR = "/dev/cab/sink/migrations/";
 
   private static final Pattern FILE_NAME = Pattern.compile("V(\\d{3})__([a-z0-9_]+)\\.sql");
+
+  private static final Pattern PARAMETER = Pattern.compile("\\$\\{([a-z0-9_]+)}");
 
   /**
    * One migration file.
@@ -52,7 +63,48 @@ public final class Migrations {
 
     /** The statements of this migration for a database, in order. */
     public List<String> statements(String database) {
-      return SqlScripts.split(sql.replace("${database}", database));
+      return statements(database, Map.of());
+    }
+
+    /**
+     * The statements with {@code ${database}} and every parameter replaced.
+     *
+     * @throws MigrationException when the text names a parameter that has no value
+     */
+    public List<String> statements(String database, Map<String, String> parameters) {
+      Map<String, String> values = new TreeMap<>(parameters);
+      values.put("database", database);
+      Matcher m = PARAMETER.matcher(sql);
+      StringBuilder out = new StringBuilder(sql.length());
+      while (m.find()) {
+        String value = values.get(m.group(1));
+        if (value == null) {
+          throw new MigrationException(
+              "migration %s uses ${%s}, which has no value (known: %s)"
+                  .formatted(name, m.group(1), values.keySet()));
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(value));
+      }
+      m.appendTail(out);
+      return SqlScripts.split(out.toString());
+    }
+
+    /**
+     * The values of the parameters this migration uses, as recorded in {@code
+     * schema_migrations.parameters} ({@code name=value} sorted, comma-separated; empty when it uses
+     * none but {@code ${database}}).
+     */
+    public String parameterValues(Map<String, String> parameters) {
+      Map<String, String> used = new TreeMap<>();
+      Matcher m = PARAMETER.matcher(sql);
+      while (m.find()) {
+        if (!m.group(1).equals("database")) {
+          used.put(m.group(1), parameters.getOrDefault(m.group(1), ""));
+        }
+      }
+      StringBuilder out = new StringBuilder();
+      used.forEach((k, v) -> out.append(out.isEmpty() ? "" : ",").append(k).append('=').append(v));
+      return out.toString();
     }
   }
 
@@ -96,17 +148,42 @@ public final class Migrations {
   }
 
   /**
-   * Applies every pending migration to {@code database}.
+   * Applies every pending migration to {@code database}, with the default retention ({@link
+   * RetentionSettings#defaults()}).
    *
    * @return the versions applied now (empty when the schema was up to date)
    * @throws SQLException when ClickHouse fails a statement
    * @throws MigrationException when an applied migration's text changed
    */
   public static List<Integer> apply(Connection connection, String database) throws SQLException {
-    return apply(connection, database, load());
+    return apply(connection, database, RetentionSettings.defaults().migrationParameters());
+  }
+
+  /**
+   * Applies every pending migration to {@code database}, and applies again every parameterised one
+   * whose parameter values changed since it last ran.
+   *
+   * @param parameters values of the {@code ${name}} parameters the migrations use
+   * @return the versions applied now (empty when the schema was up to date)
+   * @throws SQLException when ClickHouse fails a statement
+   * @throws MigrationException when an applied migration's text changed or a parameter is missing
+   */
+  public static List<Integer> apply(
+      Connection connection, String database, Map<String, String> parameters) throws SQLException {
+    return apply(connection, database, load(), parameters);
   }
 
   static List<Integer> apply(Connection connection, String database, List<Migration> migrations)
+      throws SQLException {
+    return apply(
+        connection, database, migrations, RetentionSettings.defaults().migrationParameters());
+  }
+
+  static List<Integer> apply(
+      Connection connection,
+      String database,
+      List<Migration> migrations,
+      Map<String, String> parameters)
       throws SQLException {
     try (Statement st = connection.createStatement()) {
       st.execute("CREATE DATABASE IF NOT EXISTS " + database);
@@ -124,7 +201,12 @@ public final class Migrations {
           ORDER BY version
           """
               .formatted(database));
+      // Added with the first parameterised migration (V002); idempotent like every statement.
+      st.execute(
+          "ALTER TABLE %s.schema_migrations ADD COLUMN IF NOT EXISTS parameters String DEFAULT ''"
+              .formatted(database));
       Map<Integer, String> applied = applied(st, database);
+      Map<Integer, String> appliedParameters = appliedParameters(st, database);
       List<Integer> done = new ArrayList<>();
       for (Migration m : migrations) {
         String checksum = applied.get(m.version());
@@ -134,21 +216,32 @@ public final class Migrations {
                 "migration %s was changed after it was applied to %s (checksum %s, applied %s): add a new migration instead"
                     .formatted(m.name(), database, m.checksum(), checksum));
           }
-          continue;
+          String values = m.parameterValues(parameters);
+          if (values.equals(appliedParameters.getOrDefault(m.version(), ""))) {
+            continue;
+          }
+          LOG.info(
+              "Applying schema migration {} to database {} again: its parameters changed to {}",
+              m.name(),
+              database,
+              values);
+        } else {
+          LOG.info("Applying schema migration {} to database {}", m.name(), database);
         }
-        LOG.info("Applying schema migration {} to database {}", m.name(), database);
-        for (String sql : m.statements(database)) {
+        for (String sql : m.statements(database, parameters)) {
           st.execute(sql);
         }
         try (var ps =
             connection.prepareStatement(
                 "INSERT INTO "
                     + database
-                    + ".schema_migrations (version, name, checksum, applied_by) VALUES (?, ?, ?, ?)")) {
+                    + ".schema_migrations (version, name, checksum, applied_by, parameters)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
           ps.setInt(1, m.version());
           ps.setString(2, m.name());
           ps.setString(3, m.checksum());
           ps.setString(4, "cab-sink " + ProcessHandle.current().pid());
+          ps.setString(5, m.parameterValues(parameters));
           ps.executeUpdate();
         }
         done.add(m.version());
@@ -170,6 +263,22 @@ public final class Migrations {
     try (ResultSet rs =
         st.executeQuery(
             "SELECT version, argMax(checksum, applied_at) FROM "
+                + database
+                + ".schema_migrations GROUP BY version")) {
+      while (rs.next()) {
+        result.put(rs.getInt(1), rs.getString(2));
+      }
+    }
+    return result;
+  }
+
+  /** The parameter values each applied migration last ran with. */
+  private static Map<Integer, String> appliedParameters(Statement st, String database)
+      throws SQLException {
+    Map<Integer, String> result = new HashMap<>();
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT version, argMax(parameters, applied_at) FROM "
                 + database
                 + ".schema_migrations GROUP BY version")) {
       while (rs.next()) {

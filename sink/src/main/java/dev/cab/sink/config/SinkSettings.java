@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
  * @param dlqTopic {@value #TOPIC_DLQ}: dead letters (default {@code cab.dlq.v1}); the topic
  *     overrides exist for tests that share one broker and for side-by-side schema versions
  * @param insertFormat {@value #INSERT_FORMAT}: {@code values} or {@code json_each_row}
+ * @param retention {@code sink.retention.*}: how long ClickHouse keeps rows ({@link
+ *     RetentionSettings})
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -65,7 +67,8 @@ public record SinkSettings(
     String spansTopic,
     String scoresTopic,
     String dlqTopic,
-    InsertFormat insertFormat) {
+    InsertFormat insertFormat,
+    RetentionSettings retention) {
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
   public enum InsertFormat {
@@ -174,6 +177,7 @@ public record SinkSettings(
     String spans = c.string(TOPIC_SPANS, Topics.SPANS.name());
     String scores = c.string(TOPIC_SCORES, Topics.SCORES.name());
     String dlq = c.string(TOPIC_DLQ, Topics.DLQ.name());
+    RetentionSettings retention = RetentionSettings.read(c);
     String format = c.string(INSERT_FORMAT, DEFAULT_INSERT_FORMAT.name().toLowerCase(Locale.ROOT));
     InsertFormat insertFormat = DEFAULT_INSERT_FORMAT;
     try {
@@ -234,7 +238,8 @@ public record SinkSettings(
         spans,
         scores,
         dlq,
-        insertFormat);
+        insertFormat,
+        retention);
   }
 
   private static String urlProblem(String url) {

@@ -1,8 +1,12 @@
 package dev.cab.sink.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cab.sink.config.RetentionSettings;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MigrationsTest {
@@ -56,5 +60,37 @@ class MigrationsTest {
         .containsExactly(
             "CREATE TABLE a (s String DEFAULT 'x;y') ENGINE = Memory",
             "SELECT 'it''s; fine', \"q;id\"");
+  }
+
+  @Test
+  void retentionParametersAreFilledFromTheSettings() {
+    Migrations.Migration retention = migration("V002__retention.sql");
+    Map<String, String> parameters =
+        new RetentionSettings(14, 0, Duration.ofMinutes(30)).migrationParameters();
+
+    List<String> statements = retention.statements("cab", parameters);
+
+    assertThat(statements)
+        .anySatisfy(s -> assertThat(s).contains("cab.spans").contains("toIntervalDay(14)"))
+        .anySatisfy(s -> assertThat(s).contains("cab.score_events").contains("WHERE 0 > 0"))
+        .anySatisfy(s -> assertThat(s).contains("cab.cells").contains("force_merge_seconds = 1800"))
+        .allSatisfy(s -> assertThat(s).doesNotContain("${"));
+    assertThat(retention.parameterValues(parameters))
+        .isEqualTo(
+            "score_events_ttl_days=0,spans_ttl_days=14,superseded_cell_versions_merge_seconds=1800");
+    assertThat(migration("V001__init.sql").parameterValues(parameters)).isEmpty();
+  }
+
+  @Test
+  void aParameterWithoutAValueIsNamedInTheError() {
+    Migrations.Migration retention = migration("V002__retention.sql");
+
+    assertThatThrownBy(() -> retention.statements("cab", Map.of("spans_ttl_days", "1")))
+        .isInstanceOf(Migrations.MigrationException.class)
+        .hasMessageContaining("V002__retention.sql uses ${score_events_ttl_days}");
+  }
+
+  private static Migrations.Migration migration(String name) {
+    return Migrations.load().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
   }
 }
