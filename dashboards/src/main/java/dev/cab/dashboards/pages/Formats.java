@@ -1,0 +1,76 @@
+package dev.cab.dashboards.pages;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Value formats of the published cell pages, reproduced exactly. Decimal rounding works on the
+ * exact binary value of the double (as the pages' own formatter does): 19.005 s, stored as
+ * 19.00499..., prints as {@code 19.00 s}.
+ */
+public final class Formats {
+  private Formats() {}
+
+  /** A score with three decimals ({@code 0.918}); blank when not recorded. */
+  public static String score(Double v) {
+    return v == null ? "" : fixed(v, 3);
+  }
+
+  /** The headline wall clock: {@code 145.1s}. */
+  public static String wallSeconds(Double ms) {
+    return ms == null ? "" : fixed(ms / 1000.0, 1) + "s";
+  }
+
+  /** Timing's duration, from the whole milliseconds of both ends: {@code 145.12 s}. */
+  public static String durationSeconds(Long startedMicros, Long endedMicros) {
+    if (startedMicros == null || endedMicros == null) {
+      return "";
+    }
+    long ms = Math.floorDiv(endedMicros, 1000) - Math.floorDiv(startedMicros, 1000);
+    return seconds2(ms);
+  }
+
+  /** {@code 145.12 s}. */
+  public static String seconds2(double ms) {
+    return fixed(ms / 1000.0, 2) + " s";
+  }
+
+  /** An instant with microseconds as on the pages: {@code 2026-06-16T19:05:37.658695Z}. */
+  public static String isoMicros(Long micros) {
+    if (micros == null) {
+      return "";
+    }
+    return Instant.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000L)
+        .toString();
+  }
+
+  /** A span duration in whole milliseconds: {@code 145110 ms}. */
+  public static String millis(Double ms) {
+    return ms == null ? "" : fixed(ms, 0) + " ms";
+  }
+
+  /** A time offset on the trace: {@code 0 ms} under a second, else {@code 1.25 s}. */
+  public static String offset(double ms) {
+    return ms < 1000 ? fixed(ms, 0) + " ms" : seconds2(ms);
+  }
+
+  /** A percentage for badges: {@code 92%}. */
+  public static String percent(double fraction) {
+    return fixed(fraction * 100, 0) + "%";
+  }
+
+  public static String fixed(double v, int decimals) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return "";
+    }
+    return new BigDecimal(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+  }
+
+  /** A count with thousands separators: {@code 12,345}. */
+  public static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.cab.dashboards.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cab.model.config.InvalidConfigException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DashboardsSettingsTest {
+  @Test
+  void defaultsAndTheSharedUserAsFallback() {
+    DashboardsSettings s =
+        DashboardsSettings.from(
+            Map.of(),
+            Map.of(
+                "CAB_CLICKHOUSE_URL", "http://ch:8123",
+                "CAB_CLICKHOUSE_USER", "writer",
+                "CAB_CLICKHOUSE_PASSWORD", "w"));
+    assertThat(s.httpPort()).isEqualTo(8080);
+    assertThat(s.clickhouseUser()).isEqualTo("writer");
+    assertThat(s.database()).isEqualTo("cab");
+  }
+
+  @Test
+  void ownReadOnlyUserWinsAndThePasswordIsNeverPrinted() {
+    DashboardsSettings.Effective e =
+        DashboardsSettings.fromWithEffective(
+            Map.of(),
+            Map.of(
+                "CAB_CLICKHOUSE_URL", "http://ch:8123",
+                "DASHBOARDS_CLICKHOUSE_USER", "cab_reader",
+                "DASHBOARDS_CLICKHOUSE_PASSWORD", "s3cret",
+                "DASHBOARDS_PUBLIC_BASE_URL", "https://codingagentbench.com/"));
+    assertThat(e.settings().clickhouseUser()).isEqualTo("cab_reader");
+    assertThat(e.settings().publicBaseUrl()).isEqualTo("https://codingagentbench.com");
+    assertThat(e.settings().toString()).doesNotContain("s3cret");
+    assertThat(e.effective().toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void everyProblemAtOnce() {
+    assertThatThrownBy(
+            () ->
+                DashboardsSettings.from(
+                    Map.of(),
+                    Map.of(
+                        "DASHBOARDS_HTTP_PORT", "99999",
+                        "DASHBOARDS_PUBLIC_BASE_URL", "ftp://x",
+                        "CAB_CLICKHOUSE_DATABASE", "cab; DROP")))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(4)
+                    .anySatisfy(p -> assertThat(p).contains("cab.clickhouse.url"))
+                    .anySatisfy(p -> assertThat(p).contains("dashboards.http.port"))
+                    .anySatisfy(p -> assertThat(p).contains("dashboards.public.base.url"))
+                    .anySatisfy(p -> assertThat(p).contains("cab.clickhouse.database")));
+  }
+}
