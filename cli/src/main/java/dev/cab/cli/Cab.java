@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       ServiceCommands.Collector.class,
       ServiceCommands.Streams.class,
       ServiceCommands.Sink.class,
+      ServiceCommands.Dashboards.class,
       CommandLine.HelpCommand.class
     })
 public final class Cab implements Runnable {

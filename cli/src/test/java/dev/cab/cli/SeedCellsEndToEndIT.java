@@ -77,6 +77,7 @@ class SeedCellsEndToEndIT {
                 0,
                 0,
                 0,
+                0,
                 "cab",
                 // freshness is not under test here: flush small batches fast
                 Map.of("sink.batch.max.ms", "100")),

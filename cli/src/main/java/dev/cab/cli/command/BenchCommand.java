@@ -57,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     int tasks = (int) Math.ceil(cells / (double) (tuis * models));
     LocalStack.Options defaults = LocalStack.Options.defaults(dir);
     LocalStack.Options options =
-        new LocalStack.Options(dir, 0, 0, 0, 0, defaults.clickhouseDatabase(), overrides);
+        new LocalStack.Options(dir, 0, 0, 0, 0, 0, defaults.clickhouseDatabase(), overrides);
     try (LocalStack stack = LocalStack.start(options, System.err::println)) {
       ClickHouseHttp clickhouse = ClickHouseHttp.fromEnv().withUrl(stack.clickhouseUrl());
       SimulationOptions sim =

@@ -5,7 +5,9 @@ import dev.cab.cli.clickhouse.ClickHouseHttp;
 import dev.cab.cli.console.Table;
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.ProcessMemory;
+import dev.cab.dashboards.pages.Urls;
 import dev.cab.runner.sim.Regression;
+import dev.cab.runner.sim.SeedCells;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
 import java.time.Duration;
@@ -122,6 +124,16 @@ public final class DemoCommand implements Callable<Integer> {
           ProcessMemory.rssMiB(stack.childPids().get("clickhouse")));
       System.out.println();
       System.out.println("Where to look next:");
+      System.out.println("  sweep board:     " + stack.dashboardsUrl() + Urls.sweep(r1.sweepId()));
+      SeedCells.SeedCell seedCell = SeedCells.load().getFirst();
+      System.out.println(
+          "  seed cell page:  "
+              + stack.dashboardsUrl()
+              + Urls.cell(
+                  seedCell.identity().tui(),
+                  seedCell.identity().model(),
+                  seedCell.identity().task()));
+      System.out.println("  every sweep:     " + stack.dashboardsUrl() + "/");
       System.out.println(
           "  ./cab sql \"SELECT cell_id, status, composite FROM cells FINAL ORDER BY composite DESC LIMIT 10\"");
       System.out.println("  ./cab sql \"SELECT kind, count() FROM spans FINAL GROUP BY kind\"");

@@ -1,6 +1,7 @@
 package dev.cab.cli.command;
 
 import dev.cab.collector.CollectorMain;
+import dev.cab.dashboards.DashboardsMain;
 import dev.cab.sink.SinkMain;
 import dev.cab.streams.StreamsMain;
 import java.util.concurrent.Callable;
@@ -54,6 +55,21 @@ public final class ServiceCommands {
     @Override
     public Integer call() throws InterruptedException {
       SinkMain.main(new String[0]);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "dashboards",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs the dashboards alone (port 8080): sweep boards, cell pages, badges, JSON API.",
+        "Needs CAB_CLICKHOUSE_URL (DASHBOARDS_CLICKHOUSE_USER/_PASSWORD for a read-only user)."
+      })
+  public static final class Dashboards implements Callable<Integer> {
+    @Override
+    public Integer call() throws InterruptedException {
+      DashboardsMain.main(new String[0]);
       return 0;
     }
   }

@@ -38,18 +38,26 @@ public final class StackOptions {
       description = "Collector OTLP/gRPC port (env CAB_OTLP_GRPC_PORT; default ${DEFAULT-VALUE}).")
   int otlpGrpcPort;
 
+  @Option(
+      names = "--dashboard-port",
+      defaultValue = "${env:CAB_DASHBOARD_PORT:-8080}",
+      description = "Dashboards web port (env CAB_DASHBOARD_PORT; default ${DEFAULT-VALUE}).")
+  int dashboardPort;
+
   /** Checks the ports, then builds the stack options. */
   LocalStack.Options toStackOptions() {
     Ports.requireFree(kafkaPort, "Kafka", "--kafka-port", "CAB_KAFKA_PORT");
     Ports.requireFree(clickhousePort, "ClickHouse", "--clickhouse-port", "CAB_CLICKHOUSE_PORT");
     Ports.requireFree(otlpHttpPort, "OTLP/HTTP", "--otlp-http-port", "CAB_OTLP_HTTP_PORT");
     Ports.requireFree(otlpGrpcPort, "OTLP/gRPC", "--otlp-grpc-port", "CAB_OTLP_GRPC_PORT");
+    Ports.requireFree(dashboardPort, "Dashboards", "--dashboard-port", "CAB_DASHBOARD_PORT");
     return new LocalStack.Options(
         dataDir != null ? dataDir.toAbsolutePath() : CabPaths.dataRoot(),
         kafkaPort,
         clickhousePort,
         otlpHttpPort,
         otlpGrpcPort,
+        dashboardPort,
         "cab",
         Map.of());
   }

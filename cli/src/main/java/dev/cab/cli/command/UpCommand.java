@@ -24,6 +24,7 @@ public final class UpCommand implements Callable<Integer> {
     System.out.println("KAFKA_BOOTSTRAP=" + stack.bootstrapServers());
     System.out.println("CLICKHOUSE_URL=" + stack.clickhouseUrl());
     System.out.println("OTEL_EXPORTER_OTLP_ENDPOINT=" + stack.otlpHttpEndpoint());
+    System.out.println("DASHBOARDS=" + stack.dashboardsUrl() + "/");
     System.out.flush();
     System.err.println(
         "cab up: ready. Try ./cab simulate, then ./cab sql \"SELECT * FROM cells FINAL LIMIT 5\"."

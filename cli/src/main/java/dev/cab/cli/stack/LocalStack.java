@@ -3,6 +3,8 @@ package dev.cab.cli.stack;
 import dev.cab.cli.UserError;
 import dev.cab.collector.CollectorService;
 import dev.cab.collector.config.CollectorSettings;
+import dev.cab.dashboards.DashboardsService;
+import dev.cab.dashboards.config.DashboardsSettings;
 import dev.cab.embedded.clickhouse.EmbeddedClickHouse;
 import dev.cab.embedded.kafka.EmbeddedKafka;
 import dev.cab.model.topic.Topics;
@@ -52,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
    * @param clickhousePort ClickHouse HTTP port (8123)
    * @param otlpHttpPort collector OTLP/HTTP port (4318)
    * @param otlpGrpcPort collector OTLP/gRPC port (4317)
+   * @param dashboardPort dashboards web port (8080)
    * @param clickhouseDatabase database the sink writes ({@code cab})
    * @param overrides extra stage settings by dotted key (e.g. {@code sink.batch.max.ms})
    */
@@ -61,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
       int clickhousePort,
       int otlpHttpPort,
       int otlpGrpcPort,
+      int dashboardPort,
       String clickhouseDatabase,
       Map<String, String> overrides) {
 
@@ -70,7 +74,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** The {@code cab up} defaults under a data directory. */
     public static Options defaults(Path dataDir) {
-      return new Options(dataDir, 9092, 8123, 4318, 4317, "cab", Map.of());
+      return new Options(dataDir, 9092, 8123, 4318, 4317, 8080, "cab", Map.of());
     }
   }
 
@@ -78,6 +82,7 @@ public final class LocalStack implements AutoCloseable {
   private EmbeddedKafka kafka;
   private EmbeddedClickHouse clickhouse;
   private CollectorService collector;
+  private DashboardsService dashboards;
   private String database;
 
   private LocalStack() {}
@@ -153,10 +158,17 @@ public final class LocalStack implements AutoCloseable {
     collectorProps.put("collector.grpc.port", Integer.toString(o.otlpGrpcPort()));
     collector = CollectorService.start(CollectorSettings.from(collectorProps, Map.of()));
     started.push(collector);
+    Map<String, String> dashboardProps = new HashMap<>(common);
+    dashboardProps.put(DashboardsSettings.HTTP_PORT, Integer.toString(o.dashboardPort()));
+    dashboards = DashboardsService.start(DashboardsSettings.from(dashboardProps, Map.of()));
+    started.push(dashboards);
     progress.accept(
         String.format(
-            "OTLP_HTTP=%s  OTLP_GRPC=127.0.0.1:%d  (ready in %.1f s)",
-            otlpHttpEndpoint(), collector.grpcPort(), (System.nanoTime() - t0) / 1e9));
+            "OTLP_HTTP=%s  OTLP_GRPC=127.0.0.1:%d  DASHBOARDS=%s  (ready in %.1f s)",
+            otlpHttpEndpoint(),
+            collector.grpcPort(),
+            dashboardsUrl(),
+            (System.nanoTime() - t0) / 1e9));
   }
 
   /** Creates the catalogue's topics up front, so no stage starts against a missing topic. */
@@ -229,6 +241,11 @@ public final class LocalStack implements AutoCloseable {
   /** The OTLP/gRPC endpoint, e.g. {@code http://127.0.0.1:4317}. */
   public String otlpGrpcEndpoint() {
     return "http://127.0.0.1:" + collector.grpcPort();
+  }
+
+  /** The dashboards' base URL, e.g. {@code http://127.0.0.1:8080}. */
+  public String dashboardsUrl() {
+    return "http://127.0.0.1:" + dashboards.port();
   }
 
   public EmbeddedKafka kafka() {
