@@ -63,6 +63,7 @@ class StageIsolationTest {
             "dev.cab.streams",
             "dev.cab.sink",
             "dev.cab.embedded",
+            "dev.cab.dashboards",
             "dev.cab.cli")) {
       assertThat(PRODUCTION.containPackage(pkg)).as(pkg).isTrue();
     }
