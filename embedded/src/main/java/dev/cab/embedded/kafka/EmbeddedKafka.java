@@ -1,44 +1,19 @@
 package dev.cab.embedded.kafka;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,12 +74,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
   private static final int PORT_CLASH_ATTEMPTS = 3;
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
-  private static final String TEMP_DIR_PREFIX = "cab-kafka-";
-  private static final String OWNER_FILE = "owner.pid";
-  private static final Duration ABANDONED_AFTER = Duration.ofMinutes(2);
 
   private final int nodeCount;
   private final int firstPort;
@@ -115,14 +86,10 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final List<String> extraJvmOptions;
 
   private State state = State.NEW;
-  private Path dataDir;
-  private boolean ownsDataDir;
-  private String clusterId;
+  private KafkaDataDir data;
   private List<KafkaNode> nodes = List.of();
-  private List<String> jvmOptions = new ArrayList<>();
-  private BrokerRuntime runtime;
-  private List<Path> childClasspath = List.of();
-  private Optional<ClassDataSharing> cds = Optional.empty();
+  private BrokerLauncher launcher;
+  private final BrokerReadiness readiness;
   private Thread shutdownHook;
 
   private enum State {
@@ -139,6 +106,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.brokerConfig = Collections.unmodifiableMap(new LinkedHashMap<>(b.brokerConfig));
     this.startTimeout = b.startTimeout;
     this.extraJvmOptions = List.copyOf(b.jvmOptions);
+    this.readiness = new BrokerReadiness(startTimeout);
   }
 
   /** A builder with the defaults: one node, free ports, a temporary data folder. */
@@ -176,7 +144,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         bootstrapServers(),
         nodeCount,
         Duration.between(begin, Instant.now()).toMillis(),
-        dataDir);
+        data.path());
     return this;
   }
 
@@ -196,7 +164,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The folder holding {@code cluster.properties} and every {@code node-<i>} folder. */
   public synchronized Path dataDir() {
     requireStarted();
-    return dataDir;
+    return data.path();
   }
 
   /** Everything node {@code i}'s JVM has printed, across restarts. */
@@ -236,10 +204,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (node.isRunning()) {
       throw new IllegalStateException("Kafka node " + i + " is already running");
     }
-    launch(node, null, false);
+    launcher.launch(node, null, false);
     List<KafkaNode> running = nodes.stream().filter(KafkaNode::isRunning).toList();
     try {
-      awaitBrokers(List.of(node), running, Instant.now().plus(startTimeout));
+      readiness.awaitBrokers(List.of(node), running, Instant.now().plus(startTimeout));
     } catch (RuntimeException e) {
       node.kill();
       throw e;
@@ -303,28 +271,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    *     way to choose another)
    */
   public static int runForeground(Builder builder) {
-    EmbeddedKafka kafka = builder.build().start();
-    System.out.println("KAFKA_BOOTSTRAP=" + kafka.bootstrapServers());
-    System.out.flush();
-    System.err.printf(
-        "Kafka %s ready: %d node(s) at %s, data and logs in %s. Ctrl-C stops it.%n",
-        kafkaVersion(), kafka.nodeCount(), kafka.bootstrapServers(), kafka.dataDir);
-    KafkaNode exited = kafka.awaitAnyNodeExit();
-    synchronized (kafka) {
-      if (kafka.state == State.CLOSED) {
-        return 0;
-      }
-      Integer code = exited.exitCode();
-      // 130/143: the node got Ctrl-C's SIGINT or a SIGTERM itself (same process group).
-      boolean signalled = code != null && (code == 130 || code == 143);
-      if (!signalled) {
-        System.err.printf(
-            "Kafka node %d exited with code %s; last lines of %s:%n%s%n",
-            exited.id(), code, exited.brokerLog(), exited.logTail());
-      }
-      kafka.close();
-      return signalled ? 0 : 1;
-    }
+    return KafkaForeground.run(builder);
   }
 
   /**
@@ -333,57 +280,38 @@ public final class EmbeddedKafka implements AutoCloseable {
    * "--topic", "t", ...))}: {@code kafka-tools} is on it, so are the broker's own tools.
    */
   public static List<String> toolCommand(String mainClass, List<String> args) {
-    BrokerRuntime runtime = BrokerRuntime.locate();
-    List<String> command = new ArrayList<>();
-    command.add(runtime.javaBinary().toString());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("--sun-misc-unsafe-memory-access=allow");
-    command.add("-cp");
-    command.add(
-        runtime.brokerJars().stream()
-            .map(Path::toString)
-            .collect(Collectors.joining(File.pathSeparator)));
-    command.add(mainClass);
-    command.addAll(args);
-    return command;
+    return BrokerLauncher.toolCommand(mainClass, args);
   }
 
   // ---- start-up -------------------------------------------------------------------------------
 
   /** Prepares files and ports, launches every node and waits for them; retries lost port races. */
   private void launchAll() {
-    runtime = BrokerRuntime.locate();
-    prepareDataDir();
-    jvmOptions = new ArrayList<>(jvmOptions(heap));
-    jvmOptions.addAll(extraJvmOptions);
-    Optional<Path> cacheDir = BrokerRuntime.cacheDir();
-    cds = ClassDataSharing.in(cacheDir);
-    List<Path> classpath = new ArrayList<>(runtime.brokerJars());
-    classpath.add(runtime.launcherJar(cacheDir.orElse(dataDir)));
-    childClasspath = List.copyOf(classpath);
+    data = KafkaDataDir.prepare(requestedDataDir, nodeCount);
+    launcher = new BrokerLauncher(heap, extraJvmOptions, data.path());
 
     for (int attempt = 1; ; attempt++) {
-      int[] ports = allocatePorts();
+      int[] ports = KafkaPorts.allocate(nodeCount, firstPort);
       List<KafkaNode> candidates = new ArrayList<>();
       for (int i = 0; i < nodeCount; i++) {
         candidates.add(
-            new KafkaNode(i, ports[i], ports[nodeCount + i], dataDir.resolve("node-" + i)));
+            new KafkaNode(i, ports[i], ports[nodeCount + i], data.path().resolve("node-" + i)));
       }
       nodes = List.copyOf(candidates);
       try {
         for (KafkaNode node : nodes) {
-          writeServerProperties(node);
+          BrokerConfig.writeServerProperties(node, nodes, brokerConfig);
         }
         boolean trainingStarted = false;
         for (KafkaNode node : nodes) {
           // One training run per cluster is enough to produce the archive.
-          launch(node, clusterId, !trainingStarted);
+          launcher.launch(node, data.clusterId(), !trainingStarted);
           trainingStarted = true;
         }
-        awaitBrokers(nodes, nodes, Instant.now().plus(startTimeout));
+        readiness.awaitBrokers(nodes, nodes, Instant.now().plus(startTimeout));
         return;
       } catch (RuntimeException e) {
-        boolean clash = firstPort == 0 && nodes.stream().anyMatch(EmbeddedKafka::lostPortRace);
+        boolean clash = firstPort == 0 && nodes.stream().anyMatch(BrokerReadiness::lostPortRace);
         nodes.forEach(KafkaNode::kill);
         if (!clash || attempt >= PORT_CLASH_ATTEMPTS) {
           throw e;
@@ -393,349 +321,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private void prepareDataDir() {
-    try {
-      if (requestedDataDir == null) {
-        deleteAbandonedTempDirs(Path.of(System.getProperty("java.io.tmpdir")));
-        dataDir = Files.createTempDirectory(TEMP_DIR_PREFIX);
-        ownsDataDir = true;
-        ProcessHandle self = ProcessHandle.current();
-        Files.writeString(
-            dataDir.resolve(OWNER_FILE),
-            self.pid() + " " + self.info().startInstant().map(Instant::toString).orElse("?"));
-      } else {
-        dataDir = Files.createDirectories(requestedDataDir.toAbsolutePath().normalize());
-      }
-      Path clusterFile = dataDir.resolve("cluster.properties");
-      Properties cluster = new Properties();
-      if (Files.exists(clusterFile)) {
-        try (InputStream in = Files.newInputStream(clusterFile)) {
-          cluster.load(in);
-        }
-        int formattedNodes = Integer.parseInt(cluster.getProperty("nodes", "-1"));
-        if (formattedNodes != nodeCount) {
-          throw new IllegalStateException(
-              "%s holds a %d-node Kafka cluster; start it with %d node(s) or use another data folder"
-                  .formatted(dataDir, formattedNodes, formattedNodes));
-        }
-        clusterId = cluster.getProperty("cluster.id");
-      } else {
-        clusterId = Uuid.randomUuid().toString();
-        cluster.setProperty("cluster.id", clusterId);
-        cluster.setProperty("nodes", Integer.toString(nodeCount));
-        try (OutputStream out = Files.newOutputStream(clusterFile)) {
-          cluster.store(out, "cab embedded Kafka: formatted with this id; do not edit");
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare the Kafka data folder " + requestedDataDir, e);
-    }
-  }
-
-  /**
-   * Deletes temporary data folders whose owner JVM is gone: one killed with {@code kill -9} never
-   * ran {@link #close()}. Its brokers stopped by themselves (see BrokerMain); their files stay.
-   */
-  static void deleteAbandonedTempDirs(Path tmp) {
-    Instant settled = Instant.now().minus(ABANDONED_AFTER);
-    try (var dirs = Files.newDirectoryStream(tmp, TEMP_DIR_PREFIX + "*")) {
-      for (Path dir : dirs) {
-        Path owner = dir.resolve(OWNER_FILE);
-        if (Files.isRegularFile(owner)
-            && Files.getLastModifiedTime(owner).toInstant().isBefore(settled)
-            && !ownerAlive(Files.readString(owner).strip())) {
-          LOG.info("Deleting {}, left behind by a JVM that was killed", dir);
-          deleteTree(dir);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("Cannot sweep abandoned Kafka folders in {}", tmp, e);
-    }
-  }
-
-  private static boolean ownerAlive(String owner) {
-    String[] pidAndStart = owner.split(" ", 2);
-    Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(pidAndStart[0]));
-    if (process.isEmpty() || !process.get().isAlive()) {
-      return false;
-    }
-    // A reused pid belongs to a process that started at another instant.
-    String started = process.get().info().startInstant().map(Instant::toString).orElse("?");
-    return pidAndStart.length < 2 || pidAndStart[1].equals("?") || pidAndStart[1].equals(started);
-  }
-
-  private int[] allocatePorts() {
-    int count = 2 * nodeCount;
-    int[] ports = new int[count];
-    if (firstPort == 0) {
-      // Hold all sockets open at once so that the picks are distinct.
-      List<ServerSocket> held = new ArrayList<>();
-      try {
-        for (int i = 0; i < count; i++) {
-          ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
-          held.add(s);
-          ports[i] = s.getLocalPort();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot find free ports on " + LOOPBACK, e);
-      } finally {
-        held.forEach(EmbeddedKafka::closeQuietly);
-      }
-      return ports;
-    }
-    for (int i = 0; i < count; i++) {
-      ports[i] = firstPort + i;
-      String role =
-          i < nodeCount
-              ? "client listener of node " + i
-              : "controller listener of node " + (i - nodeCount);
-      checkFree(ports[i], role, firstPort, firstPort + count - 1);
-    }
-    return ports;
-  }
-
-  private static void checkFree(int port, String role, int first, int last) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true); // as Kafka does: sockets in TIME_WAIT do not count as taken
-      s.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port), 1);
-    } catch (BindException e) {
-      throw new PortInUseException(port, role, first, last);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot check port " + port, e);
-    }
-  }
-
-  private void writeServerProperties(KafkaNode node) {
-    Map<String, String> config = serverConfig(node, nodes, brokerConfig);
-    StringBuilder text = new StringBuilder();
-    text.append("# Written by cab's EmbeddedKafka at every start; edits are overwritten.\n");
-    config.forEach(
-        (k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-    try {
-      Files.createDirectories(node.dir());
-      Files.writeString(node.serverProperties(), text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + node.serverProperties(), e);
-    }
-  }
-
-  /** The server.properties of {@code node}: the layout, then our defaults, then overrides. */
-  static Map<String, String> serverConfig(
-      KafkaNode node, List<KafkaNode> all, Map<String, String> overrides) {
-    Map<String, String> c = new LinkedHashMap<>();
-    c.put("process.roles", "broker,controller");
-    c.put("node.id", Integer.toString(node.id()));
-    c.put(
-        "controller.quorum.voters",
-        all.stream()
-            .map(n -> n.id() + "@" + LOOPBACK + ":" + n.controllerPort())
-            .collect(Collectors.joining(",")));
-    c.put(
-        "listeners",
-        "PLAINTEXT://%s:%d,CONTROLLER://%s:%d"
-            .formatted(LOOPBACK, node.brokerPort(), LOOPBACK, node.controllerPort()));
-    c.put("advertised.listeners", "PLAINTEXT://%s:%d".formatted(LOOPBACK, node.brokerPort()));
-    c.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    c.put("controller.listener.names", "CONTROLLER");
-    c.put("inter.broker.listener.name", "PLAINTEXT");
-    c.put("log.dirs", node.logDir().toString());
-
-    // Our code creates every topic explicitly; a typo must fail, not create a topic.
-    c.put("auto.create.topics.enable", "false");
-    c.put("num.partitions", "4");
-    // Consumers in tests and in the local mode join at once instead of after 3 s.
-    c.put("group.initial.rebalance.delay.ms", "0");
-    int replication = Math.min(3, all.size());
-    int minIsr = Math.max(1, replication - 1);
-    // Internal topics cannot have more replicas than there are brokers; with 3 nodes these are
-    // Kafka's defaults (RF 3, min ISR 2), said explicitly.
-    c.put("offsets.topic.replication.factor", Integer.toString(replication));
-    c.put("transaction.state.log.replication.factor", Integer.toString(replication));
-    c.put("transaction.state.log.min.isr", Integer.toString(minIsr));
-    c.put("share.coordinator.state.topic.replication.factor", Integer.toString(replication));
-    c.put("share.coordinator.state.topic.min.isr", Integer.toString(minIsr));
-    c.put("default.replication.factor", Integer.toString(replication));
-    c.put("min.insync.replicas", Integer.toString(minIsr));
-    // The log cleaner's dedupe buffer is 128 MB of heap by default, allocated at start-up: a
-    // quarter of our heap for compacting the few small compacted topics a local broker has.
-    c.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
-    c.putAll(overrides);
-    return c;
-  }
-
-  /** JVM options of every broker child (the same for all, so they share one CDS archive). */
-  static List<String> jvmOptions(String heap) {
-    return List.of(
-        "-Xmx" + heap,
-        // 2 cores shared by up to 3 brokers and the tests: one GC thread, no concurrent marking.
-        "-XX:+UseSerialGC",
-        // C1 only: a broker starts about twice as fast on a busy 2-core machine, and used no more
-        // CPU per record than with C2 (600k 300-byte records, acks=all, lz4: 2.0 s vs 2.8 s).
-        "-XX:TieredStopAtLevel=1",
-        "-XX:+ExitOnOutOfMemoryError",
-        // zstd-jni, snappy and lz4 load native code; kafka-clients unmaps buffers via Unsafe.
-        "--enable-native-access=ALL-UNNAMED",
-        "--sun-misc-unsafe-memory-access=allow",
-        "-Djava.awt.headless=true",
-        // Keep log4j alive while Kafka's own shutdown hook logs the shutdown.
-        "-Dlog4j2.shutdownHookEnabled=false");
-  }
-
-  private void launch(KafkaNode node, String formatClusterId, boolean mayTrainCds) {
-    List<String> command = new ArrayList<>();
-    command.add(runtime.javaBinary().toString());
-    command.addAll(jvmOptions);
-    Runnable afterCleanStop = () -> {};
-    Runnable afterKill = () -> {};
-    boolean training = false;
-    if (cds.isPresent()) {
-      ClassDataSharing c = cds.get();
-      Path archive = c.archiveFor(jvmOptions, childClasspath);
-      if (Files.isRegularFile(archive)) {
-        command.add("-XX:SharedArchiveFile=" + archive);
-      } else if (mayTrainCds) {
-        Path output = c.trainingOutput(archive);
-        command.add("-XX:ArchiveClassesAtExit=" + output);
-        training = true;
-        afterCleanStop = () -> c.publish(output, archive);
-        afterKill = () -> c.discard(output);
-      }
-      // A warning about an archive the JVM cannot use is not worth a line in the broker log.
-      command.add("-Xlog:cds=off,cds+dynamic=off");
-    }
-    command.add("-Dcab.kafka.node=" + node.id());
-    command.add("-cp");
-    command.add(
-        childClasspath.stream()
-            .map(Path::toString)
-            .collect(Collectors.joining(File.pathSeparator)));
-    command.add(BrokerRuntime.MAIN_CLASS);
-    command.add("--parent-pid");
-    command.add(Long.toString(ProcessHandle.current().pid()));
-    if (formatClusterId != null) {
-      command.add("--format");
-      command.add(formatClusterId);
-    }
-    command.add(node.serverProperties().toString());
-    node.launch(command, training, afterCleanStop, afterKill);
-  }
-
-  /**
-   * Waits until every node of {@code starting} is registered and unfenced, asking the brokers of
-   * {@code bootstrap}; fails as soon as one of {@code starting} exits.
-   */
-  private void awaitBrokers(List<KafkaNode> starting, List<KafkaNode> bootstrap, Instant deadline) {
-    for (KafkaNode node : starting) {
-      // Connecting an Admin before the listener is up only fills the test output with warnings.
-      awaitListening(node, starting, deadline);
-    }
-    Set<Integer> expected = starting.stream().map(KafkaNode::id).collect(Collectors.toSet());
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrap.stream()
-            .map(n -> LOOPBACK + ":" + n.brokerPort())
-            .collect(Collectors.joining(",")));
-    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "cab-embedded-kafka-readiness");
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-    config.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
-    config.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 100);
-    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-    Set<Integer> seen = Set.of();
-    Exception lastError = null;
-    try (Admin admin = Admin.create(config)) {
-      while (true) {
-        failIfExited(starting);
-        try {
-          seen =
-              admin
-                  .describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
-                  .nodes()
-                  .get(3, TimeUnit.SECONDS)
-                  .stream()
-                  .map(Node::id)
-                  .collect(Collectors.toSet());
-          if (seen.containsAll(expected)) {
-            return;
-          }
-        } catch (ExecutionException | TimeoutException e) {
-          lastError = e;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("Interrupted while waiting for Kafka", e);
-        }
-        if (Instant.now().isAfter(deadline)) {
-          Set<Integer> missing = new HashSet<>(expected);
-          missing.removeAll(seen);
-          throw new IllegalStateException(
-              "Kafka node(s) %s not registered within %s (the cluster sees %s%s)%s"
-                  .formatted(
-                      missing,
-                      startTimeout,
-                      seen,
-                      lastError == null ? "" : "; last error: " + lastError,
-                      tails(starting.stream().filter(n -> missing.contains(n.id())).toList())));
-        }
-        pause();
-      }
-    }
-  }
-
-  private void awaitListening(KafkaNode node, List<KafkaNode> starting, Instant deadline) {
-    while (true) {
-      failIfExited(starting);
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(LOOPBACK, node.brokerPort()), 500);
-        return;
-      } catch (IOException e) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException(
-              "Kafka node %d is not listening on %s:%d after %s%s"
-                  .formatted(
-                      node.id(), LOOPBACK, node.brokerPort(), startTimeout, tails(List.of(node))));
-        }
-        pause();
-      }
-    }
-  }
-
-  private static void failIfExited(List<KafkaNode> starting) {
-    for (KafkaNode node : starting) {
-      if (!node.isRunning()) {
-        throw new IllegalStateException(
-            "Kafka node %d exited with code %s while starting%s"
-                .formatted(node.id(), node.exitCode(), tails(List.of(node))));
-      }
-    }
-  }
-
-  private static String tails(List<KafkaNode> nodes) {
-    StringBuilder s = new StringBuilder();
-    for (KafkaNode n : nodes) {
-      s.append("\n---- last lines of ").append(n.brokerLog()).append(" ----\n").append(n.logTail());
-    }
-    return s.toString();
-  }
-
-  private static boolean lostPortRace(KafkaNode node) {
-    String tail = node.logTail();
-    return tail.contains("Address already in use") || tail.contains("BindException");
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(POLL_INTERVAL);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for Kafka", e);
-    }
-  }
-
   // ---- shutdown -------------------------------------------------------------------------------
 
   private void stopAll(Duration timeout) {
-    if (ownsDataDir && nodeCount > 1 && nodes.stream().noneMatch(KafkaNode::stopMatters)) {
+    if (data != null
+        && data.owned()
+        && nodeCount > 1
+        && nodes.stream().noneMatch(KafkaNode::stopMatters)) {
       // When a whole quorum stops, the raft leader waits Kafka's fixed 5 s for the others to
       // acknowledge its resignation, and they are gone: pointless when the data is deleted next.
       nodes.forEach(KafkaNode::kill);
@@ -761,7 +353,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private KafkaNode awaitAnyNodeExit() {
+  /** Blocks until any node's JVM exits, and returns it. */
+  KafkaNode awaitAnyNodeExit() {
     List<CompletableFuture<KafkaNode>> exits;
     synchronized (this) {
       exits = nodes.stream().map(KafkaNode::onExit).toList();
@@ -779,33 +372,14 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private void deleteDataDirIfOwned() {
-    if (!ownsDataDir || dataDir == null) {
-      return;
-    }
-    try {
-      deleteTree(dataDir);
-    } catch (IOException e) {
-      LOG.warn("Cannot delete the temporary Kafka data folder {}", dataDir, e);
+    if (data != null) {
+      data.deleteIfOwned();
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.deleteIfExists(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            Files.deleteIfExists(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+  /** Whether {@link #close()} ran (or start-up failed). */
+  synchronized boolean isClosed() {
+    return state == State.CLOSED;
   }
 
   // ---- helpers --------------------------------------------------------------------------------
@@ -825,33 +399,6 @@ public final class EmbeddedKafka implements AutoCloseable {
   private void requireRunning() {
     if (state != State.RUNNING) {
       throw new IllegalStateException("EmbeddedKafka is " + state);
-    }
-  }
-
-  private static void closeQuietly(ServerSocket s) {
-    try {
-      s.close();
-    } catch (IOException e) {
-      // A probe socket: nothing depends on closing it cleanly.
-    }
-  }
-
-  /**
-   * The kafka-clients version on the classpath, from the file kafka-clients itself reads it from
-   * (its parser moved to an internal package in 4.4, so it is no API to depend on).
-   */
-  private static String kafkaVersion() {
-    try (InputStream in =
-        org.apache.kafka.clients.producer.KafkaProducer.class.getResourceAsStream(
-            "/kafka/kafka-version.properties")) {
-      if (in == null) {
-        return "unknown";
-      }
-      Properties props = new Properties();
-      props.load(in);
-      return props.getProperty("version", "unknown");
-    } catch (IOException e) {
-      return "unknown";
     }
   }
 

@@ -21,7 +21,7 @@ class EmbeddedKafkaConfigTest {
   void singleNodeRunsInternalTopicsWithOneReplicaAndCombinedRoles() {
     KafkaNode node = new KafkaNode(0, 9092, 9093, Path.of("/data/node-0"));
 
-    Map<String, String> c = EmbeddedKafka.serverConfig(node, List.of(node), Map.of());
+    Map<String, String> c = BrokerConfig.serverConfig(node, List.of(node), Map.of());
 
     assertThat(c)
         .containsEntry("process.roles", "broker,controller")
@@ -47,7 +47,7 @@ class EmbeddedKafkaConfigTest {
             new KafkaNode(1, 9093, 9096, Path.of("n1")),
             new KafkaNode(2, 9094, 9097, Path.of("n2")));
 
-    Map<String, String> c = EmbeddedKafka.serverConfig(nodes.get(1), nodes, Map.of());
+    Map<String, String> c = BrokerConfig.serverConfig(nodes.get(1), nodes, Map.of());
 
     assertThat(c)
         .containsEntry("node.id", "1")
@@ -66,7 +66,7 @@ class EmbeddedKafkaConfigTest {
     KafkaNode node = new KafkaNode(0, 9092, 9093, Path.of("n0"));
 
     Map<String, String> c =
-        EmbeddedKafka.serverConfig(node, List.of(node), Map.of("num.partitions", "1"));
+        BrokerConfig.serverConfig(node, List.of(node), Map.of("num.partitions", "1"));
 
     assertThat(c).containsEntry("num.partitions", "1");
     assertThatThrownBy(() -> EmbeddedKafka.builder().brokerConfig("listeners", "x"))
@@ -100,7 +100,7 @@ class EmbeddedKafkaConfigTest {
     Path notOurs = Files.createDirectory(tmp.resolve("other-abandoned"));
 
     // when
-    EmbeddedKafka.deleteAbandonedTempDirs(tmp);
+    KafkaDataDir.deleteAbandonedTempDirs(tmp);
 
     // then
     assertThat(abandoned).doesNotExist();
@@ -135,7 +135,7 @@ class EmbeddedKafkaConfigTest {
 
   @Test
   void jvmOptionsCarryTheHeap() {
-    assertThat(EmbeddedKafka.jvmOptions("256m")).contains("-Xmx256m", "-XX:+UseSerialGC");
+    assertThat(BrokerConfig.jvmOptions("256m")).contains("-Xmx256m", "-XX:+UseSerialGC");
   }
 
   @Test
