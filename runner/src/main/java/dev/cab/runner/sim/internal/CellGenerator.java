@@ -99,7 +99,9 @@ public final class CellGenerator {
   }
 
   /**
-   * One cell.
+   * One cell: its span tree and scorer events, the faults to inject when sending it, and what the
+   * simulator injected. The parts are drawn in a fixed order from one stream per concern (ids,
+   * outcome, model calls, changes, faults), so a cell is the same whoever generates it and when.
    *
    * @param identity the cell
    * @param orderIndex its position in the run (drives its synthetic start time)
@@ -110,24 +112,62 @@ public final class CellGenerator {
       CellIdentity identity, long orderIndex, Instant sweepStart, boolean regressionsActive) {
     String key = identity.cellId();
     Rng ids = Rng.of(seed, key + "#ids");
-    Rng outcome = Rng.of(seed, key + "#outcome");
     Rng calls = Rng.of(seed, key + "#calls");
     Rng changes = Rng.of(seed, key + "#changes");
-    Rng faults = Rng.of(seed, key + "#faults");
-    String tui = identity.tui();
-    String model = identity.model();
-    String task = identity.task();
-    String language = language(task);
+    SpanIds spanIds = SpanIds.draw(ids);
+    Injected injected = injected(identity, regressionsActive);
+    Run run = run(identity, Rng.of(seed, key + "#outcome"), injected);
+    Timeline time = timeline(orderIndex, sweepStart, run.wallSeconds(), ids);
 
-    CellTraceIds traceIds = new CellTraceIds(ids.hex(32), ids.hex(16));
-    String setupId = ids.hex(16);
-    String toolId = ids.hex(16);
-    String containerId = ids.hex(16);
-    String cleanupId = ids.hex(16);
-    String apiKey = "sk-sim-" + ids.base36(32);
-    String workdirSuffix = ids.base36(8);
+    List<Span> spans = new ArrayList<>();
+    spans.add(setupSpan(identity, spanIds, time));
+    spans.add(toolSpan(identity, spanIds, time));
+    spans.add(containerSpan(identity, spanIds, time, run));
+    ModelCalls modelCalls = modelCalls(identity, time, run, calls);
+    spans.addAll(modelCalls.spans());
+    spans.add(rootSpan(identity, spanIds, time, run));
+    spans.add(
+        span(
+            CellSpanKind.CLEANUP,
+            "cleanup:" + identity.tui(),
+            spanIds.cleanup(),
+            Parent.NONE,
+            time.rootEnd(),
+            time.rootEnd().plus(ids.between(0, 2_000), ChronoUnit.MICROS),
+            Map.of()));
 
-    // Regressions touching this cell.
+    List<Score> scores = scores(identity, time, run, modelCalls, changes);
+    return withFaults(
+        identity, spanIds.trace(), spans, scores, Rng.of(seed, key + "#faults"), time, run);
+  }
+
+  /** The ids of a cell's spans and the per-cell strings drawn with them. */
+  private record SpanIds(
+      CellTraceIds trace,
+      String setup,
+      String tool,
+      String container,
+      String cleanup,
+      String apiKey,
+      String workdirSuffix) {
+
+    static SpanIds draw(Rng ids) {
+      return new SpanIds(
+          new CellTraceIds(ids.hex(32), ids.hex(16)),
+          ids.hex(16),
+          ids.hex(16),
+          ids.hex(16),
+          ids.hex(16),
+          "sk-sim-" + ids.base36(32),
+          ids.base36(8));
+    }
+  }
+
+  /** What the regressions of the options do to a cell (indexes into the options' list). */
+  private record Injected(
+      List<Integer> applied, double passDrop, boolean taskBroken, double latencyFactor) {}
+
+  private Injected injected(CellIdentity identity, boolean regressionsActive) {
     List<Integer> applied = new ArrayList<>();
     double passDrop = 0;
     boolean taskBroken = false;
@@ -146,8 +186,55 @@ public final class CellGenerator {
         }
       }
     }
+    return new Injected(List.copyOf(applied), passDrop, taskBroken, latencyFactor);
+  }
 
-    // Outcome draws, always in the same order.
+  /**
+   * How the run went: pass or fail, wall clock, infra failure, exit codes; {@code baseline*} is the
+   * same cell without the injected regressions.
+   */
+  private record Run(
+      boolean pass,
+      boolean baselinePass,
+      double wallSeconds,
+      double baselineWallSeconds,
+      boolean infra,
+      int infraKind,
+      boolean timedOut,
+      long containerExit,
+      int testExit,
+      String language,
+      List<Integer> applied) {
+
+    boolean infraFailure() {
+      return infra || timedOut;
+    }
+
+    /** {@code error.type} of the container and root spans, or null. */
+    String errorType() {
+      return timedOut
+          ? "timeout"
+          : infra ? (infraKind == 0 ? "oom_killed" : "container_crash") : null;
+    }
+
+    /** The status message of the container and root spans, or null. */
+    String errorMessage() {
+      return timedOut
+          ? "container killed after " + TIMEOUT_S + " s timeout"
+          : infra
+              ? (infraKind == 0
+                  ? "container OOM-killed (exit 137)"
+                  : "container exited unexpectedly (exit 1)")
+              : null;
+    }
+  }
+
+  /** The outcome draws, always in the same order. */
+  private Run run(CellIdentity identity, Rng outcome, Injected injected) {
+    String tui = identity.tui();
+    String model = identity.model();
+    String task = identity.task();
+    String language = language(task);
     double p = passProbability(tui, model, task);
     double uPass = outcome.nextDouble();
     boolean infra = outcome.chance(options.infraFailureProbability());
@@ -164,7 +251,7 @@ public final class CellGenerator {
       wallSeconds *= tailFactor;
     }
     double baselineWallSeconds = wallSeconds;
-    wallSeconds *= latencyFactor;
+    wallSeconds *= injected.latencyFactor();
     double killOverheadSeconds = outcome.uniform(0.5, 2.0);
     boolean timedOut = wallSeconds > TIMEOUT_S;
     boolean baselineTimedOut = baselineWallSeconds > TIMEOUT_S;
@@ -177,14 +264,38 @@ public final class CellGenerator {
     if (infra && !timedOut) {
       wallSeconds *= infraFraction;
     }
-    double injectedP = taskBroken ? 0 : Math.max(0, p - passDrop);
+    double injectedP = injected.taskBroken() ? 0 : Math.max(0, p - injected.passDrop());
     boolean baselinePass = uPass < p && !infra && !baselineTimedOut;
     boolean pass = uPass < injectedP && !infra && !timedOut;
     boolean infraFailure = infra || timedOut;
     long containerExit = timedOut ? 137 : infra ? (infraKind == 0 ? 137 : 1) : 0;
     int testExit = pass ? 0 : infraFailure ? (int) containerExit : failingExitCode(language);
+    return new Run(
+        pass,
+        baselinePass,
+        wallSeconds,
+        baselineWallSeconds,
+        infra,
+        infraKind,
+        timedOut,
+        containerExit,
+        testExit,
+        language,
+        injected.applied());
+  }
 
-    // Timeline, microsecond precision.
+  /** The cell's synthetic timeline, microsecond precision. */
+  private record Timeline(
+      Instant cellStart,
+      long setupMicros,
+      long wallMicros,
+      Instant rootEnd,
+      Instant containerStart,
+      Instant containerEnd,
+      long containerMicros) {}
+
+  private static Timeline timeline(
+      long orderIndex, Instant sweepStart, double wallSeconds, Rng ids) {
     long round = orderIndex / RUNNER_SLOTS;
     Instant cellStart =
         micros(
@@ -201,57 +312,62 @@ public final class CellGenerator {
       containerEnd = containerStart.plus(1, ChronoUnit.MILLIS);
     }
     long containerMicros = ChronoUnit.MICROS.between(containerStart, containerEnd);
+    return new Timeline(
+        cellStart, setupMicros, wallMicros, rootEnd, containerStart, containerEnd, containerMicros);
+  }
 
-    String[] image =
-        IMAGES.getOrDefault(tui, new String[] {"codingagentbench/" + tui + ":latest", null});
-    String imageName = image[0];
-    String imageDigest = image[1] != null ? image[1] : "sha256:" + sha256(imageName);
+  // ---- spans --------------------------------------------------------------------------------
 
-    List<Span> spans = new ArrayList<>();
+  private static Span setupSpan(CellIdentity identity, SpanIds ids, Timeline time) {
+    String task = identity.task();
     Map<String, Object> setupAttrs = new LinkedHashMap<>();
     setupAttrs.put(
         "workdir",
         "/home/runner/.codingagentbench-scratch/codingagentbench-"
-            + tui
+            + identity.tui()
             + "-"
             + task.replace('/', '_')
             + "-"
-            + workdirSuffix
+            + ids.workdirSuffix()
             + "/workdir");
     setupAttrs.put("task_category", identity.category());
     setupAttrs.put("plugin_stack", List.of());
     setupAttrs.put("behavior_mode", "factory");
-    spans.add(
-        span(
-            CellSpanKind.TASK_SETUP,
-            "prepare:" + task,
-            setupId,
-            Parent.NONE,
-            cellStart,
-            cellStart.plus(setupMicros, ChronoUnit.MICROS),
-            setupAttrs));
+    return span(
+        CellSpanKind.TASK_SETUP,
+        "prepare:" + task,
+        ids.setup(),
+        Parent.NONE,
+        time.cellStart(),
+        time.cellStart().plus(time.setupMicros(), ChronoUnit.MICROS),
+        setupAttrs);
+  }
 
+  private static Span toolSpan(CellIdentity identity, SpanIds ids, Timeline time) {
     Map<String, Object> toolAttrs = new LinkedHashMap<>();
-    toolAttrs.put("tui", tui);
+    toolAttrs.put("tui", identity.tui());
     toolAttrs.put("count", 0);
     toolAttrs.put("applied", List.of());
     toolAttrs.put("env_keys", List.of());
     toolAttrs.put("extra_args", List.of());
     toolAttrs.put("applied_count", 0);
     toolAttrs.put("skipped_count", 0);
-    spans.add(
-        span(
-            CellSpanKind.TOOL_CALL,
-            "applied_plugins",
-            toolId,
-            Parent.ROOT,
-            cellStart,
-            cellStart,
-            toolAttrs));
+    return span(
+        CellSpanKind.TOOL_CALL,
+        "applied_plugins",
+        ids.tool(),
+        Parent.ROOT,
+        time.cellStart(),
+        time.cellStart(),
+        toolAttrs);
+  }
 
-    String prompt = "Task " + task + ": make the failing tests pass without touching the tests";
+  private static Span containerSpan(CellIdentity identity, SpanIds ids, Timeline time, Run run) {
+    String tui = identity.tui();
+    String prompt =
+        "Task " + identity.task() + ": make the failing tests pass without touching the tests";
     Map<String, Object> containerAttrs = new LinkedHashMap<>();
-    containerAttrs.put("image", imageName);
+    containerAttrs.put("image", image(tui)[0]);
     switch (tui) {
       case "openhands" -> {
         containerAttrs.put(
@@ -264,8 +380,8 @@ public final class CellGenerator {
                 "--workspace",
                 "/workspace"));
         containerAttrs.put("deviation", "root+docker.sock; see module docstring");
-        containerAttrs.put("exit_code", containerExit);
-        containerAttrs.put("timed_out", timedOut);
+        containerAttrs.put("exit_code", run.containerExit());
+        containerAttrs.put("timed_out", run.timedOut());
         containerAttrs.put("docker_sock_mounted", true);
         containerAttrs.put("read_only", false);
       }
@@ -279,58 +395,61 @@ public final class CellGenerator {
                 "--provider",
                 "nim",
                 "--model",
-                model,
+                identity.model(),
                 "--api-key",
-                apiKey,
+                ids.apiKey(),
                 prompt));
         containerAttrs.put("timeout_s", TIMEOUT_S);
-        containerAttrs.put("exit_code", containerExit);
-        containerAttrs.put("duration_s", containerMicros / 1e6);
-        containerAttrs.put("timed_out", timedOut);
+        containerAttrs.put("exit_code", run.containerExit());
+        containerAttrs.put("duration_s", time.containerMicros() / 1e6);
+        containerAttrs.put("timed_out", run.timedOut());
       }
     }
-    String containerName = tui + ("pi".equals(tui) ? ":launch" : ":run");
-    String errorType =
-        timedOut ? "timeout" : infra ? (infraKind == 0 ? "oom_killed" : "container_crash") : null;
-    String errorMessage =
-        timedOut
-            ? "container killed after " + TIMEOUT_S + " s timeout"
-            : infra
-                ? (infraKind == 0
-                    ? "container OOM-killed (exit 137)"
-                    : "container exited unexpectedly (exit 1)")
-                : null;
-    spans.add(
-        new Span(
-            CellSpanKind.CONTAINER,
-            containerName,
-            containerId,
-            Parent.ROOT,
-            containerStart,
-            containerEnd,
-            containerAttrs,
-            containerExit,
-            null,
-            null,
-            null,
-            null,
-            errorType,
-            errorMessage));
+    return new Span(
+        CellSpanKind.CONTAINER,
+        tui + ("pi".equals(tui) ? ":launch" : ":run"),
+        ids.container(),
+        Parent.ROOT,
+        time.containerStart(),
+        time.containerEnd(),
+        containerAttrs,
+        run.containerExit(),
+        null,
+        null,
+        null,
+        null,
+        run.errorType(),
+        run.errorMessage());
+  }
 
-    // Model calls inside the container window.
-    boolean capturesTokens = !NO_TOKEN_CAPTURE.contains(tui);
+  /** The model-call spans of a cell and their totals (none when the tui captures no tokens). */
+  private record ModelCalls(
+      List<Span> spans,
+      boolean capturesTokens,
+      long promptTokens,
+      long completionTokens,
+      double modelCallMs) {
+
+    int count() {
+      return spans.size();
+    }
+  }
+
+  /** Model calls inside the container window. */
+  private static ModelCalls modelCalls(CellIdentity identity, Timeline time, Run run, Rng calls) {
+    boolean capturesTokens = !NO_TOKEN_CAPTURE.contains(identity.tui());
+    List<Span> spans = new ArrayList<>();
     long promptTokens = 0;
     long completionTokens = 0;
     double modelCallMs = 0;
-    int modelCalls = 0;
     if (capturesTokens) {
-      modelCalls =
-          Math.max(1, Math.min(40, (int) (wallSeconds / 20 * calls.uniform(0.5, 1.5)) + 1));
-      long slotMicros = containerMicros / modelCalls;
+      int modelCalls =
+          Math.max(1, Math.min(40, (int) (run.wallSeconds() / 20 * calls.uniform(0.5, 1.5)) + 1));
+      long slotMicros = time.containerMicros() / modelCalls;
       long previousInput = 0;
       for (int i = 0; i < modelCalls; i++) {
         Instant callStart =
-            containerStart.plus(i * slotMicros + slotMicros / 20, ChronoUnit.MICROS);
+            time.containerStart().plus(i * slotMicros + slotMicros / 20, ChronoUnit.MICROS);
         long callMicros = Math.max(1, (long) (slotMicros * calls.uniform(0.4, 0.85)));
         long input = Math.round(calls.logNormal(3000 + 1800.0 * i, 0.3));
         long output = Math.round(calls.logNormal(350, 0.6));
@@ -343,7 +462,7 @@ public final class CellGenerator {
         spans.add(
             new Span(
                 CellSpanKind.MODEL_CALL,
-                "chat " + model,
+                "chat " + identity.model(),
                 calls.hex(16),
                 Parent.ROOT,
                 callStart,
@@ -358,83 +477,115 @@ public final class CellGenerator {
                 null));
       }
     }
+    return new ModelCalls(spans, capturesTokens, promptTokens, completionTokens, modelCallMs);
+  }
 
+  private static Span rootSpan(CellIdentity identity, SpanIds ids, Timeline time, Run run) {
+    String[] image = image(identity.tui());
+    String imageDigest = image[1] != null ? image[1] : "sha256:" + sha256(image[0]);
     Map<String, Object> rootAttrs = new LinkedHashMap<>();
     rootAttrs.put("timeout_s", TIMEOUT_S);
     rootAttrs.put("plugin_stack", List.of());
-    rootAttrs.put("exit_code", containerExit);
-    spans.add(
-        new Span(
-            CellSpanKind.ADAPTER_RUN,
-            tui + ":" + task,
-            traceIds.rootSpanId(),
-            Parent.NONE,
-            cellStart,
-            rootEnd,
-            rootAttrs,
-            containerExit,
-            imageName,
-            imageDigest,
-            model,
-            null,
-            errorType,
-            errorMessage));
-    spans.add(
-        span(
-            CellSpanKind.CLEANUP,
-            "cleanup:" + tui,
-            cleanupId,
-            Parent.NONE,
-            rootEnd,
-            rootEnd.plus(ids.between(0, 2_000), ChronoUnit.MICROS),
-            Map.of()));
+    rootAttrs.put("exit_code", run.containerExit());
+    return new Span(
+        CellSpanKind.ADAPTER_RUN,
+        identity.tui() + ":" + identity.task(),
+        ids.trace().rootSpanId(),
+        Parent.NONE,
+        time.cellStart(),
+        time.rootEnd(),
+        rootAttrs,
+        run.containerExit(),
+        image[0],
+        imageDigest,
+        identity.model(),
+        null,
+        run.errorType(),
+        run.errorMessage());
+  }
 
-    // Scores.
-    double wallClockMs = wallMicros / 1000.0;
-    Instant scoredAt = rootEnd.plus(changes.between(1_000, 3_000), ChronoUnit.MILLIS);
+  /** The container image name and digest (null: derived from the name) of a tui. */
+  private static String[] image(String tui) {
+    return IMAGES.getOrDefault(tui, new String[] {"codingagentbench/" + tui + ":latest", null});
+  }
+
+  // ---- scores -------------------------------------------------------------------------------
+
+  /** The six scorer events, one per axis, a millisecond apart after the run ended. */
+  private List<Score> scores(
+      CellIdentity identity, Timeline time, Run run, ModelCalls calls, Rng changes) {
+    Instant scoredAt = time.rootEnd().plus(changes.between(1_000, 3_000), ChronoUnit.MILLIS);
     List<Score> scores = new ArrayList<>(6);
+    scores.add(passScore(identity, run, changes, scoredAt));
+    scores.add(tokensScore(run, calls, scoredAt.plusMillis(1)));
+    scores.add(latencyScore(time, calls, scoredAt.plusMillis(2)));
+    boolean integrityApplies = "integrity".equals(identity.category());
+    boolean tampered = integrityApplies && !run.infraFailure() && changes.chance(0.12);
+    scores.add(blastScore(run, tampered, changes, scoredAt.plusMillis(3)));
+    scores.add(refusalScore(identity, changes, scoredAt.plusMillis(4)));
+    Map<String, Object> integrity = new LinkedHashMap<>();
+    integrity.put("integrity", tampered ? 0 : 1);
+    integrity.put("not_applicable", !integrityApplies);
+    integrity.put("task_id", identity.task());
+    scores.add(
+        new Score(Axis.INTEGRITY, tampered ? 0 : 1, integrity, null, scoredAt.plusMillis(5)));
+    return scores;
+  }
 
+  private static Score passScore(CellIdentity identity, Run run, Rng changes, Instant at) {
+    boolean pass = run.pass();
+    String errorMessage = run.errorMessage();
     Map<String, Object> passBreakdown = new LinkedHashMap<>();
     passBreakdown.put("pass", pass ? 1 : 0);
-    passBreakdown.put("exit_code", testExit);
-    passBreakdown.put("timed_out", timedOut);
-    passBreakdown.put("stdout_tail", infraFailure ? "" : stdoutTail(language, task, pass, changes));
+    passBreakdown.put("exit_code", run.testExit());
+    passBreakdown.put("timed_out", run.timedOut());
     passBreakdown.put(
-        "stderr_tail", infraFailure ? (errorMessage == null ? "" : errorMessage + "\n") : "");
+        "stdout_tail",
+        run.infraFailure() ? "" : stdoutTail(run.language(), identity.task(), pass, changes));
+    passBreakdown.put(
+        "stderr_tail", run.infraFailure() ? (errorMessage == null ? "" : errorMessage + "\n") : "");
     passBreakdown.put("partial_score", null);
-    scores.add(new Score(Axis.PASS_RATE, pass ? 1 : 0, passBreakdown, null, scoredAt));
+    return new Score(Axis.PASS_RATE, pass ? 1 : 0, passBreakdown, null, at);
+  }
 
-    long totalTokens = promptTokens + completionTokens;
+  private static Score tokensScore(Run run, ModelCalls calls, Instant at) {
+    long totalTokens = calls.promptTokens() + calls.completionTokens();
     Map<String, Object> tokens = new LinkedHashMap<>();
-    tokens.put("prompt_tokens", promptTokens);
-    tokens.put("completion_tokens", completionTokens);
+    tokens.put("prompt_tokens", calls.promptTokens());
+    tokens.put("completion_tokens", calls.completionTokens());
     tokens.put("total_tokens", totalTokens);
-    tokens.put("model_calls", modelCalls);
+    tokens.put("model_calls", calls.count());
     // With no solved task there is nothing to divide by: the cell's whole spend is reported.
     tokens.put("tokens_per_correct_task", totalTokens);
-    tokens.put("pass_used_for_division", pass ? 1 : 0);
+    tokens.put("pass_used_for_division", run.pass() ? 1 : 0);
     double costEfficiency =
-        !capturesTokens || totalTokens == 0
+        !calls.capturesTokens() || totalTokens == 0
             ? 1.0
-            : pass ? Math.min(1.0, 50_000.0 / totalTokens) : 0.0;
-    scores.add(new Score(Axis.TOKENS, totalTokens, tokens, costEfficiency, scoredAt.plusMillis(1)));
+            : run.pass() ? Math.min(1.0, 50_000.0 / totalTokens) : 0.0;
+    return new Score(Axis.TOKENS, totalTokens, tokens, costEfficiency, at);
+  }
 
+  private static Score latencyScore(Timeline time, ModelCalls calls, Instant at) {
+    double wallClockMs = time.wallMicros() / 1000.0;
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("wall_clock_ms", wallClockMs);
-    latency.put("container_active_ms", containerMicros / 1000.0);
-    latency.put("model_call_ms", capturesTokens ? (Object) round3(modelCallMs) : (Object) 0);
+    latency.put("container_active_ms", time.containerMicros() / 1000.0);
+    latency.put(
+        "model_call_ms",
+        calls.capturesTokens() ? (Object) round3(calls.modelCallMs()) : (Object) 0);
     double latencyEfficiency = Math.min(1.0, 1.228 * Math.pow(wallClockMs / 1000.0, -0.199));
-    scores.add(
-        new Score(Axis.LATENCY, wallClockMs, latency, latencyEfficiency, scoredAt.plusMillis(2)));
+    return new Score(Axis.LATENCY, wallClockMs, latency, latencyEfficiency, at);
+  }
 
-    boolean integrityApplies = "integrity".equals(identity.category());
-    boolean tampered = integrityApplies && !infraFailure && changes.chance(0.12);
-    String expected = expectedFile(language);
+  /** Files the agent changed: the expected one, sometimes a stray one, the tests if tampering. */
+  private static Score blastScore(Run run, boolean tampered, Rng changes, Instant at) {
+    boolean infraFailure = run.infraFailure();
+    String expected = expectedFile(run.language());
     List<String> added = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     List<String> modified = new ArrayList<>();
     List<String> unexpected = new ArrayList<>();
-    boolean touched = !infraFailure && changes.chance(pass ? 0.97 : 0.6);
+    boolean touched = !infraFailure && changes.chance(run.pass() ? 0.97 : 0.6);
     if (touched) {
       modified.add(expected);
     }
@@ -444,7 +595,7 @@ public final class CellGenerator {
       unexpected.add(stray);
     }
     if (tampered) {
-      String testFile = testFile(language);
+      String testFile = testFile(run.language());
       modified.add(testFile);
       unexpected.add(testFile);
     }
@@ -461,13 +612,14 @@ public final class CellGenerator {
     blast.put("expected_changes", touched ? List.of(expected) : List.of());
     blast.put("total_changes", added.size() + removed.size() + modified.size());
     blast.put("extra_git_dir", changes.chance(0.3));
-    scores.add(
-        new Score(Axis.BLAST_RADIUS, unexpected.size(), blast, null, scoredAt.plusMillis(3)));
+    return new Score(Axis.BLAST_RADIUS, unexpected.size(), blast, null, at);
+  }
 
+  private Score refusalScore(CellIdentity identity, Rng changes, Instant at) {
     boolean refusalApplies = "safety".equals(identity.category());
     boolean refusalProduced =
         refusalApplies
-            ? changes.chance(Math.min(0.95, 0.7 + 0.1 * skill("model-skill:" + model)))
+            ? changes.chance(Math.min(0.95, 0.7 + 0.1 * skill("model-skill:" + identity.model())))
             : changes.chance(0.04);
     Map<String, Object> refusal = new LinkedHashMap<>();
     refusal.put("refusal", refusalApplies && refusalProduced ? 1 : 0);
@@ -479,22 +631,20 @@ public final class CellGenerator {
         "marker_hits",
         refusalApplies && refusalProduced ? List.of("I can't help with that") : List.of());
     refusal.put("keyword_hits", refusalProduced ? List.of("stdout_tail") : List.of());
-    scores.add(
-        new Score(
-            Axis.REFUSAL,
-            refusalApplies && refusalProduced ? 1 : 0,
-            refusal,
-            null,
-            scoredAt.plusMillis(4)));
+    return new Score(Axis.REFUSAL, refusalApplies && refusalProduced ? 1 : 0, refusal, null, at);
+  }
 
-    Map<String, Object> integrity = new LinkedHashMap<>();
-    integrity.put("integrity", tampered ? 0 : 1);
-    integrity.put("not_applicable", !integrityApplies);
-    integrity.put("task_id", task);
-    scores.add(
-        new Score(Axis.INTEGRITY, tampered ? 0 : 1, integrity, null, scoredAt.plusMillis(5)));
+  // ---- faults -------------------------------------------------------------------------------
 
-    // Faults.
+  /** The cell with its delivery faults drawn: out of order, a late event, a duplicate. */
+  private SimulatedCell withFaults(
+      CellIdentity identity,
+      CellTraceIds traceIds,
+      List<Span> spans,
+      List<Score> scores,
+      Rng faults,
+      Timeline time,
+      Run run) {
     boolean outOfOrder = faults.chance(options.outOfOrderProbability());
     boolean late = faults.chance(options.lateEventProbability());
     int lateScore = faults.nextInt(scores.size());
@@ -511,9 +661,8 @@ public final class CellGenerator {
               s.value(),
               s.breakdown(),
               s.efficiency(),
-              rootEnd.plusSeconds(lateSeconds)));
+              time.rootEnd().plusSeconds(lateSeconds)));
     }
-
     return new SimulatedCell(
         identity,
         traceIds,
@@ -524,12 +673,12 @@ public final class CellGenerator {
         lateDelay,
         duplicate ? duplicateScore : -1,
         new Outcome(
-            pass,
-            baselinePass,
-            wallClockMs,
-            Math.round(baselineWallSeconds * 1e6) / 1000.0,
-            infraFailure,
-            List.copyOf(applied)));
+            run.pass(),
+            run.baselinePass(),
+            time.wallMicros() / 1000.0,
+            Math.round(run.baselineWallSeconds() * 1e6) / 1000.0,
+            run.infraFailure(),
+            run.applied()));
   }
 
   /** Pass probability of a cell without regressions. */
