@@ -15,6 +15,8 @@ import dev.cab.runner.sim.SeedCells.SeedScore;
 import dev.cab.runner.sim.SeedCells.SeedSpan;
 import dev.cab.runner.sim.SimulationReport;
 import dev.cab.runner.sim.SweepSimulator;
+import dev.cab.testing.Await;
+import dev.cab.testing.SeedPages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -322,13 +324,10 @@ class SeedCellsEndToEndIT {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> expectedComposite(SeedCell seed) throws Exception {
-    try (var in = SeedCells.class.getResourceAsStream(SeedCells.RESOURCE)) {
-      Map<String, Object> root = JSON.readValue(in, new TypeReference<>() {});
-      for (Map<String, Object> cell : (List<Map<String, Object>>) root.get("cells")) {
-        if (seed.identity().cellId().equals(cell.get("cell_id"))) {
-          return (Map<String, Object>) cell.get("expected_composite");
-        }
+  private static Map<String, Object> expectedComposite(SeedCell seed) {
+    for (Map<String, Object> cell : SeedPages.cells()) {
+      if (seed.identity().cellId().equals(cell.get("cell_id"))) {
+        return (Map<String, Object>) cell.get("expected_composite");
       }
     }
     throw new AssertionError("no expected composite for " + seed.page());
@@ -479,11 +478,7 @@ class SeedCellsEndToEndIT {
     return rows;
   }
 
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + LANDING.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition met within %s", LANDING).isLessThan(deadline);
-      Thread.sleep(200);
-    }
+  private static void awaitTrue(BooleanSupplier condition) {
+    Await.until("the rows to land in ClickHouse", LANDING, condition);
   }
 }

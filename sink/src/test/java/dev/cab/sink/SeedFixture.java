@@ -1,7 +1,5 @@
 package dev.cab.sink;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.cab.model.serde.Json;
 import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
@@ -10,9 +8,7 @@ import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
 import dev.cab.model.wire.SpanSummary;
 import dev.cab.model.wire.WireAttributes;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.cab.testing.SeedPages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,20 +23,9 @@ import java.util.Map;
 public final class SeedFixture {
   private SeedFixture() {}
 
-  public static final String RESOURCE = "/dev/cab/runner/fixtures/seed-cells.json";
-
   /** The raw fixture cells, in page order (001, 003, 004). */
-  @SuppressWarnings("unchecked")
   public static List<Map<String, Object>> cells() {
-    try (InputStream in = SeedFixture.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is not on the test classpath");
-      }
-      Map<String, Object> root = Json.mapper().readValue(in, new TypeReference<>() {});
-      return (List<Map<String, Object>>) root.get("cells");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SeedPages.cells();
   }
 
   public static CellIdentity identity(Map<String, Object> cell) {

@@ -5,6 +5,7 @@ import dev.cab.embedded.kafka.EmbeddedKafka;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.sink.config.SinkSettings;
+import dev.cab.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;

@@ -15,6 +15,7 @@ import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
 import dev.cab.sink.config.SinkSettings;
+import dev.cab.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;

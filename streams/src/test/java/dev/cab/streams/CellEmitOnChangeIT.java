@@ -12,6 +12,7 @@ import dev.cab.model.wire.SpanRecord;
 import dev.cab.streams.config.StreamsSettings;
 import dev.cab.streams.topology.CellState;
 import dev.cab.streams.topology.SeedCells;
+import dev.cab.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,14 +133,8 @@ class CellEmitOnChangeIT {
     }
   }
 
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(DEADLINE);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("condition not met within " + DEADLINE);
-      }
-      Thread.sleep(50); // polling with a deadline, not waiting for a result
-    }
+  private static void awaitTrue(BooleanSupplier condition) {
+    Await.until("the emitted cell records", DEADLINE, condition);
   }
 
   private static KafkaProducer<String, byte[]> producer(KafkaTestBroker kafka) {

@@ -5,9 +5,8 @@ import static dev.cab.collector.testing.Otlp.attributes;
 import static dev.cab.collector.testing.Otlp.id;
 import static dev.cab.collector.testing.Otlp.value;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.cab.model.serde.Json;
 import dev.cab.model.wire.WireAttributes;
+import dev.cab.testing.SeedPages;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -17,9 +16,6 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,19 +30,12 @@ import java.util.Map;
 public final class SeedOtlp {
   private SeedOtlp() {}
 
-  public static final String RESOURCE = "/dev/cab/runner/fixtures/seed-cells.json";
-
   /** The leaked key of seed 003's container span (test data for redaction). */
   public static final String SEED_003_KEY = "sk-ijYE3GGIl2pTqBtwcCcuaIsZzYIIFrIWLMG3qmOK";
 
-  @SuppressWarnings("unchecked")
+  /** The raw fixture cells, in page order (001, 003, 004). */
   public static List<Map<String, Object>> cells() {
-    try (InputStream in = SeedOtlp.class.getResourceAsStream(RESOURCE)) {
-      Map<String, Object> root = Json.mapper().readValue(in, new TypeReference<>() {});
-      return (List<Map<String, Object>>) root.get("cells");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SeedPages.cells();
   }
 
   /** Seed 003: pi x step-3.5-flash, whose container argv carries an API key. */

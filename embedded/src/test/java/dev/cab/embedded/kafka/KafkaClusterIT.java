@@ -2,6 +2,7 @@ package dev.cab.embedded.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cab.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

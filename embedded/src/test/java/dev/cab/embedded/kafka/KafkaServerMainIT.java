@@ -2,6 +2,7 @@ package dev.cab.embedded.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cab.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,8 +3,8 @@ package dev.cab.model.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cab.model.SeedCells;
 import dev.cab.model.wire.Composite;
+import dev.cab.testing.SeedPages;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CompositeScorerTest {
 
   static List<Map<String, Object>> seeds() {
-    return SeedCells.load();
+    return SeedPages.cells();
   }
 
   @SuppressWarnings("unchecked")

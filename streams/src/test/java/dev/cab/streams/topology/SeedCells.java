@@ -1,16 +1,12 @@
 package dev.cab.streams.topology;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.cab.model.serde.Json;
 import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
 import dev.cab.model.wire.WireAttributes;
 import dev.cab.model.wire.WireAttributes.Axes;
 import dev.cab.model.wire.WireAttributes.SpanKinds;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.cab.testing.SeedPages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,19 +21,9 @@ import java.util.Map;
  * ended_at], the others sit inside it with their page durations.
  */
 public record SeedCells(Map<String, Object> page) {
-  public static final String RESOURCE = "/dev/cab/runner/fixtures/seed-cells.json";
-
-  @SuppressWarnings("unchecked")
+  /** The seed cells in page order (001, 003, 004). */
   public static List<SeedCells> load() {
-    try (InputStream in = SeedCells.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is not on the test classpath");
-      }
-      Map<String, Object> root = Json.mapper().readValue(in, new TypeReference<>() {});
-      return ((List<Map<String, Object>>) root.get("cells")).stream().map(SeedCells::new).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SeedPages.cells().stream().map(SeedCells::new).toList();
   }
 
   public static SeedCells first() {
