@@ -1,5 +1,6 @@
 package dev.cab.sink.clickhouse;
 
+import dev.cab.sink.fault.CrashPoints;
 import dev.cab.sink.metrics.SinkMetrics;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -97,6 +98,7 @@ public final class BatchWriter {
         rows.size(),
         table.name());
     write(table, rows.subList(0, half), rejected);
+    CrashPoints.reached(CrashPoints.Point.DURING_SPLIT);
     write(table, rows.subList(half, rows.size()), rejected);
   }
 

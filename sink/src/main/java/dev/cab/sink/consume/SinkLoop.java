@@ -13,6 +13,7 @@ import dev.cab.sink.clickhouse.SpanRowMapper;
 import dev.cab.sink.clickhouse.TableSpec;
 import dev.cab.sink.config.SinkSettings;
 import dev.cab.sink.dlq.DeadLetterPublisher;
+import dev.cab.sink.fault.CrashPoints;
 import dev.cab.sink.metrics.SinkMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,6 +117,7 @@ public final class SinkLoop implements Runnable {
     for (RowMapper m : mappers.values()) {
       pending.put(m.table(), new ArrayList<>());
     }
+    CrashPoints.warnIfArmed();
   }
 
   /** The topics the loop reads. */
@@ -237,6 +239,7 @@ public final class SinkLoop implements Runnable {
   private void flush(BatchWriter w) throws InterruptedException {
     flushing = true;
     try {
+      CrashPoints.reached(CrashPoints.Point.BEFORE_INSERT);
       for (var e : pending.entrySet()) {
         List<Row<ConsumerRecord<byte[], byte[]>>> rows = e.getValue();
         if (rows.isEmpty()) {
@@ -248,6 +251,7 @@ public final class SinkLoop implements Runnable {
         rows.clear();
       }
       deadLetters.awaitSent();
+      CrashPoints.reached(CrashPoints.Point.AFTER_INSERT);
       commit();
       metrics.flushed(clock.instant());
     } finally {
