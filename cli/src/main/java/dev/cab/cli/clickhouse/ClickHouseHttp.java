@@ -37,7 +37,10 @@ public record ClickHouseHttp(String url, String database, String user, String pa
   public static ClickHouseHttp fromEnv() {
     var env = System.getenv();
     return new ClickHouseHttp(
-        env.getOrDefault("CAB_CLICKHOUSE_URL", "http://127.0.0.1:8123"),
+        env.getOrDefault(
+            "CAB_CLICKHOUSE_URL",
+            // The port ./cab up was given in the same shell: sql and status find that stack.
+            "http://127.0.0.1:" + env.getOrDefault("CAB_CLICKHOUSE_PORT", "8123")),
         env.getOrDefault("CAB_CLICKHOUSE_DATABASE", "cab"),
         env.getOrDefault("CAB_CLICKHOUSE_USER", "default"),
         env.getOrDefault("CAB_CLICKHOUSE_PASSWORD", ""));

@@ -26,7 +26,9 @@ public final class SqlCommand implements Callable<Integer> {
 
   @Option(
       names = "--url",
-      description = "ClickHouse HTTP URL (env CAB_CLICKHOUSE_URL; default http://127.0.0.1:8123).")
+      description =
+          "ClickHouse HTTP URL (env CAB_CLICKHOUSE_URL, else http://127.0.0.1:CAB_CLICKHOUSE_PORT;"
+              + " default port 8123).")
   String url;
 
   @Option(

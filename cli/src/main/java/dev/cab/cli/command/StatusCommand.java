@@ -31,13 +31,16 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Option(
       names = "--bootstrap",
-      defaultValue = "${env:CAB_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
-      description = "Kafka (env CAB_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
+      defaultValue = "${env:CAB_KAFKA_BOOTSTRAP:-127.0.0.1:${env:CAB_KAFKA_PORT:-9092}}",
+      description =
+          "Kafka (env CAB_KAFKA_BOOTSTRAP, else 127.0.0.1:CAB_KAFKA_PORT; default ${DEFAULT-VALUE}).")
   String bootstrap;
 
   @Option(
       names = "--url",
-      description = "ClickHouse HTTP URL (env CAB_CLICKHOUSE_URL; default http://127.0.0.1:8123).")
+      description =
+          "ClickHouse HTTP URL (env CAB_CLICKHOUSE_URL, else http://127.0.0.1:CAB_CLICKHOUSE_PORT;"
+              + " default port 8123).")
   String url;
 
   /** Which consumer groups read which topic. */
