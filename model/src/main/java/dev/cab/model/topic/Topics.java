@@ -1,6 +1,7 @@
 package dev.cab.model.topic;
 
 import dev.cab.model.serde.JsonSerde;
+import dev.cab.model.wire.AlertRecord;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
@@ -41,6 +42,18 @@ public final class Topics {
           Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
 
   /**
+   * Regression alerts. Key: the alert's fingerprint (UTF-8 hex string). Value: {@link AlertRecord}
+   * as JSON, one record per transition (pending, firing, resolved). Compacted: the newest state of
+   * every alert is kept. Written by the alerts stage; read by its delivery loop and by the sink.
+   */
+  public static final Topic<String, AlertRecord> ALERTS =
+      new Topic<>(
+          "cab.alerts.v1",
+          Serdes.String(),
+          new JsonSerde<>(AlertRecord.class),
+          Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
+
+  /**
    * Dead letters. Key and value: the original bytes of the record that could not be processed.
    * Headers name where it came from and why (see {@link DeadLetters}). Kept 30 days.
    */
@@ -53,7 +66,7 @@ public final class Topics {
 
   /** Every topic, in data-flow order. */
   public static List<Topic<?, ?>> all() {
-    return List.of(SPANS, SCORES, CELLS, DLQ);
+    return List.of(SPANS, SCORES, CELLS, ALERTS, DLQ);
   }
 
   /** The topics as {@link NewTopic}s for an Admin client. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cab.model.topic.Topics;
+import dev.cab.model.wire.AlertRecord;
 import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
@@ -168,11 +169,56 @@ class JsonSerdeTest {
     Topics.all().forEach(t -> names.add(t.name()));
 
     assertThat(names)
-        .containsExactly("cab.spans.v1", "cab.scores.v1", "cab.cells.v1", "cab.dlq.v1");
+        .containsExactly(
+            "cab.spans.v1", "cab.scores.v1", "cab.cells.v1", "cab.alerts.v1", "cab.dlq.v1");
     assertThat(Topics.CELLS.config()).containsEntry("cleanup.policy", "compact");
-    assertThat(Topics.newTopics(4, (short) 1)).hasSize(4);
+    assertThat(Topics.ALERTS.config()).containsEntry("cleanup.policy", "compact");
+    assertThat(Topics.newTopics(4, (short) 1)).hasSize(5);
     assertThat(Arrays.asList(Topics.DLQ.valueSerde().serializer().serialize("t", new byte[] {1})))
         .hasSize(1);
+  }
+
+  @Test
+  void alertRecordRoundTripsWithItsEvidence() {
+    AlertRecord.Evidence evidence =
+        new AlertRecord.Evidence(
+            "mcnemar_exact",
+            java.util.Map.of("pairs", 50L, "lost", 14L, "gained", 2L),
+            -0.24,
+            -0.36,
+            -0.1,
+            "rate_difference",
+            0.002,
+            0.01,
+            0.04,
+            0.05,
+            1.0,
+            List.of("s2/aider/m/t1"));
+    AlertRecord alert =
+        new AlertRecord(
+            AlertRecord.SCHEMA_VERSION,
+            "0123abcd",
+            "pass_rate_drop",
+            "firing",
+            "pending",
+            "s2",
+            "s1",
+            "aider",
+            "m",
+            "",
+            "pass rate of aider x m -0.24",
+            evidence,
+            java.time.Instant.parse("2026-12-03T12:00:00Z"),
+            null,
+            java.time.Instant.parse("2026-12-03T12:01:00.123456Z"),
+            2);
+
+    AlertRecord back =
+        Topics.ALERTS.valueSerde().deserializer().deserialize("t", serialize(Topics.ALERTS, alert));
+
+    assertThat(back).isEqualTo(alert);
+    assertThat(new String(serialize(Topics.ALERTS, alert), StandardCharsets.UTF_8))
+        .contains("\"baseline_sweep_id\":\"s1\"", "\"sequential_p_value\":0.01");
   }
 
   private static <V> byte[] serialize(dev.cab.model.topic.Topic<String, V> topic, V value) {

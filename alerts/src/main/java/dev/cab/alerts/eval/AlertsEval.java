@@ -1,0 +1,301 @@
+package dev.cab.alerts.eval;
+
+import dev.cab.alerts.config.AlertsSettings;
+import dev.cab.alerts.detect.Detector;
+import dev.cab.alerts.detect.Observation;
+import dev.cab.alerts.detect.Outcome;
+import dev.cab.alerts.lifecycle.AlertStates;
+import dev.cab.alerts.stats.AlphaSpending;
+import dev.cab.model.wire.AlertRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The offline quality benchmark of the detector: seeded simulated baseline/candidate sweep pairs (4
+ * tuis x 4 models x 50 tasks = 800 cells each, the baseline landing first, the candidate cell by
+ * cell in random order), the live {@link Detector} evaluated after every candidate cell. Reports
+ * per scenario the share of runs with a false alarm (a firing alert the scenario does not explain),
+ * the detection rate (the injected regression's alert fired by the end of the candidate sweep) and
+ * the median delay (candidate cells landed when it first fired; the regression starts with the
+ * first candidate cell). Deterministic for a seed.
+ */
+public final class AlertsEval {
+  static final double BASE_INFRA = 0.03;
+  static final double SPIKE_INFRA = 0.12;
+
+  private final int tuis;
+  private final int models;
+  private final int tasks;
+  private final double fdr;
+  private final int minPairs;
+
+  /**
+   * @param tuis tuis per sweep (4)
+   * @param models models per sweep (4)
+   * @param tasks tasks per sweep (50)
+   * @param fdr the detector's false discovery rate
+   * @param minPairs the detector's minimum paired cells before a test
+   */
+  public AlertsEval(int tuis, int models, int tasks, double fdr, int minPairs) {
+    this.tuis = tuis;
+    this.models = models;
+    this.tasks = tasks;
+    this.fdr = fdr;
+    this.minPairs = minPairs;
+  }
+
+  /**
+   * The shape the issue asks for: 16 pairs of 50 tasks, the stage's defaults (FDR, minimum pairs).
+   */
+  public static AlertsEval standard() {
+    return new AlertsEval(4, 4, 50, AlertsSettings.DEFAULT_FDR, AlertsSettings.DEFAULT_MIN_PAIRS);
+  }
+
+  /**
+   * The figures of one scenario.
+   *
+   * @param scenario what was injected
+   * @param runs sweep pairs simulated
+   * @param falseAlarmRuns runs with at least one firing alert the scenario does not explain
+   * @param detectedRuns runs where the injected regression's alert fired (0 for clean)
+   * @param delays per detected run, candidate cells landed when it first fired
+   */
+  public record ScenarioResult(
+      Scenario scenario, int runs, int falseAlarmRuns, int detectedRuns, int[] delays) {
+
+    public double falseAlarmShare() {
+      return falseAlarmRuns / (double) runs;
+    }
+
+    public double detectionRate() {
+      return detectedRuns / (double) runs;
+    }
+
+    /** Median delay in candidate cells, or NaN when nothing was detected. */
+    public double medianDelay() {
+      if (delays.length == 0) {
+        return Double.NaN;
+      }
+      int[] d = delays.clone();
+      Arrays.sort(d);
+      int n = d.length;
+      return n % 2 == 1 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2.0;
+    }
+  }
+
+  /** Runs every scenario {@code runs} times (clean twice as often). */
+  public Map<Scenario, ScenarioResult> run(long seed, int runs) {
+    Map<Scenario, ScenarioResult> results = new LinkedHashMap<>();
+    for (Scenario s : Scenario.values()) {
+      results.put(s, run(s, seed, s == Scenario.CLEAN ? 2 * runs : runs));
+    }
+    return results;
+  }
+
+  /** Runs one scenario. */
+  public ScenarioResult run(Scenario scenario, long seed, int runs) {
+    int falseAlarms = 0;
+    int detected = 0;
+    List<Integer> delays = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      long runSeed =
+          new SplittableRandom(seed ^ (31L * scenario.ordinal() + 7)).split().nextLong()
+              + i * 0x9E3779B97F4A7C15L;
+      RunResult r = runOnce(scenario, runSeed);
+      if (r.falseAlarm) {
+        falseAlarms++;
+      }
+      if (r.delay >= 0) {
+        detected++;
+        delays.add(r.delay);
+      }
+    }
+    return new ScenarioResult(
+        scenario,
+        runs,
+        falseAlarms,
+        detected,
+        delays.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private record RunResult(boolean falseAlarm, int delay) {}
+
+  private RunResult runOnce(Scenario scenario, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    WorldModel world = new WorldModel(tuis, models, tasks, r.nextLong());
+    int targetTui = r.nextInt(tuis);
+    int targetModel = r.nextInt(models);
+    int targetTask = r.nextInt(tasks);
+    Detector detector = new Detector(AlphaSpending.quarters(), fdr, minPairs, line -> {});
+    Instant now = Instant.EPOCH;
+    for (Observation o : sweep(world, "baseline", Scenario.CLEAN, 0, 0, 0, r.split(), 1_000)) {
+      detector.accept(o);
+    }
+    detector.evaluate(now);
+    List<Observation> candidate =
+        sweep(world, "candidate", scenario, targetTui, targetModel, targetTask, r.split(), 2_000);
+    boolean falseAlarm = false;
+    int delay = -1;
+    for (int i = 0; i < candidate.size(); i++) {
+      detector.accept(candidate.get(i));
+      for (AlertRecord a : detector.evaluate(now)) {
+        if (!a.state().equals(AlertStates.FIRING)) {
+          continue;
+        }
+        if (explains(scenario, world, targetTui, targetModel, targetTask, a)) {
+          if (delay < 0 && primary(scenario, world, targetTui, targetModel, targetTask, a)) {
+            delay = i + 1;
+          }
+        } else {
+          falseAlarm = true;
+        }
+      }
+    }
+    return new RunResult(falseAlarm, delay);
+  }
+
+  /** Whether the alert is the one the scenario must raise. */
+  private static boolean primary(
+      Scenario s, WorldModel w, int tui, int model, int task, AlertRecord a) {
+    return switch (s) {
+      case CLEAN -> false;
+      case PASS_DROP_015, PASS_DROP_030 ->
+          a.rule().equals("pass_rate_drop")
+              && a.tui().equals(w.tuis[tui])
+              && a.model().equals(w.models[model]);
+      case TASK_FAILS -> a.rule().equals("task_failing") && a.task().equals(w.tasks[task]);
+      case LATENCY_X15 -> a.rule().startsWith("latency_rise") && a.model().equals(w.models[model]);
+      case INFRA_SPIKE -> a.rule().startsWith("infra_rate_rise");
+    };
+  }
+
+  /** Whether the scenario explains the alert (true regressions it causes are not false alarms). */
+  private static boolean explains(
+      Scenario s, WorldModel w, int tui, int model, int task, AlertRecord a) {
+    if (primary(s, w, tui, model, task, a)) {
+      return true;
+    }
+    // A broken task lowers every pair's pass rate a little: a pair alert is a true one then.
+    // Slower cells hit the time limit more often: an infra-error rise of that model is true too.
+    return (s == Scenario.TASK_FAILS && a.rule().equals("pass_rate_drop"))
+        || (s == Scenario.LATENCY_X15
+            && a.rule().startsWith("infra_rate_rise")
+            && (a.model().isEmpty() || a.model().equals(w.models[model])));
+  }
+
+  private List<Observation> sweep(
+      WorldModel w,
+      String sweepId,
+      Scenario scenario,
+      int targetTui,
+      int targetModel,
+      int targetTask,
+      SplittableRandom r,
+      long startedAt) {
+    List<Observation> cells = new ArrayList<>(tuis * models * tasks);
+    double infraP = scenario == Scenario.INFRA_SPIKE ? SPIKE_INFRA : BASE_INFRA;
+    for (int t = 0; t < tuis; t++) {
+      for (int m = 0; m < models; m++) {
+        for (int k = 0; k < tasks; k++) {
+          double p = w.passProbability(t, m, k);
+          boolean pair = t == targetTui && m == targetModel;
+          if (pair && scenario == Scenario.PASS_DROP_015) {
+            p = Math.max(0, p - 0.15);
+          } else if (pair && scenario == Scenario.PASS_DROP_030) {
+            p = Math.max(0, p - 0.30);
+          } else if (scenario == Scenario.TASK_FAILS && k == targetTask) {
+            p = 0;
+          }
+          double seconds = w.wallSeconds(t, m, k, r);
+          if (scenario == Scenario.LATENCY_X15 && m == targetModel) {
+            seconds *= 1.5;
+          }
+          boolean infra = r.nextDouble() < infraP;
+          boolean pass = r.nextDouble() < p;
+          Outcome outcome;
+          boolean timedOut = seconds > WorldModel.TIMEOUT_S;
+          if (timedOut || infra) {
+            outcome = Outcome.INFRA_ERROR;
+            seconds = Math.min(seconds, WorldModel.TIMEOUT_S);
+          } else {
+            outcome = pass ? Outcome.PASSED : Outcome.FAILED;
+          }
+          String id = sweepId + "/" + w.tuis[t] + "/" + w.models[m] + "/" + w.tasks[k];
+          cells.add(
+              new Observation(
+                  id,
+                  sweepId,
+                  w.tuis[t],
+                  w.models[m],
+                  w.tasks[k],
+                  outcome,
+                  seconds * 1000,
+                  startedAt,
+                  timedOut));
+        }
+      }
+    }
+    // Runners finish cells in no particular order.
+    for (int i = cells.size() - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      Observation tmp = cells.get(i);
+      cells.set(i, cells.get(j));
+      cells.set(j, tmp);
+    }
+    return cells;
+  }
+
+  /** The report as a table, one line per scenario. */
+  public static String table(Map<Scenario, ScenarioResult> results) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "| %-42s | %5s | %12s | %9s | %13s |%n",
+            "scenario",
+            "runs",
+            "false alarms",
+            "detected",
+            "median delay"));
+    sb.append(
+        "|--------------------------------------------|-------|--------------|-----------|---------------|\n");
+    for (ScenarioResult r : results.values()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %-42s | %5d | %11.1f%% | %s | %13s |%n",
+              r.scenario().description(),
+              r.runs(),
+              100 * r.falseAlarmShare(),
+              r.scenario() == Scenario.CLEAN
+                  ? "        -"
+                  : String.format(Locale.ROOT, "%8.1f%%", 100 * r.detectionRate()),
+              Double.isNaN(r.medianDelay())
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.0f cells", r.medianDelay())));
+    }
+    return sb.toString();
+  }
+
+  /** {@code ./cab alerts-eval}: prints the table. Arguments: [runs] [seed]. */
+  public static void main(String[] args) {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+    long seed = args.length > 1 ? Long.parseLong(args[1]) : 20261203L;
+    long t0 = System.nanoTime();
+    Map<Scenario, ScenarioResult> results = standard().run(seed, runs);
+    System.out.print(table(results));
+    System.out.printf(
+        Locale.ROOT,
+        "seed %d, %d runs per scenario (clean: %d), 800 cells per sweep, %.1f s%n",
+        seed,
+        runs,
+        2 * runs,
+        (System.nanoTime() - t0) / 1e9);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.cab.alerts.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cab.model.config.InvalidConfigException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertsSettingsTest {
+
+  @Test
+  void environmentOverridesDefaults() {
+    AlertsSettings s =
+        AlertsSettings.from(
+            Map.of(),
+            Map.of(
+                "CAB_KAFKA_BOOTSTRAP", "k:9092",
+                "ALERTS_ALERTMANAGER_URL", "http://127.0.0.1:9093",
+                "ALERTS_BASELINES", "s2=s1, s3=s1"));
+
+    assertThat(s.alertmanagerUrl()).isEqualTo("http://127.0.0.1:9093");
+    assertThat(s.baselines()).containsEntry("s2", "s1").containsEntry("s3", "s1");
+    assertThat(s.fdr()).isEqualTo(0.03);
+    assertThat(s.looks()).containsExactly(0.25, 0.5, 0.75, 1.0);
+  }
+
+  @Test
+  void malformedReceiverUrlsAndOtherProblemsFailOnceWithEveryProblem() {
+    assertThatThrownBy(
+            () ->
+                AlertsSettings.from(
+                    Map.of(
+                        "alerts.webhook.url", "hooks.example.com/cab",
+                        "alerts.alertmanager.url", "http://bad host:9093",
+                        "alerts.fdr", "2",
+                        "alerts.baselines", "s2"),
+                    Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .satisfies(
+            e -> {
+              var problems = ((InvalidConfigException) e).problems();
+              assertThat(problems)
+                  .anyMatch(
+                      p ->
+                          p.startsWith(
+                              "alerts.webhook.url (env ALERTS_WEBHOOK_URL) must be an"
+                                  + " http:// or https:// URL"))
+                  .anyMatch(p -> p.startsWith("alerts.alertmanager.url"))
+                  .anyMatch(p -> p.startsWith("alerts.fdr"))
+                  .anyMatch(p -> p.startsWith("alerts.baselines"))
+                  .anyMatch(p -> p.startsWith("cab.kafka.bootstrap"));
+            });
+  }
+}

@@ -1,0 +1,73 @@
+package dev.cab.alerts.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cab.model.wire.CellRecord;
+import dev.cab.model.wire.CellStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CellObservationsTest {
+
+  private static CellRecord cell(
+      String task, Integer exit, CellStatus status, Map<String, Double> scores) {
+    return new CellRecord(
+        CellRecord.SCHEMA_VERSION,
+        "s/aider/m/" + task,
+        "s",
+        "aider",
+        "m",
+        task,
+        "cat",
+        null,
+        null,
+        null,
+        exit,
+        Instant.parse("2026-12-03T10:00:00Z"),
+        Instant.parse("2026-12-03T10:01:00Z"),
+        60_000.0,
+        Map.of(),
+        scores,
+        null,
+        null,
+        null,
+        status,
+        List.of(),
+        1,
+        Instant.EPOCH);
+  }
+
+  @Test
+  void readsOutcomeAndLatency() throws Exception {
+    Observation o =
+        CellObservations.of(
+            cell("t", 0, CellStatus.COMPLETE, Map.of("pass_rate", 1.0, "latency", 42_000.0)));
+
+    assertThat(o.outcome()).isEqualTo(Outcome.PASSED);
+    assertThat(o.latencyMs()).isEqualTo(42_000.0);
+    assertThat(o.key()).isEqualTo(Observation.key("aider", "m", "t"));
+  }
+
+  @Test
+  void killedContainersAreInfraErrorsAndMissingPassRateIsPending() throws Exception {
+    assertThat(
+            CellObservations.of(cell("t", 137, CellStatus.COMPLETE, Map.of("pass_rate", 0.0)))
+                .outcome())
+        .isEqualTo(Outcome.INFRA_ERROR);
+    assertThat(
+            CellObservations.of(cell("t", 1, CellStatus.INCOMPLETE, Map.of("latency", 1.0)))
+                .outcome())
+        .isEqualTo(Outcome.PENDING);
+  }
+
+  @Test
+  void aCellWithoutTaskIsUnusableWithAReason() {
+    assertThatThrownBy(() -> CellObservations.of(cell("", 0, CellStatus.COMPLETE, Map.of())))
+        .isInstanceOf(CellObservations.Unusable.class)
+        .hasMessageContaining("has no task")
+        .hasMessageContaining("left out of detection");
+  }
+}

@@ -1,0 +1,186 @@
+package dev.cab.alerts.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cab.alerts.lifecycle.AlertStates;
+import dev.cab.alerts.stats.AlphaSpending;
+import dev.cab.model.wire.AlertRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DetectorTest {
+  private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
+  private final List<String> notices = new ArrayList<>();
+  private final Detector detector = new Detector(AlphaSpending.quarters(), 0.05, 8, notices::add);
+
+  /** 2 tuis x 2 models x 50 tasks; task k passes when k % 5 != 0 (80%), 60 s each. */
+  private static List<Observation> sweep(String id, long start, String brokenTui, int lostTasks) {
+    List<Observation> cells = new ArrayList<>();
+    for (String tui : List.of("aider", "pi")) {
+      for (String model : List.of("m1", "m2")) {
+        for (int k = 0; k < 50; k++) {
+          boolean pass = k % 5 != 0;
+          if (tui.equals(brokenTui) && model.equals("m1") && pass && k < lostTasks * 5 / 4 + 1) {
+            pass = false;
+          }
+          cells.add(
+              new Observation(
+                  id + "/" + tui + "/" + model + "/t" + k,
+                  id,
+                  tui,
+                  model,
+                  "t" + k,
+                  pass ? Outcome.PASSED : Outcome.FAILED,
+                  60_000,
+                  start,
+                  false));
+        }
+      }
+    }
+    return cells;
+  }
+
+  private List<AlertRecord> land(List<Observation> cells) {
+    List<AlertRecord> out = new ArrayList<>();
+    for (Observation o : cells) {
+      detector.accept(o);
+      out.addAll(detector.evaluate(NOW));
+    }
+    return out;
+  }
+
+  @Test
+  void firesExactlyThePassRateDropOfTheRegressedPair() {
+    land(sweep("base", 1_000, null, 0));
+
+    List<AlertRecord> transitions = land(sweep("cand", 2_000, "aider", 30));
+
+    List<AlertRecord> firing =
+        transitions.stream().filter(a -> a.state().equals(AlertStates.FIRING)).toList();
+    assertThat(firing).hasSize(1);
+    AlertRecord a = firing.getFirst();
+    assertThat(a.rule()).isEqualTo("pass_rate_drop");
+    assertThat(a.tui()).isEqualTo("aider");
+    assertThat(a.model()).isEqualTo("m1");
+    assertThat(a.baselineSweepId()).isEqualTo("base");
+    assertThat(a.evidence().counts()).containsEntry("gained", 0L);
+    assertThat(a.evidence().counts().get("lost")).isGreaterThanOrEqualTo(20L);
+    assertThat(a.evidence().effect()).isNegative();
+    assertThat(a.evidence().effectHigh()).isNegative();
+    assertThat(a.evidence().cells()).allMatch(c -> c.startsWith("cand/aider/m1/"));
+    assertThat(notices).anyMatch(n -> n.contains("cand: comparing against baseline base"));
+  }
+
+  @Test
+  void aSweepWithoutBaselineIsReportedOnceAndRaisesNothing() {
+    List<AlertRecord> transitions = land(sweep("first", 1_000, null, 0));
+
+    assertThat(transitions).isEmpty();
+    assertThat(notices).filteredOn(n -> n.contains("first has no baseline")).hasSize(1);
+  }
+
+  @Test
+  void aDeclaredBaselineSharingNoCellsIsReportedAndNothingIsCompared() {
+    detector.declareBaseline("cand", "other");
+    for (Observation o : sweep("other", 1_000, null, 0)) {
+      detector.accept(
+          new Observation(
+              o.cellId(),
+              o.sweepId(),
+              o.tui(),
+              o.model(),
+              "x-" + o.task(),
+              o.outcome(),
+              o.latencyMs(),
+              o.startedAtMillis(),
+              false));
+    }
+    detector.evaluate(NOW);
+
+    List<AlertRecord> transitions = land(sweep("cand", 2_000, "aider", 30));
+
+    assertThat(transitions).isEmpty();
+    assertThat(detector.baselineOf("cand")).isNull();
+    assertThat(notices).anyMatch(n -> n.contains("baseline other shares no cells"));
+  }
+
+  @Test
+  void withdrawingTheRegressionResolvesTheAlert() {
+    land(sweep("base", 1_000, null, 0));
+    land(sweep("cand", 2_000, "aider", 30));
+
+    // A re-run replaces the regressed cells with healthy ones.
+    List<AlertRecord> transitions = land(sweep("cand", 2_000, null, 0));
+
+    assertThat(transitions)
+        .anySatisfy(
+            a -> {
+              assertThat(a.state()).isEqualTo(AlertStates.RESOLVED);
+              assertThat(a.previousState()).isEqualTo(AlertStates.FIRING);
+              assertThat(a.rule()).isEqualTo("pass_rate_drop");
+              assertThat(a.endsAt()).isEqualTo(NOW);
+            });
+    assertThat(detector.lifecycle().current().values())
+        .noneMatch(a -> a.state().equals(AlertStates.FIRING));
+  }
+
+  @Test
+  void latencyRiseOfOneModelFiresTheModelRule() {
+    land(sweep("base", 1_000, null, 0));
+    List<Observation> slower = new ArrayList<>();
+    int i = 0;
+    for (Observation o : sweep("cand", 2_000, null, 0)) {
+      double factor = o.model().equals("m2") ? 1.5 + 0.01 * (i++ % 7) : 1.0;
+      slower.add(
+          new Observation(
+              o.cellId(),
+              o.sweepId(),
+              o.tui(),
+              o.model(),
+              o.task(),
+              o.outcome(),
+              o.latencyMs() * factor,
+              o.startedAtMillis(),
+              false));
+    }
+
+    List<AlertRecord> transitions = land(slower);
+
+    assertThat(transitions)
+        .filteredOn(a -> a.state().equals(AlertStates.FIRING))
+        .extracting(AlertRecord::rule, AlertRecord::model)
+        .contains(org.assertj.core.groups.Tuple.tuple("latency_rise_model", "m2"))
+        .allMatch(t -> t.toList().get(1).equals("m2"));
+  }
+
+  @Test
+  void infraErrorsAreLeftOutOfPassRatesAndCountedOnTheirOwn() {
+    land(sweep("base", 1_000, null, 0));
+    List<Observation> broken = new ArrayList<>();
+    for (Observation o : sweep("cand", 2_000, null, 0)) {
+      boolean infra = o.tui().equals("pi") && o.task().compareTo("t3") < 0;
+      broken.add(
+          infra
+              ? new Observation(
+                  o.cellId(),
+                  o.sweepId(),
+                  o.tui(),
+                  o.model(),
+                  o.task(),
+                  Outcome.INFRA_ERROR,
+                  o.latencyMs(),
+                  o.startedAtMillis(),
+                  false)
+              : o);
+    }
+
+    List<AlertRecord> transitions = land(broken);
+
+    assertThat(transitions)
+        .filteredOn(a -> a.state().equals(AlertStates.FIRING))
+        .allMatch(a -> a.rule().startsWith("infra_rate_rise"))
+        .isNotEmpty();
+  }
+}
