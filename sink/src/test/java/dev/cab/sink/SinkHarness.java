@@ -3,6 +3,7 @@ package dev.cab.sink;
 import dev.cab.embedded.junit.ClickHouseTestServer;
 import dev.cab.embedded.junit.KafkaTestBroker;
 import dev.cab.model.serde.JsonSerde;
+import dev.cab.model.wire.AlertRecord;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
@@ -45,6 +46,7 @@ public final class SinkHarness implements AutoCloseable {
   public final String spans;
   public final String scores;
   public final String dlq;
+  public final String alerts;
   private final KafkaProducer<byte[], byte[]> producer;
   private final Connection sql;
 
@@ -56,6 +58,7 @@ public final class SinkHarness implements AutoCloseable {
     this.spans = kafka.createTopic("cab.spans.v1", partitions);
     this.scores = kafka.createTopic("cab.scores.v1", partitions);
     this.dlq = kafka.createTopic("cab.dlq.v1", 1);
+    this.alerts = kafka.createTopic("cab.alerts.v1", 1);
     Map<String, Object> p = new HashMap<>(kafka.clientConfig());
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -81,6 +84,7 @@ public final class SinkHarness implements AutoCloseable {
     p.put(SinkSettings.TOPIC_SPANS, spans);
     p.put(SinkSettings.TOPIC_SCORES, scores);
     p.put(SinkSettings.TOPIC_DLQ, dlq);
+    p.put(SinkSettings.TOPIC_ALERTS, alerts);
     p.put(SinkSettings.CLOSE_TIMEOUT_MS, "10000");
     p.putAll(overrides);
     return SinkSettings.from(p, Map.of());
@@ -100,6 +104,10 @@ public final class SinkHarness implements AutoCloseable {
 
   public RecordMetadata sendCell(CellRecord c) {
     return send(cells, c.cellId(), new JsonSerde<>(CellRecord.class).serialize(cells, c));
+  }
+
+  public RecordMetadata sendAlert(AlertRecord a) {
+    return send(alerts, a.fingerprint(), new JsonSerde<>(AlertRecord.class).serialize(alerts, a));
   }
 
   public RecordMetadata sendSpan(SpanRecord s) {

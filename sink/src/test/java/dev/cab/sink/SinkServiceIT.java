@@ -9,6 +9,7 @@ import dev.cab.embedded.junit.KafkaExtension;
 import dev.cab.embedded.junit.KafkaTestBroker;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.DeadLetters;
+import dev.cab.model.wire.AlertRecord;
 import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
@@ -40,7 +41,7 @@ class SinkServiceIT {
 
   @BeforeEach
   void emptyTables() {
-    for (String table : List.of("cells", "spans", "score_events")) {
+    for (String table : List.of("cells", "spans", "score_events", "alerts")) {
       h.execute("TRUNCATE TABLE IF EXISTS {db}." + table);
     }
   }
@@ -122,6 +123,91 @@ class SinkServiceIT {
                   "SELECT count() FROM {db}.score_events FINAL WHERE axis = 'latency'"
                       + " AND JSONExtractFloat(attributes, 'cab.latency_efficiency') > 0"))
           .isEqualTo(3);
+      assertThat(sink.metrics().deadLetteredTotal()).isZero();
+    }
+  }
+
+  @Test
+  void alertTransitionsLandAsRowsAndTheActiveViewShowsTheFiringOnes() throws Exception {
+    // given one alert that went pending then firing, and one that fired and resolved
+    java.time.Instant t0 = java.time.Instant.parse("2026-12-03T12:00:00.123456Z");
+    AlertRecord.Evidence evidence =
+        new AlertRecord.Evidence(
+            "mcnemar_exact",
+            Map.of("pairs", 50L, "lost", 18L, "gained", 1L),
+            -0.34,
+            -0.45,
+            -0.2,
+            "rate_difference",
+            1e-5,
+            2e-5,
+            3e-4,
+            0.05,
+            1.0,
+            List.of("s2/aider/m/t1", "s2/aider/m/t7"));
+    AlertRecord pending =
+        new AlertRecord(
+            1,
+            "fp-a",
+            "pass_rate_drop",
+            "pending",
+            "inactive",
+            "s2",
+            "s1",
+            "aider",
+            "m",
+            "",
+            "drop",
+            evidence,
+            t0,
+            null,
+            t0,
+            1);
+    AlertRecord firing = pending.withTransition("firing", t0.plusSeconds(5), evidence, "drop");
+    AlertRecord other =
+        new AlertRecord(
+            1,
+            "fp-b",
+            "task_failing",
+            "firing",
+            "inactive",
+            "s2",
+            "s1",
+            "",
+            "",
+            "t9",
+            "task",
+            evidence,
+            t0,
+            null,
+            t0,
+            1);
+    AlertRecord resolved = other.withTransition("resolved", t0.plusSeconds(9), evidence, "task");
+    for (AlertRecord a : List.of(pending, firing, other, resolved)) {
+      h.sendAlert(a);
+    }
+
+    // when the sink runs
+    try (SinkService sink = SinkService.start(h.settings(Map.of()))) {
+      Await.until("alert rows", () -> sink.metrics().rowsWritten("alerts") == 4);
+
+      // then every transition is a row, and only fp-a is active
+      assertThat(h.count("SELECT count() FROM {db}.alerts FINAL")).isEqualTo(4);
+      List<Map<String, Object>> active =
+          h.rows("SELECT fingerprint, state, rule, cells, counts FROM {db}.alerts_active");
+      assertThat(active)
+          .singleElement()
+          .satisfies(
+              row -> {
+                assertThat(row.get("fingerprint")).isEqualTo("fp-a");
+                assertThat(row.get("state")).isEqualTo("firing");
+              });
+      assertThat(
+              h.count(
+                  "SELECT count() FROM {db}.alerts FINAL WHERE fingerprint = 'fp-b'"
+                      + " AND state = 'resolved' AND ends_at IS NOT NULL"
+                      + " AND counts['lost'] = 18 AND has(cells, 's2/aider/m/t7')"))
+          .isEqualTo(1);
       assertThat(sink.metrics().deadLetteredTotal()).isZero();
     }
   }

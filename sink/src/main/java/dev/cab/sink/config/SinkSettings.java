@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
  * @param insertFormat {@value #INSERT_FORMAT}: {@code values} or {@code json_each_row}
  * @param retention {@code sink.retention.*}: how long ClickHouse keeps rows ({@link
  *     RetentionSettings})
+ * @param alertsTopic {@value #TOPIC_ALERTS}: alert transitions (default {@code cab.alerts.v1})
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -68,7 +69,8 @@ public record SinkSettings(
     String scoresTopic,
     String dlqTopic,
     InsertFormat insertFormat,
-    RetentionSettings retention) {
+    RetentionSettings retention,
+    String alertsTopic) {
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
   public enum InsertFormat {
@@ -100,6 +102,7 @@ public record SinkSettings(
   public static final String TOPIC_SPANS = "sink.topic.spans";
   public static final String TOPIC_SCORES = "sink.topic.scores";
   public static final String TOPIC_DLQ = "sink.topic.dlq";
+  public static final String TOPIC_ALERTS = "sink.topic.alerts";
   public static final String INSERT_FORMAT = "sink.insert.format";
   public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.JSON_EACH_ROW;
 
@@ -178,6 +181,7 @@ public record SinkSettings(
     String scores = c.string(TOPIC_SCORES, Topics.SCORES.name());
     String dlq = c.string(TOPIC_DLQ, Topics.DLQ.name());
     RetentionSettings retention = RetentionSettings.read(c);
+    String alerts = c.string(TOPIC_ALERTS, Topics.ALERTS.name());
     String format = c.string(INSERT_FORMAT, DEFAULT_INSERT_FORMAT.name().toLowerCase(Locale.ROOT));
     InsertFormat insertFormat = DEFAULT_INSERT_FORMAT;
     try {
@@ -185,8 +189,8 @@ public record SinkSettings(
     } catch (IllegalArgumentException e) {
       c.problem(INSERT_FORMAT + " must be values or json_each_row, not '" + format + "'");
     }
-    if (java.util.Set.of(cells, spans, scores, dlq).size() != 4) {
-      c.problem("the four sink.topic.* settings must name four different topics");
+    if (new java.util.HashSet<>(List.of(cells, spans, scores, dlq, alerts)).size() != 5) {
+      c.problem("the five sink.topic.* settings must name five different topics");
     }
 
     if (url != null) {
@@ -239,7 +243,8 @@ public record SinkSettings(
         scores,
         dlq,
         insertFormat,
-        retention);
+        retention,
+        alerts);
   }
 
   private static String urlProblem(String url) {
@@ -320,7 +325,7 @@ public record SinkSettings(
         + ", clientId="
         + clientId
         + ", topics="
-        + List.of(cellsTopic, spansTopic, scoresTopic, dlqTopic)
+        + List.of(cellsTopic, spansTopic, scoresTopic, alertsTopic, dlqTopic)
         + ", insertFormat="
         + insertFormat
         + "]";

@@ -1,5 +1,6 @@
 package dev.cab.sink.consume;
 
+import dev.cab.sink.clickhouse.AlertRowMapper;
 import dev.cab.sink.clickhouse.BatchWriter;
 import dev.cab.sink.clickhouse.BatchWriter.Rejected;
 import dev.cab.sink.clickhouse.CellRowMapper;
@@ -39,8 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's consumer loop: polls {@code cab.cells.v1}, {@code cab.spans.v1} and {@code
- * cab.scores.v1}, maps each record to a row of its table, and flushes when {@code
+ * The sink's consumer loop: polls {@code cab.cells.v1}, {@code cab.spans.v1}, {@code cab.scores.v1}
+ * and {@code cab.alerts.v1}, maps each record to a row of its table, and flushes when {@code
  * sink.batch.max.rows} records are buffered or the oldest is {@code sink.batch.max.ms} old.
  *
  * <p>Delivery: at least once. A flush writes every table (one INSERT per table, retried and split
@@ -114,6 +115,7 @@ public final class SinkLoop implements Runnable {
     mappers.put(settings.cellsTopic(), new CellRowMapper());
     mappers.put(settings.spansTopic(), new SpanRowMapper());
     mappers.put(settings.scoresTopic(), new ScoreRowMapper());
+    mappers.put(settings.alertsTopic(), new AlertRowMapper());
     for (RowMapper m : mappers.values()) {
       pending.put(m.table(), new ArrayList<>());
     }

@@ -48,6 +48,22 @@ class MigrationsTest {
   }
 
   @Test
+  void alertsMigrationCreatesTheTableWithEveryWrittenColumnAndTheActiveView() {
+    Migrations.Migration alerts =
+        Migrations.load().stream()
+            .filter(m -> m.name().endsWith("__alerts.sql"))
+            .findFirst()
+            .orElseThrow();
+    String ddl = String.join("\n", alerts.statements("cab"));
+    String table = ddl.substring(ddl.indexOf("cab.alerts\n"), ddl.indexOf("ENGINE"));
+    for (String column : AlertRowMapper.TABLE.columns()) {
+      assertThat(table).as("alerts").containsPattern("\\n\\s+" + column + "\\s");
+    }
+    assertThat(alerts.statements("cab"))
+        .anySatisfy(s -> assertThat(s).startsWith("CREATE VIEW IF NOT EXISTS cab.alerts_active"));
+  }
+
+  @Test
   void splitsScriptsOnSemicolonsOutsideQuotesAndComments() {
     String script =
         """
