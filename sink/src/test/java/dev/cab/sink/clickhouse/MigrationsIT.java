@@ -59,6 +59,8 @@ class MigrationsIT {
                 .strip()
                 .lines())
         .containsExactly(
+            "alerts\tReplacingMergeTree",
+            "alerts_active\tView",
             "cells\tReplacingMergeTree",
             "cells_latest\tView",
             "schema_migrations\tReplacingMergeTree",

@@ -82,7 +82,7 @@ class MigrationsTest {
   void retentionParametersAreFilledFromTheSettings() {
     Migrations.Migration retention = migration("V002__retention.sql");
     Map<String, String> parameters =
-        new RetentionSettings(14, 0, Duration.ofMinutes(30)).migrationParameters();
+        new RetentionSettings(14, 0, Duration.ofMinutes(30), 365).migrationParameters();
 
     List<String> statements = retention.statements("cab", parameters);
 

@@ -29,7 +29,7 @@ class RetentionIT {
   void theMigrationsDeclareTheTtlsTheSettingsAskFor() throws Exception {
     // given
     String db = clickhouse.database() + "_ttl_declared";
-    RetentionSettings retention = new RetentionSettings(30, 200, Duration.ofMinutes(10));
+    RetentionSettings retention = new RetentionSettings(30, 200, Duration.ofMinutes(10), 180);
 
     // when
     apply(db, retention);
@@ -40,23 +40,29 @@ class RetentionIT {
     assertThat(engine(db, "score_events"))
         .contains("TTL toDateTime(inserted_at) + toIntervalDay(200) WHERE 200 > 0");
     assertThat(engine(db, "cells")).contains("min_age_to_force_merge_seconds = 600");
+    assertThat(engine(db, "alerts"))
+        .contains("TTL toDateTime(starts_at) + toIntervalDay(180) WHERE 180 > 0");
     assertThat(
             clickhouse.queryIn(
                 db, "SELECT parameters FROM schema_migrations FINAL WHERE version = 2"))
         .isEqualToIgnoringNewLines(
             "score_events_ttl_days=200,spans_ttl_days=30,"
                 + "superseded_cell_versions_merge_seconds=600");
+    assertThat(
+            clickhouse.queryIn(
+                db, "SELECT parameters FROM schema_migrations FINAL WHERE version = 4"))
+        .isEqualToIgnoringNewLines("alerts_ttl_days=180");
   }
 
   @Test
   void aChangedSettingAppliesTheRetentionMigrationAgainAndAnUnchangedOneDoesNot() throws Exception {
     // given
     String db = clickhouse.database() + "_ttl_changed";
-    apply(db, new RetentionSettings(30, 200, Duration.ofMinutes(10)));
+    apply(db, new RetentionSettings(30, 200, Duration.ofMinutes(10), 180));
 
     // when
-    var changed = apply(db, new RetentionSettings(7, 200, Duration.ofMinutes(10)));
-    var unchanged = apply(db, new RetentionSettings(7, 200, Duration.ofMinutes(10)));
+    var changed = apply(db, new RetentionSettings(7, 200, Duration.ofMinutes(10), 180));
+    var unchanged = apply(db, new RetentionSettings(7, 200, Duration.ofMinutes(10), 180));
 
     // then
     assertThat(changed).containsExactly(2);
@@ -66,9 +72,10 @@ class RetentionIT {
 
   @Test
   void expiredRowsAreDeletedAndZeroDaysKeepsRowsForEver() throws Exception {
-    // given: spans kept 30 days, scorer events for ever; one row of each landed 40 days ago
+    // given: spans kept 30 days, scorer events for ever, alerts a year; one row of each landed
+    // 40 days ago, and an alert episode (two transitions) began 400 days ago, another today
     String db = clickhouse.database() + "_ttl_expiry";
-    apply(db, new RetentionSettings(30, 0, Duration.ZERO));
+    apply(db, new RetentionSettings(30, 0, Duration.ZERO, 365));
     clickhouse.queryIn(
         db,
         "INSERT INTO spans (cell_id, span_id, inserted_at) VALUES"
@@ -77,22 +84,31 @@ class RetentionIT {
         db,
         "INSERT INTO score_events (cell_id, axis, event_hash, inserted_at) VALUES"
             + " ('old', 'pass_rate', 1, now64(3) - INTERVAL 40 DAY)");
+    clickhouse.queryIn(
+        db,
+        "INSERT INTO alerts (fingerprint, sequence, state, starts_at, at) VALUES"
+            + " ('old', 1, 'firing', now64(6) - INTERVAL 400 DAY, now64(6) - INTERVAL 400 DAY),"
+            + " ('old', 2, 'resolved', now64(6) - INTERVAL 400 DAY, now64(6) - INTERVAL 399 DAY),"
+            + " ('new', 1, 'firing', now64(6), now64(6))");
 
     // when: the merge that applies TTLs
     clickhouse.queryIn(db, "OPTIMIZE TABLE spans FINAL");
     clickhouse.queryIn(db, "OPTIMIZE TABLE score_events FINAL");
+    clickhouse.queryIn(db, "OPTIMIZE TABLE alerts FINAL");
 
     // then
     assertThat(clickhouse.queryIn(db, "SELECT cell_id FROM spans ORDER BY cell_id").strip())
         .isEqualTo("new");
     assertThat(clickhouse.queryIn(db, "SELECT cell_id FROM score_events").strip()).isEqualTo("old");
+    assertThat(clickhouse.queryIn(db, "SELECT fingerprint, sequence FROM alerts").strip())
+        .isEqualTo("new\t1");
   }
 
   @Test
   void supersededCellVersionsAreMergedAwayOnceOlderThanTheSetting() throws Exception {
     // given: parts older than one second are force-merged
     String db = clickhouse.database() + "_ttl_superseded";
-    apply(db, new RetentionSettings(30, 30, Duration.ofSeconds(1)));
+    apply(db, new RetentionSettings(30, 30, Duration.ofSeconds(1), 365));
 
     // when: two versions of one cell land in two inserts (two parts)
     for (int version = 1; version <= 2; version++) {
