@@ -260,14 +260,19 @@ public final class DashboardsServer implements AutoCloseable {
                             + ")"))
             .orElseGet(
                 () -> Badge.noResult("CodingAgentBench: " + tui + " × " + model + " no result"));
-    svg(ctx, row.isPresent() ? 200 : 404, badge);
+    // a live sweep's pass rate moves: browsers revalidate (ETag) on every board update
+    svg(ctx, row.isPresent() ? 200 : 404, badge, "no-cache");
   }
 
   private void svg(Context ctx, int status, Badge badge) {
+    svg(ctx, status, badge, status == 200 ? "public, max-age=300" : "public, max-age=60");
+  }
+
+  private void svg(Context ctx, int status, Badge badge, String cacheControl) {
     String body = templates.render("badge.jte", badge).strip();
     String etag = "\"" + sha256(body).substring(0, 20) + "\"";
     ctx.header("ETag", etag);
-    ctx.header("Cache-Control", status == 200 ? "public, max-age=300" : "public, max-age=60");
+    ctx.header("Cache-Control", cacheControl);
     if (etag.equals(ctx.header("If-None-Match"))) {
       ctx.status(304);
       return;
