@@ -23,6 +23,7 @@ import dev.cab.runner.sim.SeedCells.SeedSpan;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
 import dev.cab.runner.sim.SweepSimulator;
+import dev.cab.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -513,23 +514,16 @@ class DashboardsBrowserIT {
   }
 
   static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + LANDING.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        // not there yet (element missing, page loading): poll again
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for: " + what);
+    Await.until(
+        what,
+        LANDING,
+        () -> {
+          try {
+            return condition.getAsBoolean();
+          } catch (RuntimeException e) {
+            return false; // not there yet (element missing, page loading): poll again
+          }
+        });
   }
 
   /** Three decimals as the pages print them. */
