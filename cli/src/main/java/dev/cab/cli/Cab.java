@@ -1,5 +1,6 @@
 package dev.cab.cli;
 
+import dev.cab.cli.command.AlertsEvalCommand;
 import dev.cab.cli.command.BenchCommand;
 import dev.cab.cli.command.ClickHouseCommand;
 import dev.cab.cli.command.DemoCommand;
@@ -38,6 +39,8 @@ import picocli.CommandLine.Command;
       ServiceCommands.Streams.class,
       ServiceCommands.Sink.class,
       ServiceCommands.Dashboards.class,
+      ServiceCommands.Alerts.class,
+      AlertsEvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Cab implements Runnable {

@@ -41,7 +41,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--tasks",
-      defaultValue = "12",
+      // 30 tasks: enough paired cells for the injected regressions to be detectable by the alerts
+      // stage (with 12, a pair's pass-rate drop rests on 12 paired tasks; see docs/ALERTS.md).
+      defaultValue = "30",
       description = "Tasks per sweep (default ${DEFAULT-VALUE}; 4 CLIs x 4 models x tasks cells).")
   int tasks;
 
@@ -98,6 +100,8 @@ public final class DemoCommand implements Callable<Integer> {
         leaderboard(clickhouse, r.sweepId());
         System.out.println();
       }
+      alertsReport(clickhouse, r2, Duration.ofSeconds(30));
+      System.out.println();
       System.out.printf(
           Locale.ROOT,
           "first cell visible in ClickHouse %.1f s after start; both sweeps landed %.1f s after start%n",
@@ -207,6 +211,45 @@ public final class DemoCommand implements Callable<Integer> {
             + " reached ClickHouse within "
             + wait.toSeconds()
             + " s; see ./cab status");
+  }
+
+  /**
+   * What the alerts stage raised for the regressed sweep, next to what the simulator injected. The
+   * last looks happen as the last cells land, so it waits up to {@code wait} for the firing set to
+   * settle (unchanged for 5 s).
+   */
+  private static void alertsReport(ClickHouseHttp clickhouse, SimulationReport r, Duration wait)
+      throws InterruptedException {
+    String query =
+        "SELECT rule, tui, model, task, toString(round(effect, 3)), effect_unit,"
+            + " toString(adjusted_p_value), summary FROM alerts_active WHERE sweep_id = '"
+            + r.sweepId().replace("'", "\\'")
+            + "' ORDER BY rule, tui, model, task";
+    long deadline = System.nanoTime() + wait.toNanos();
+    List<List<String>> rows = clickhouse.rows(query);
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() < deadline && System.nanoTime() - stableSince < 5_000_000_000L) {
+      Thread.sleep(500);
+      List<List<String>> now = clickhouse.rows(query);
+      if (!now.equals(rows)) {
+        rows = now;
+        stableSince = System.nanoTime();
+      }
+    }
+    System.out.println("regressions injected into " + r.sweepId() + ":");
+    for (SimulationReport.InjectedRegression i : r.regressions()) {
+      System.out.println("  " + i.description());
+    }
+    System.out.println(
+        "alerts firing for " + r.sweepId() + " (./cab sql \"SELECT * FROM alerts_active\"):");
+    if (rows.isEmpty()) {
+      System.out.println("  none");
+      return;
+    }
+    Table.print(
+        System.out,
+        List.of("rule", "tui", "model", "task", "effect", "unit", "adjusted_p", "summary"),
+        rows);
   }
 
   private static void leaderboard(ClickHouseHttp clickhouse, String sweepId) {

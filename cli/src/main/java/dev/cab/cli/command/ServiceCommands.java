@@ -1,5 +1,6 @@
 package dev.cab.cli.command;
 
+import dev.cab.alerts.AlertsMain;
 import dev.cab.collector.CollectorMain;
 import dev.cab.dashboards.DashboardsMain;
 import dev.cab.sink.SinkMain;
@@ -40,6 +41,22 @@ public final class ServiceCommands {
     @Override
     public Integer call() {
       StreamsMain.main(new String[0]);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "alerts",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs the regression-alerts stage alone (cab.cells.v1 -> cab.alerts.v1 -> receivers).",
+        "Needs CAB_KAFKA_BOOTSTRAP; ALERTS_ALERTMANAGER_URL / ALERTS_WEBHOOK_URL name receivers;",
+        "see docs/ALERTS.md."
+      })
+  public static final class Alerts implements Callable<Integer> {
+    @Override
+    public Integer call() throws InterruptedException {
+      AlertsMain.main(new String[0]);
       return 0;
     }
   }

@@ -1,5 +1,7 @@
 package dev.cab.cli.stack;
 
+import dev.cab.alerts.AlertsService;
+import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.cli.UserError;
 import dev.cab.collector.CollectorService;
 import dev.cab.collector.config.CollectorSettings;
@@ -148,11 +150,23 @@ public final class LocalStack implements AutoCloseable {
     common.putIfAbsent("streams.state.dir", o.dataDir().resolve("streams").toString());
 
     createTopics(kafka.bootstrapServers());
-    progress.accept("starting sink (migrations), streams, collector...");
+    progress.accept("starting sink (migrations), streams, alerts, collector...");
     SinkService sink = SinkService.start(SinkSettings.from(common, Map.of()));
     started.push(sink);
     StreamsService streams = StreamsService.start(StreamsSettings.from(common, Map.of()));
     started.push(streams);
+    // ALERTS_* variables (ALERTS_ALERTMANAGER_URL, ALERTS_WEBHOOK_URL, ...) reach the alerts stage
+    // of the local stack as they would reach `java -jar cab-alerts-all.jar`.
+    Map<String, String> alertsEnv = new HashMap<>();
+    System.getenv()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("ALERTS_")) {
+                alertsEnv.put(k, v);
+              }
+            });
+    AlertsService alerts = AlertsService.start(AlertsSettings.from(common, alertsEnv));
+    started.push(alerts);
     Map<String, String> collectorProps = new HashMap<>(common);
     collectorProps.put("collector.http.port", Integer.toString(o.otlpHttpPort()));
     collectorProps.put("collector.grpc.port", Integer.toString(o.otlpGrpcPort()));

@@ -64,6 +64,7 @@ class StageIsolationTest {
             "dev.cab.sink",
             "dev.cab.embedded",
             "dev.cab.dashboards",
+            "dev.cab.alerts",
             "dev.cab.cli")) {
       assertThat(PRODUCTION.containPackage(pkg)).as(pkg).isTrue();
     }
