@@ -1,6 +1,7 @@
 package dev.cab.sink;
 
 import dev.cab.model.wire.CellIdentity;
+import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.Composite;
@@ -91,6 +92,8 @@ public final class SeedFixture {
         null,
         CellStatus.COMPLETE,
         List.of(),
+        axisScores.get("pass_rate") >= 1 ? CellOutcome.PASSED : CellOutcome.FAILED,
+        "pass_rate " + axisScores.get("pass_rate"),
         version,
         ended.plusSeconds(1));
   }

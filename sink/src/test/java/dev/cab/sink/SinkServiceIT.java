@@ -11,6 +11,7 @@ import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.DeadLetters;
 import dev.cab.model.wire.AlertRecord;
 import dev.cab.model.wire.CellIdentity;
+import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.ScoreEvent;
@@ -56,6 +57,8 @@ class SinkServiceIT {
     return c.withComposite(complete ? c.composite() : null)
         .withStatus(status)
         .withMissingAxes(complete ? List.of() : List.of("integrity"))
+        .withOutcome(
+            complete ? CellOutcome.PASSED : CellOutcome.PENDING, complete ? "pass_rate 1.0" : null)
         .withVersion(version)
         .withUpdatedAt(c.updatedAt().plusSeconds(version));
   }

@@ -30,6 +30,10 @@ import java.util.Map;
  * @param tokens token totals from model-call spans, or null when not recorded
  * @param status running, complete or incomplete
  * @param missingAxes required axes not yet received
+ * @param outcome passed, failed, infra_error or pending (null from writers before schema 2)
+ * @param outcomeReason why the outcome was decided, e.g. {@code exit_code 137}, {@code timeout},
+ *     {@code error span task_setup}, {@code scores missing after grace: [latency]}; null when
+ *     pending
  * @param version grows by one with each change to the record
  * @param updatedAt event time of the update that produced this version
  */
@@ -55,10 +59,13 @@ public record CellRecord(
     TokenTotals tokens,
     CellStatus status,
     List<String> missingAxes,
+    CellOutcome outcome,
+    String outcomeReason,
     long version,
     Instant updatedAt) {
 
-  public static final int SCHEMA_VERSION = 1;
+  /** 2 added {@code outcome} and {@code outcomeReason}. */
+  public static final int SCHEMA_VERSION = 2;
 
   public CellRecord {
     axes = axes == null ? Map.of() : axes;
@@ -94,6 +101,8 @@ public record CellRecord(
         tokens,
         status,
         missingAxes,
+        outcome,
+        outcomeReason,
         version,
         updatedAt);
   }
@@ -122,6 +131,8 @@ public record CellRecord(
         tokens,
         status,
         missingAxes,
+        outcome,
+        outcomeReason,
         version,
         updatedAt);
   }
@@ -150,6 +161,8 @@ public record CellRecord(
         tokens,
         status,
         missingAxes,
+        outcome,
+        outcomeReason,
         version,
         updatedAt);
   }
@@ -178,6 +191,8 @@ public record CellRecord(
         tokens,
         status,
         missingAxes,
+        outcome,
+        outcomeReason,
         version,
         updatedAt);
   }
@@ -206,6 +221,8 @@ public record CellRecord(
         tokens,
         status,
         missingAxes,
+        outcome,
+        outcomeReason,
         version,
         updatedAt);
   }
@@ -234,6 +251,8 @@ public record CellRecord(
         tokens,
         status,
         missingAxes,
+        outcome,
+        outcomeReason,
         version,
         updatedAt);
   }
@@ -262,6 +281,8 @@ public record CellRecord(
         tokens,
         status,
         missingAxes,
+        outcome,
+        outcomeReason,
         version,
         updatedAt);
   }
@@ -290,6 +311,8 @@ public record CellRecord(
         tokens,
         status,
         missingAxes,
+        outcome,
+        outcomeReason,
         version,
         updatedAt);
   }
@@ -318,6 +341,38 @@ public record CellRecord(
         tokens,
         status,
         missingAxes,
+        outcome,
+        outcomeReason,
+        version,
+        updatedAt);
+  }
+
+  /** This cell record with {@code outcome} and {@code outcomeReason} replaced. */
+  public CellRecord withOutcome(CellOutcome outcome, String outcomeReason) {
+    return new CellRecord(
+        schemaVersion,
+        cellId,
+        sweepId,
+        tui,
+        model,
+        task,
+        category,
+        containerImage,
+        imageDigest,
+        modelBuildId,
+        exitCode,
+        startedAt,
+        endedAt,
+        durationMs,
+        axes,
+        axisScores,
+        composite,
+        spans,
+        tokens,
+        status,
+        missingAxes,
+        outcome,
+        outcomeReason,
         version,
         updatedAt);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.AlertRecord;
 import dev.cab.model.wire.CellIdentity;
+import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.Composite;
@@ -116,6 +117,8 @@ class JsonSerdeTest {
             new TokenTotals(1, 2, 3, 4, 5),
             CellStatus.COMPLETE,
             List.of(),
+            CellOutcome.PASSED,
+            "tests passed",
             7,
             Instant.EPOCH);
 
@@ -124,7 +127,9 @@ class JsonSerdeTest {
 
     assertThat(back).isEqualTo(cell);
     assertThat(back.composite().composite()).isEqualTo(0.9184724428873083);
-    assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"status\":\"complete\"");
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .contains("\"status\":\"complete\"")
+        .contains("\"outcome\":\"passed\"");
   }
 
   @Test

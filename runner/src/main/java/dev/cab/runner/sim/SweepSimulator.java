@@ -98,6 +98,33 @@ public final class SweepSimulator {
     return new Run(options, seeds, listener, false).execute();
   }
 
+  /**
+   * What a sweep run with these options injects into each of its cells (seed replays excluded), in
+   * emission order: the same cells, draws and regressions as {@link #run}, computed without sending
+   * anything.
+   */
+  public static List<InjectedOutcome> injectedOutcomes(SimulationOptions options) {
+    List<CellIdentity> cells = plan(options);
+    CellGenerator generator = new CellGenerator(options);
+    long onset = (long) Math.ceil(options.regressionOnset() * cells.size());
+    Instant start = options.sweepStart() != null ? options.sweepStart() : Instant.EPOCH;
+    List<InjectedOutcome> outcomes = new ArrayList<>(cells.size());
+    for (int i = 0; i < cells.size(); i++) {
+      SimulatedCell cell = generator.generate(cells.get(i), i, start, i >= onset);
+      String cause =
+          cell.spans().stream()
+              .filter(s -> s.kind() == dev.cab.runner.CellSpanKind.ADAPTER_RUN)
+              .map(SimulatedCell.Span::errorType)
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElse(null);
+      SimulatedCell.Outcome o = cell.outcome();
+      String outcome = o.infraFailure() ? "infra_error" : o.pass() ? "passed" : "failed";
+      outcomes.add(new InjectedOutcome(cell.identity().cellId(), outcome, cause));
+    }
+    return outcomes;
+  }
+
   /** The cells of a sweep in emission order: every tui × model × task, shuffled by the seed. */
   static List<CellIdentity> plan(SimulationOptions options) {
     List<CellIdentity> cells = new ArrayList<>();

@@ -52,6 +52,47 @@ class SweepSimulatorTest {
   }
 
   @Test
+  void injectedOutcomesAgreeWithWhatTheRunSent() throws InterruptedException {
+    // given a sweep with many infra failures and a regression
+    SimulationOptions options =
+        small()
+            .taskCount(12)
+            .infraFailureProbability(0.3)
+            .regression(Regression.passRateDrop("aider", MODEL_A, 0.5))
+            .build();
+
+    // when
+    Emitted emitted = simulate(options);
+    List<InjectedOutcome> outcomes = SweepSimulator.injectedOutcomes(options);
+
+    // then: one per cell, infra failures and passes counted as the run counted them
+    assertThat(outcomes).hasSize((int) emitted.report.cellsSent());
+    assertThat(outcomes.stream().filter(o -> o.outcome().equals("infra_error")).count())
+        .isEqualTo(emitted.report.infraFailures())
+        .isPositive();
+    long passes = emitted.report.pairs().stream().mapToLong(p -> p.passes()).sum();
+    assertThat(outcomes.stream().filter(o -> o.outcome().equals("passed")).count())
+        .isEqualTo(passes);
+    assertThat(outcomes)
+        .allSatisfy(
+            o ->
+                assertThat(o.infraCause() != null)
+                    .as(o.cellId())
+                    .isEqualTo(o.outcome().equals("infra_error")));
+    // and the causes are the ones the root spans carry as error.type
+    Map<String, String> errorTypes =
+        emitted.rawSpans.stream()
+            .filter(s -> "adapter_run".equals(kind(s)))
+            .filter(s -> s.getAttributes().get(AttributeKey.stringKey("error.type")) != null)
+            .collect(
+                Collectors.toMap(
+                    s -> s.getAttributes().get(AttributeKey.stringKey("cab.cell.id")),
+                    s -> s.getAttributes().get(AttributeKey.stringKey("error.type"))));
+    assertThat(outcomes.stream().filter(o -> o.infraCause() != null))
+        .allSatisfy(o -> assertThat(errorTypes).containsEntry(o.cellId(), o.infraCause()));
+  }
+
+  @Test
   void anotherSeedEmitsOtherData() throws InterruptedException {
     Emitted seven = simulate(small().build());
     Emitted eight = simulate(small().seed(8).build());

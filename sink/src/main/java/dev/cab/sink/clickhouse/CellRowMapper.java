@@ -75,7 +75,9 @@ public final class CellRowMapper implements RowMapper {
               "version",
               "updated_at",
               "kafka_partition",
-              "kafka_offset"));
+              "kafka_offset",
+              "outcome",
+              "outcome_reason"));
 
   private final JsonSerde<CellRecord> serde = new JsonSerde<>(CellRecord.class);
 
@@ -160,7 +162,10 @@ public final class CellRowMapper implements RowMapper {
       c.version(),
       ClickHouseValues.dateTimeOrEpoch(c.updatedAt()),
       partition,
-      offset
+      offset,
+      // Records written before schema 2 carry no outcome: '' until streams writes a new version.
+      c.outcome() == null ? "" : c.outcome().wireName(),
+      ClickHouseValues.text(c.outcomeReason())
     };
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cab.model.serde.Json;
 import dev.cab.model.serde.JsonSerde;
+import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.TokenTotals;
@@ -67,7 +68,9 @@ class CellRowMapperTest {
         .containsEntry("cache_creation_input_tokens", null)
         .containsEntry("total_tokens", null)
         .containsEntry("model_calls", null)
-        .containsEntry("schema_version", 1)
+        .containsEntry("schema_version", 2)
+        .containsEntry("outcome", "passed")
+        .containsEntry("outcome_reason", "pass_rate 1.0")
         .containsEntry("version", 7L)
         .containsEntry("updated_at", "2026-06-16 19:08:03.776736000")
         .containsEntry("kafka_partition", 3)
@@ -190,6 +193,8 @@ class CellRowMapperTest {
             new TokenTotals(100, 20, 5, 1, 2),
             CellStatus.RUNNING,
             List.of("integrity"),
+            CellOutcome.INFRA_ERROR,
+            "exit_code 137",
             base.version(),
             base.updatedAt());
 
@@ -211,7 +216,9 @@ class CellRowMapperTest {
         .containsEntry("composite_json", null)
         .containsEntry("composite_weights_version", "")
         .containsEntry("status", "running")
-        .containsEntry("missing_axes", List.of("integrity"));
+        .containsEntry("missing_axes", List.of("integrity"))
+        .containsEntry("outcome", "infra_error")
+        .containsEntry("outcome_reason", "exit_code 137");
   }
 
   @Test

@@ -37,6 +37,7 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * @param weights the versioned composite weights
  * @param curves the default efficiency curves, used when the runner sent no efficiency
  * @param requiredAxes the axes a cell needs to be complete
+ * @param outcomeRules how a cell's outcome is triaged (passed, failed, infra_error, pending)
  * @param topicPartitions partitions of the topics created when missing
  * @param topicReplicationFactor replication factor of the topics created when missing
  * @param startupTimeout how long {@code start} waits for Kafka and the RUNNING state
@@ -53,6 +54,7 @@ public record StreamsSettings(
     CompositeWeights weights,
     EfficiencyCurves curves,
     List<String> requiredAxes,
+    OutcomeRules outcomeRules,
     int topicPartitions,
     short topicReplicationFactor,
     Duration startupTimeout,
@@ -70,6 +72,11 @@ public record StreamsSettings(
   public static final String LATENCY_EXPONENT = "streams.composite.latency.exponent";
   public static final String COST_REFERENCE_TOKENS = "streams.composite.cost.reference.tokens";
   public static final String REQUIRED_AXES = "streams.required.axes";
+  public static final String OUTCOME_INFRA_EXIT_CODES = "streams.outcome.infra.exit.codes";
+  public static final String OUTCOME_INFRA_ERROR_SPAN_KINDS =
+      "streams.outcome.infra.error.span.kinds";
+  public static final String OUTCOME_TIMEOUT_ERROR_TYPES = "streams.outcome.timeout.error.types";
+  public static final String OUTCOME_SCORES_GRACE = "streams.outcome.scores.grace";
   public static final String TOPIC_PARTITIONS = "cab.kafka.topic.partitions";
   public static final String TOPIC_REPLICATION_FACTOR = "cab.kafka.topic.replication.factor";
   public static final String STARTUP_TIMEOUT = "streams.startup.timeout";
@@ -169,6 +176,7 @@ public record StreamsSettings(
             : EfficiencyCurves.DEFAULT;
 
     List<String> axes = axes(c, c.string(REQUIRED_AXES, String.join(",", Axes.REQUIRED)));
+    OutcomeRules outcomeRules = outcomeRules(c);
     int partitions = c.intValue(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS, 1, 10_000);
     int replication =
         c.intValue(TOPIC_REPLICATION_FACTOR, DEFAULT_TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE);
@@ -189,11 +197,60 @@ public record StreamsSettings(
         weights,
         curves,
         axes,
+        outcomeRules,
         partitions,
         (short) replication,
         startup,
         close,
         c.effective());
+  }
+
+  private static OutcomeRules outcomeRules(ConfigValues c) {
+    Set<Integer> exitCodes = new LinkedHashSet<>();
+    String codes =
+        c.string(
+            OUTCOME_INFRA_EXIT_CODES,
+            joined(new java.util.TreeSet<>(OutcomeRules.DEFAULT_INFRA_EXIT_CODES)));
+    for (String part : names(codes)) {
+      try {
+        exitCodes.add(Integer.parseInt(part));
+      } catch (NumberFormatException e) {
+        c.problem(
+            OUTCOME_INFRA_EXIT_CODES
+                + " must be comma-separated exit codes like 125,126,127,137, not '"
+                + part
+                + "'");
+      }
+    }
+    Set<String> kinds =
+        new LinkedHashSet<>(
+            names(
+                c.string(
+                    OUTCOME_INFRA_ERROR_SPAN_KINDS,
+                    joined(new java.util.TreeSet<>(OutcomeRules.DEFAULT_INFRA_ERROR_SPAN_KINDS)))));
+    Set<String> timeouts =
+        new LinkedHashSet<>(
+            names(
+                c.string(
+                    OUTCOME_TIMEOUT_ERROR_TYPES,
+                    joined(new java.util.TreeSet<>(OutcomeRules.DEFAULT_TIMEOUT_ERROR_TYPES)))));
+    Duration grace = c.duration(OUTCOME_SCORES_GRACE, OutcomeRules.DEFAULT_SCORES_GRACE);
+    if (grace.isZero() || grace.isNegative()) {
+      c.problem(OUTCOME_SCORES_GRACE + " must be greater than 0, e.g. PT10M");
+      grace = OutcomeRules.DEFAULT_SCORES_GRACE;
+    }
+    return new OutcomeRules(exitCodes, kinds, timeouts, grace);
+  }
+
+  private static List<String> names(String value) {
+    return java.util.Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  private static String joined(java.util.Collection<?> values) {
+    return String.join(",", values.stream().map(String::valueOf).toList());
   }
 
   private static List<String> axes(ConfigValues c, String value) {

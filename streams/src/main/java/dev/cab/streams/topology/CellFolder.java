@@ -2,12 +2,15 @@ package dev.cab.streams.topology;
 
 import dev.cab.model.score.CompositeScorer;
 import dev.cab.model.wire.CellIdentity;
+import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.Composite;
 import dev.cab.model.wire.SpanSummary;
 import dev.cab.model.wire.TokenTotals;
 import dev.cab.model.wire.WireAttributes.Axes;
+import dev.cab.streams.config.OutcomeRules;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,14 +32,30 @@ public final class CellFolder {
 
   private final List<String> requiredAxes;
   private final CompositeScorer scorer;
+  private final OutcomeRules rules;
 
   /**
    * @param requiredAxes the axes a cell needs to be complete
    * @param scorer computes the composite once every axis it needs is present
    */
   public CellFolder(List<String> requiredAxes, CompositeScorer scorer) {
+    this(requiredAxes, scorer, OutcomeRules.DEFAULT);
+  }
+
+  /**
+   * @param requiredAxes the axes a cell needs to be complete
+   * @param scorer computes the composite once every axis it needs is present
+   * @param rules triage of the cell's outcome
+   */
+  public CellFolder(List<String> requiredAxes, CompositeScorer scorer, OutcomeRules rules) {
     this.requiredAxes = List.copyOf(requiredAxes);
     this.scorer = Objects.requireNonNull(scorer, "scorer");
+    this.rules = Objects.requireNonNull(rules, "rules");
+  }
+
+  /** The outcome rules this folder applies. */
+  public OutcomeRules rules() {
+    return rules;
   }
 
   /** Folds one span into the state of the cell keyed {@code cellId}. */
@@ -52,7 +71,14 @@ public final class CellFolder {
       spans = new LinkedHashMap<>(spans);
       spans.put(fact.spanId(), fact.entry());
     }
-    return new CellState(cell, root, spans, state.axes(), state.version() + 1, fact.timestamp());
+    return new CellState(
+        cell,
+        root,
+        spans,
+        state.axes(),
+        state.version() + 1,
+        fact.timestamp(),
+        state.scoresGraceExpiredAt());
   }
 
   /** Folds one scorer event into the state of the cell keyed {@code cellId}. */
@@ -69,7 +95,38 @@ public final class CellFolder {
       axes.put(fact.axis(), fact.entry());
     }
     return new CellState(
-        cell, state.root(), state.spans(), axes, state.version() + 1, fact.timestamp());
+        cell,
+        state.root(),
+        state.spans(),
+        axes,
+        state.version() + 1,
+        fact.timestamp(),
+        state.scoresGraceExpiredAt());
+  }
+
+  /**
+   * Whether the cell waits for scorer events: its root span ended, required axes are missing and
+   * the grace period has not run out yet. Such a cell is {@code pending} until they arrive or
+   * {@link #expireScoresGrace} makes it an infra error.
+   */
+  public boolean awaitsScores(CellState state) {
+    return state.root() != null
+        && state.root().endedAt() != null
+        && state.scoresGraceExpiredAt() == null
+        && !state.axes().keySet().containsAll(requiredAxes);
+  }
+
+  /**
+   * Marks the scorer-event grace period of a waiting cell as run out: a new version (the cell is
+   * now an infra error until the missing axes arrive, which turns it back into passed or failed).
+   * Returns the state as is when the cell no longer waits.
+   */
+  public CellState expireScoresGrace(CellState state, Instant now) {
+    if (!awaitsScores(state)) {
+      return state;
+    }
+    return new CellState(
+        state.cell(), state.root(), state.spans(), state.axes(), state.version() + 1, now, now);
   }
 
   /**
@@ -104,6 +161,7 @@ public final class CellFolder {
         root == null || root.endedAt() == null
             ? CellStatus.RUNNING
             : missing.isEmpty() ? CellStatus.COMPLETE : CellStatus.INCOMPLETE;
+    Triage triage = triage(state, axes, axisScores, missing);
 
     return new CellRecord(
         CellRecord.SCHEMA_VERSION,
@@ -127,8 +185,69 @@ public final class CellFolder {
         tokens(state),
         status,
         missing,
+        triage.outcome(),
+        triage.reason(),
         state.version(),
         state.updatedAt());
+  }
+
+  private record Triage(CellOutcome outcome, String reason) {}
+
+  /**
+   * The outcome rules, first match wins: harness evidence (a timeout, an infra exit code, an error
+   * in a harness span) makes an infra error even before the run ended; then a run that has not
+   * ended is pending; a required axis still missing makes it pending within the grace period and an
+   * infra error after it; else the pass_rate score decides (1 passed, below 1 failed).
+   */
+  private Triage triage(
+      CellState state,
+      Map<String, Map<String, Object>> axes,
+      Map<String, Double> axisScores,
+      List<String> missing) {
+    Map<String, Object> pass = axes.get(Axes.PASS_RATE);
+    for (SpanEntry span : state.spans().values()) {
+      if (span.errorType() != null && rules.timeoutErrorTypes().contains(span.errorType())) {
+        return new Triage(CellOutcome.INFRA_ERROR, "timeout (error.type " + span.errorType() + ")");
+      }
+    }
+    if (pass != null && Boolean.TRUE.equals(pass.get("timed_out"))) {
+      return new Triage(CellOutcome.INFRA_ERROR, "timeout (pass_rate timed_out)");
+    }
+    RootSpan root = state.root();
+    if (root != null
+        && root.exitCode() != null
+        && rules.infraExitCodes().contains(root.exitCode())) {
+      return new Triage(CellOutcome.INFRA_ERROR, "exit_code " + root.exitCode());
+    }
+    for (SpanEntry span : state.spans().values()) {
+      if (span.error()
+          && span.kind() != null
+          && rules.infraErrorSpanKinds().contains(span.kind())) {
+        return new Triage(
+            CellOutcome.INFRA_ERROR,
+            "error span "
+                + span.kind()
+                + (span.errorType() == null ? "" : " (error.type " + span.errorType() + ")"));
+      }
+    }
+    if (root == null || root.endedAt() == null) {
+      return new Triage(CellOutcome.PENDING, null);
+    }
+    if (!missing.isEmpty()) {
+      return state.scoresGraceExpiredAt() != null
+          ? new Triage(CellOutcome.INFRA_ERROR, "scores missing after grace: " + missing)
+          : new Triage(CellOutcome.PENDING, null);
+    }
+    Double passScore = axisScores.get(Axes.PASS_RATE);
+    if (passScore == null && pass != null && pass.get("pass") instanceof Number n) {
+      passScore = n.doubleValue();
+    }
+    if (passScore == null) {
+      return new Triage(CellOutcome.PENDING, null);
+    }
+    return passScore >= 1
+        ? new Triage(CellOutcome.PASSED, "pass_rate " + passScore)
+        : new Triage(CellOutcome.FAILED, "pass_rate " + passScore);
   }
 
   private static Double efficiency(CellState state, String axis) {

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param axes per axis, in arrival order
  * @param version the number of real changes folded so far (0 for the initial state)
  * @param updatedAt record timestamp of the last real change
+ * @param scoresGraceExpiredAt when the grace period for missing scorer events ran out (the cell
+ *     then counts as an infra error while required axes are still missing), or null
  */
 public record CellState(
     CellIdentity cell,
@@ -25,10 +27,12 @@ public record CellState(
     Map<String, SpanEntry> spans,
     Map<String, AxisEntry> axes,
     long version,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Instant scoresGraceExpiredAt) {
 
   /** The state of a cell nothing is known about yet. */
-  public static final CellState EMPTY = new CellState(null, null, Map.of(), Map.of(), 0, null);
+  public static final CellState EMPTY =
+      new CellState(null, null, Map.of(), Map.of(), 0, null, null);
 
   public CellState {
     spans = spans == null ? Map.of() : spans;

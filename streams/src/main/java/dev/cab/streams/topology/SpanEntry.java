@@ -8,5 +8,6 @@ import dev.cab.model.wire.TokenTotals;
  * @param kind {@code cab.span.kind}, or null when the runner sent none
  * @param error whether the span's status is ERROR
  * @param tokens {@code gen_ai.usage.*} of a {@code model_call} span, else null
+ * @param errorType {@code error.type} of the span, or null (states stored before it have none)
  */
-public record SpanEntry(String kind, boolean error, TokenTotals tokens) {}
+public record SpanEntry(String kind, boolean error, TokenTotals tokens, String errorType) {}

@@ -59,7 +59,11 @@ public record SpanFact(
                 span.durationMs())
             : null;
     return new SpanFact(
-        cell, span.spanId(), new SpanEntry(span.kind(), span.isError(), tokens), root, timestamp);
+        cell,
+        span.spanId(),
+        new SpanEntry(span.kind(), span.isError(), tokens, string(span, WireAttributes.ERROR_TYPE)),
+        root,
+        timestamp);
   }
 
   /** A span attribute, falling back to the resource (container.* are resource conventions). */

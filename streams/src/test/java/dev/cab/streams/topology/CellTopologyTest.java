@@ -478,13 +478,20 @@ class CellTopologyTest {
         if (node instanceof TopologyDescription.Processor p) {
           assertThat(p.stores())
               .allMatch(
-                  s -> s.equals(CellTopology.STATE_STORE) || s.equals(CellTopology.EMITTED_STORE));
+                  s ->
+                      s.equals(CellTopology.STATE_STORE)
+                          || s.equals(CellTopology.EMITTED_STORE)
+                          || s.equals(CellTopology.AWAITING_SCORES_STORE));
         }
       }
     }
     assertThat(description.subtopologies()).hasSize(1);
     assertThat(description.toString())
-        .contains(CellTopology.STATE_STORE, CellTopology.EMITTED_STORE);
+        .contains(
+            CellTopology.STATE_STORE,
+            CellTopology.EMITTED_STORE,
+            CellTopology.AWAITING_SCORES_STORE,
+            "cab-cell-scores-grace");
   }
 
   // ---- helpers ----

@@ -1,0 +1,160 @@
+package dev.cab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cab.cli.stack.LocalStack;
+import dev.cab.runner.CabTelemetry;
+import dev.cab.runner.CabTelemetryOptions;
+import dev.cab.runner.sim.InjectedOutcome;
+import dev.cab.runner.sim.ProgressListener;
+import dev.cab.runner.sim.Regression;
+import dev.cab.runner.sim.SimulationOptions;
+import dev.cab.runner.sim.SimulationReport;
+import dev.cab.runner.sim.SweepSimulator;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A simulated sweep through the whole pipeline (runner SDK over OTLP, collector, the real Kafka
+ * broker, Kafka Streams, sink, the real ClickHouse engine): what lands in ClickHouse must match
+ * what the simulator injected, cell by cell.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SimulatedSweepIT {
+  private static final Duration LANDING = Duration.ofSeconds(120);
+  private static final SimulationOptions SWEEP =
+      SimulationOptions.builder()
+          .sweepId("it-outcomes")
+          .seed(11)
+          .tuis(List.of("aider", "openhands"))
+          .models(List.of("meta/llama-3.3-70b-instruct", "openai/gpt-oss-120b"))
+          .taskCount(15)
+          // many infra failures of every kind the simulator knows, and every delivery fault
+          .infraFailureProbability(0.25)
+          .lateEventProbability(0.1)
+          .duplicateEventProbability(0.1)
+          .outOfOrderProbability(0.1)
+          .regression(Regression.latencyJumpForTui("aider", 3.0))
+          .sweepStart(Instant.parse("2026-11-20T08:00:00Z"))
+          .rate(0)
+          .build();
+
+  @TempDir static Path dataDir;
+  static LocalStack stack;
+  static Connection jdbc;
+  static SimulationReport report;
+
+  @BeforeAll
+  static void startPipelineAndRunTheSweep() throws Exception {
+    stack =
+        LocalStack.start(
+            new LocalStack.Options(
+                dataDir, 0, 0, 0, 0, 0, "cab", Map.of("sink.batch.max.ms", "100")),
+            System.err::println);
+    Properties p = new Properties();
+    p.setProperty("user", "default");
+    p.setProperty("password", "");
+    jdbc = DriverManager.getConnection("jdbc:clickhouse:" + stack.clickhouseUrl() + "/cab", p);
+    try (CabTelemetry telemetry =
+        CabTelemetry.create(
+            CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {
+      report = new SweepSimulator(telemetry).run(SWEEP, ProgressListener.NONE);
+    }
+    assertThat(report.flush().allExported()).as("flush: %s", report.flush()).isTrue();
+  }
+
+  @AfterAll
+  static void stopPipeline() throws SQLException {
+    if (jdbc != null) {
+      jdbc.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyCellsOutcomeIsWhatTheSimulatorInjected() throws Exception {
+    // given what the simulator injected into each cell
+    List<InjectedOutcome> injected = SweepSimulator.injectedOutcomes(SWEEP);
+    assertThat(injected).hasSize(60);
+    assertThat(injected).extracting(InjectedOutcome::outcome).contains("infra_error", "passed");
+    assertThat(injected)
+        .extracting(InjectedOutcome::infraCause)
+        .as("several kinds of infra failure")
+        .contains("oom_killed", "container_crash");
+
+    // when every cell has landed complete
+    awaitTrue(
+        () ->
+            count(
+                    "SELECT count() FROM cells_latest WHERE sweep_id = 'it-outcomes'"
+                        + " AND status = 'complete'")
+                == injected.size());
+
+    // then each cell's outcome is the injected one
+    Map<String, String> landed = new HashMap<>();
+    Map<String, String> reasons = new HashMap<>();
+    try (PreparedStatement st =
+            jdbc.prepareStatement(
+                "SELECT cell_id, outcome, outcome_reason FROM cells_latest WHERE sweep_id = ?");
+        ResultSet rs = bind(st, "it-outcomes").executeQuery()) {
+      while (rs.next()) {
+        landed.put(rs.getString(1), rs.getString(2));
+        reasons.put(rs.getString(1), rs.getString(3));
+      }
+    }
+    for (InjectedOutcome o : injected) {
+      assertThat(landed.get(o.cellId()))
+          .as("%s (injected %s, reason %s)", o.cellId(), o.infraCause(), reasons.get(o.cellId()))
+          .isEqualTo(o.outcome());
+    }
+    assertThat(injected.stream().filter(o -> o.outcome().equals("infra_error")).count())
+        .isEqualTo(report.infraFailures());
+  }
+
+  private static PreparedStatement bind(PreparedStatement st, String... values)
+      throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      st.setString(i + 1, values[i]);
+    }
+    return st;
+  }
+
+  private static long count(String sql) {
+    try (PreparedStatement st = jdbc.prepareStatement(sql);
+        ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + LANDING.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition met within %s", LANDING).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+}
