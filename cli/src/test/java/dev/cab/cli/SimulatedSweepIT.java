@@ -54,6 +54,7 @@ class SimulatedSweepIT {
           .outOfOrderProbability(0.1)
           .regression(Regression.latencyJumpForTui("aider", 3.0))
           .sweepStart(Instant.parse("2026-11-20T08:00:00Z"))
+          .baseline("it-baseline")
           .rate(0)
           .build();
 
@@ -130,6 +131,29 @@ class SimulatedSweepIT {
     }
     assertThat(injected.stream().filter(o -> o.outcome().equals("infra_error")).count())
         .isEqualTo(report.infraFailures());
+  }
+
+  @Test
+  @Order(2)
+  void theDeclaredSweepPlanLandsInClickHouse() throws Exception {
+    // given the plan the simulator declared before its cells (cab.sweep.plan over OTLP)
+    awaitTrue(() -> count("SELECT count() FROM sweep_plans WHERE sweep_id = 'it-outcomes'") > 0);
+
+    // then sweep_plans holds its matrix, baseline and size
+    try (PreparedStatement st =
+            jdbc.prepareStatement(
+                "SELECT tuis, models, length(tasks), baseline_sweep_id, planned_cells"
+                    + " FROM sweep_plans FINAL WHERE sweep_id = ?");
+        ResultSet rs = bind(st, "it-outcomes").executeQuery()) {
+      assertThat(rs.next()).isTrue();
+      assertThat((String[]) rs.getArray(1).getArray()).containsExactly("aider", "openhands");
+      assertThat((String[]) rs.getArray(2).getArray())
+          .containsExactly("meta/llama-3.3-70b-instruct", "openai/gpt-oss-120b");
+      assertThat(rs.getInt(3)).isEqualTo(15);
+      assertThat(rs.getString(4)).isEqualTo("it-baseline");
+      assertThat(rs.getLong(5)).isEqualTo(60);
+      assertThat(rs.next()).isFalse();
+    }
   }
 
   private static PreparedStatement bind(PreparedStatement st, String... values)

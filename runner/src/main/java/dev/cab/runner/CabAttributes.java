@@ -45,6 +45,13 @@ public final class CabAttributes {
   public static final String EVALUATION_EXPLANATION = "gen_ai.evaluation.explanation";
   public static final String ERROR_TYPE = "error.type";
 
+  // Sweep plans: an OTLP log record with this event name, declared before the cells run.
+  public static final String SWEEP_PLAN_EVENT_NAME = "cab.sweep.plan";
+  public static final String SWEEP_TUIS = "cab.sweep.tuis";
+  public static final String SWEEP_MODELS = "cab.sweep.models";
+  public static final String SWEEP_TASKS = "cab.sweep.tasks";
+  public static final String SWEEP_BASELINE = "cab.sweep.baseline";
+
   /** On the latency event: the runner's sweep-normalised latency efficiency in [0, 1]. */
   public static final String LATENCY_EFFICIENCY = "cab.latency_efficiency";
 

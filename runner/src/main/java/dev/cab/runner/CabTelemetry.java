@@ -5,6 +5,7 @@ import dev.cab.runner.internal.CountingLogRecordExporter;
 import dev.cab.runner.internal.CountingSpanExporter;
 import dev.cab.runner.internal.ExportCounters;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -17,6 +18,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,6 +154,33 @@ public final class CabTelemetry implements AutoCloseable {
       throw new IllegalStateException("telemetry is closed");
     }
     return new Cell(this, identity, traceIds);
+  }
+
+  /**
+   * Declares a sweep's matrix before its cells run: one {@value
+   * CabAttributes#SWEEP_PLAN_EVENT_NAME} log record carrying the sweep id, the agent CLIs, models
+   * and tasks as string arrays and the baseline, if any. Declaring again replaces the plan (the
+   * newest declaration wins).
+   */
+  public void declareSweep(SweepPlan plan) {
+    if (closed.get()) {
+      throw new IllegalStateException("telemetry is closed");
+    }
+    LogRecordBuilder record =
+        logger
+            .logRecordBuilder()
+            .setEventName(CabAttributes.SWEEP_PLAN_EVENT_NAME)
+            .setTimestamp(Instant.now())
+            .setAttribute(AttributeKey.stringKey(CabAttributes.SWEEP_ID), plan.sweepId())
+            .setAttribute(AttributeKey.stringArrayKey(CabAttributes.SWEEP_TUIS), plan.tuis())
+            .setAttribute(AttributeKey.stringArrayKey(CabAttributes.SWEEP_MODELS), plan.models())
+            .setAttribute(AttributeKey.stringArrayKey(CabAttributes.SWEEP_TASKS), plan.tasks());
+    if (plan.baselineSweepId() != null) {
+      record.setAttribute(
+          AttributeKey.stringKey(CabAttributes.SWEEP_BASELINE), plan.baselineSweepId());
+    }
+    record.emit();
+    eventEmitted();
   }
 
   /**

@@ -37,6 +37,42 @@ class CabTelemetryTest {
   }
 
   @Test
+  void declaresASweepPlanAsOneLogRecordWithTheMatrixAsStringArrays() {
+    // when
+    memory.telemetry.declareSweep(
+        SweepPlan.of("s2", List.of("aider", "pi"), List.of("m1"), List.of("cat/a", "cat/b"))
+            .withBaseline("s1"));
+
+    // then
+    List<LogRecordData> plans = memory.plans();
+    assertThat(plans).hasSize(1);
+    var attributes = plans.getFirst().getAttributes();
+    assertThat(attributes.get(AttributeKey.stringKey("cab.sweep.id"))).isEqualTo("s2");
+    assertThat(attributes.get(AttributeKey.stringArrayKey("cab.sweep.tuis")))
+        .containsExactly("aider", "pi");
+    assertThat(attributes.get(AttributeKey.stringArrayKey("cab.sweep.models")))
+        .containsExactly("m1");
+    assertThat(attributes.get(AttributeKey.stringArrayKey("cab.sweep.tasks")))
+        .containsExactly("cat/a", "cat/b");
+    assertThat(attributes.get(AttributeKey.stringKey("cab.sweep.baseline"))).isEqualTo("s1");
+    assertThat(memory.events()).isEmpty();
+  }
+
+  @Test
+  void rejectsASweepPlanWithDuplicatesOrItsOwnBaseline() {
+    assertThatThrownBy(() -> SweepPlan.of("s", List.of("pi", "pi"), List.of("m"), List.of("t")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tuis are listed twice: [pi]");
+    assertThatThrownBy(() -> SweepPlan.of("s", List.of("pi"), List.of(), List.of("t")))
+        .hasMessageContaining("at least one of models");
+    assertThatThrownBy(
+            () -> SweepPlan.of("s", List.of("pi"), List.of("m"), List.of("t")).withBaseline("s"))
+        .hasMessageContaining("cannot be its own baseline");
+    assertThat(SweepPlan.of("s", List.of("a", "b"), List.of("m"), List.of("t", "u")).plannedCells())
+        .isEqualTo(4);
+  }
+
+  @Test
   void derivesCellIdAndCategoryFromTheIdentity() {
     assertThat(IDENTITY.cellId())
         .isEqualTo("sweep-1/aider/meta/llama-3.3-70b-instruct/mutations/x");

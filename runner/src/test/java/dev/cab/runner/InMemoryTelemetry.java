@@ -33,8 +33,21 @@ public final class InMemoryTelemetry implements AutoCloseable {
     return spans.getFinishedSpanItems();
   }
 
-  /** Flushes and returns every emitted scorer event so far. */
+  /** Flushes and returns every emitted scorer event so far (sweep plans left out). */
   public List<LogRecordData> events() {
+    return logRecords().stream()
+        .filter(r -> !CabAttributes.SWEEP_PLAN_EVENT_NAME.equals(r.getEventName()))
+        .toList();
+  }
+
+  /** Flushes and returns every declared sweep plan so far. */
+  public List<LogRecordData> plans() {
+    return logRecords().stream()
+        .filter(r -> CabAttributes.SWEEP_PLAN_EVENT_NAME.equals(r.getEventName()))
+        .toList();
+  }
+
+  private List<LogRecordData> logRecords() {
     FlushResult result = telemetry.flush(Duration.ofSeconds(10));
     if (!result.allExported()) {
       throw new AssertionError("flush incomplete: " + result);

@@ -83,10 +83,15 @@ public final class SinkService implements AutoCloseable {
           "Schema of database {} is up to date{}",
           settings.database(),
           applied.isEmpty() ? "" : " (applied migrations " + applied + ")");
+      settings.prices().load(clickhouse.connection(), settings.database());
+      LOG.info(
+          "Loaded model prices {} ({} models)",
+          settings.prices().version(),
+          settings.prices().prices().size());
     } catch (SQLException | RuntimeException e) {
       closeQuietly(clickhouse);
       throw new SinkStartException(
-          "cannot apply the schema migrations to database "
+          "cannot apply the schema migrations or load the model prices to database "
               + settings.database()
               + " at "
               + settings.clickhouseUrlForLog(),

@@ -79,6 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
               .sweepId(String.format(Locale.ROOT, "demo-%d-regressed", seed))
               .seed(seed + 1)
               .replaySeeds(false)
+              .baseline(baseline.sweepId())
               .regression(new Regression.PassRateDrop(tui, model, 0.5))
               .regression(new Regression.TaskFailsEverywhere(task))
               .regression(
@@ -252,19 +253,41 @@ public final class DemoCommand implements Callable<Integer> {
         rows);
   }
 
+  /** The sweep's rows of the {@code leaderboard} view (docs/ANALYTICS.md), with intervals. */
   private static void leaderboard(ClickHouseHttp clickhouse, String sweepId) {
     List<List<String>> rows =
         clickhouse.rows(
-            "SELECT tui, model, count() AS cells, toString(round(avg(pass_rate), 3)),"
-                + " toString(round(avg(composite), 3)),"
-                + " toString(round(quantile(0.5)(wall_clock_ms) / 1000, 1))"
-                + " FROM cells FINAL WHERE sweep_id = '"
+            "SELECT tui, model, toString(cells), toString(infra_errors),"
+                + " concat(toString(passed), '/', toString(decided)),"
+                + " if(decided = 0, '-', format('{} [{}, {}]', toString(round(pass_rate, 2)),"
+                + " toString(round(pass_rate_low, 2)), toString(round(pass_rate_high, 2)))),"
+                + " if(mean_composite_low IS NULL, '-', format('{} [{}, {}]',"
+                + " toString(round(mean_composite, 3)), toString(round(mean_composite_low, 3)),"
+                + " toString(round(mean_composite_high, 3)))),"
+                + " concat(toString(round(wall_clock_p50_ms / 1000, 1)), ' / ',"
+                + " toString(round(wall_clock_p90_ms / 1000, 1))),"
+                + " ifNull(toString(round(tokens_per_correct_task)), '-'),"
+                + " ifNull(toString(round(cost_per_correct_task_usd, 4)), '-')"
+                + " FROM leaderboard WHERE sweep_id = '"
                 + sweepId.replace("'", "\\'")
-                + "' GROUP BY tui, model ORDER BY avg(composite) DESC, tui, model");
-    System.out.println("leaderboard of " + sweepId + ":");
+                + "' ORDER BY pass_rate DESC, mean_composite DESC, tui, model");
+    System.out.println(
+        "leaderboard of "
+            + sweepId
+            + " (95% intervals: Wilson for pass rate, t for composite; infra errors left out):");
     Table.print(
         System.out,
-        List.of("tui", "model", "cells", "pass_rate", "mean_composite", "p50_wall_s"),
+        List.of(
+            "tui",
+            "model",
+            "cells",
+            "infra",
+            "passed",
+            "pass_rate [95%]",
+            "composite [95%]",
+            "wall_s p50/p90",
+            "tokens/correct",
+            "usd/correct"),
         rows);
   }
 }

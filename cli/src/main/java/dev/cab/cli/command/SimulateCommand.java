@@ -47,6 +47,11 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--sweep", description = "Sweep id (default sim-<seed>).")
   String sweepId;
 
+  @Option(
+      names = "--baseline",
+      description = "Baseline sweep id, declared in the sweep's plan (cab.sweep.plan) for alerts.")
+  String baseline;
+
   @Option(names = "--tuis", split = ",", description = "Agent CLIs (default 4).")
   List<String> tuis;
 
@@ -104,6 +109,9 @@ public final class SimulateCommand implements Callable<Integer> {
               .replaySeeds(replaySeeds);
       if (sweepId != null) {
         b.sweepId(sweepId);
+      }
+      if (baseline != null) {
+        b.baseline(baseline);
       }
       if (tuis != null) {
         b.tuis(tuis);

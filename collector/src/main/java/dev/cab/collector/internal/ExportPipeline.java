@@ -5,11 +5,13 @@ import dev.cab.collector.kafka.RecordWriter;
 import dev.cab.collector.metrics.CollectorMetrics;
 import dev.cab.collector.otlp.MappedBatch;
 import dev.cab.collector.otlp.OtlpMapper;
+import dev.cab.collector.otlp.SweepPlanMapper;
 import dev.cab.collector.redact.SecretRedactor;
 import dev.cab.model.topic.Topic;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
+import dev.cab.model.wire.SweepPlan;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.time.Duration;
@@ -97,12 +99,30 @@ public final class ExportPipeline {
     return outcome;
   }
 
-  /** Stores the scorer events of a logs export request; other log records are ignored. */
+  /**
+   * Stores the scorer events and sweep plans of a logs export request; other log records are
+   * ignored.
+   */
   public ExportOutcome exportLogs(ExportLogsServiceRequest request)
       throws KafkaUnavailableException {
     MappedBatch<ScoreEvent> batch = OtlpMapper.scores(request);
-    metrics.logsIgnored(batch.ignored());
-    ExportOutcome outcome =
+    MappedBatch<SweepPlan> plans = SweepPlanMapper.plans(request);
+    ExportOutcome planned =
+        store(
+            plans,
+            Topics.SWEEP_PLANS,
+            plan -> {
+              SecretRedactor.Result<Map<String, Object>> r =
+                  redactor.redactAttributes(plan.attributes());
+              metrics.redactions(r.redactions());
+              return plan.withAttributes(r.value());
+            },
+            plan -> "sweep plan " + plan.sweepId(),
+            "sweep plans");
+    // the score mapper skipped the plans as "not evaluation events": they were not ignored
+    int ignored = batch.ignored() - plans.accepted().size() - plans.rejections().size();
+    metrics.logsIgnored(ignored);
+    ExportOutcome scored =
         store(
             batch,
             Topics.SCORES,
@@ -113,6 +133,16 @@ public final class ExportPipeline {
             },
             event -> "evaluation event " + event.axis() + " of span " + event.spanId(),
             "log records");
+    ExportOutcome outcome =
+        new ExportOutcome(
+            scored.accepted() + planned.accepted(),
+            scored.rejected() + planned.rejected(),
+            ignored,
+            String.join(
+                "; ",
+                java.util.stream.Stream.of(scored.errorMessage(), planned.errorMessage())
+                    .filter(m -> !m.isEmpty())
+                    .toList()));
     metrics.logsAccepted(outcome.accepted());
     metrics.logsRejected(outcome.rejected());
     return outcome;
@@ -152,10 +182,12 @@ public final class ExportPipeline {
         acks.size(), rejections.size(), batch.ignored(), errorMessage(rejections, noun));
   }
 
+  /** The Kafka key: the cell id of per-cell records, the sweep id of a plan. */
   private static String cellId(Object record) {
     return switch (record) {
       case SpanRecord s -> s.cell().cellId();
       case ScoreEvent e -> e.cell().cellId();
+      case SweepPlan p -> p.sweepId();
       default -> throw new IllegalArgumentException(record.getClass().getName());
     };
   }

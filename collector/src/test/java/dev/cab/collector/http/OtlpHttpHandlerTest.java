@@ -14,6 +14,7 @@ import dev.cab.collector.testing.SeedOtlp;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
+import dev.cab.model.wire.SweepPlan;
 import dev.cab.model.wire.WireAttributes;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -161,6 +162,54 @@ class OtlpHttpHandlerTest {
         .isEqualTo(
             "{\"partialSuccess\":{\"rejectedLogRecords\":\"1\",\"errorMessage\":\"rejected 1 log"
                 + " records: evaluation event of span (no span id): missing cab.cell.id\"}}");
+    assertThat(metrics.logsRejected()).isEqualTo(1);
+    assertThat(metrics.logsIgnored()).isEqualTo(1);
+  }
+
+  @Test
+  void storesASweepPlanKeyedBySweepIdAndRejectsOneWithoutTasks() throws Exception {
+    // given a plan, a plan without tasks and a plain log line in one request
+    String json =
+        """
+        {"resourceLogs":[{"scopeLogs":[{"logRecords":[
+          {"eventName":"cab.sweep.plan","timeUnixNano":"1764763200000000000","attributes":[
+            {"key":"cab.sweep.id","value":{"stringValue":"nightly-2"}},
+            {"key":"cab.sweep.tuis","value":{"arrayValue":{"values":[
+              {"stringValue":"aider"},{"stringValue":"pi"}]}}},
+            {"key":"cab.sweep.models","value":{"arrayValue":{"values":[{"stringValue":"m1"}]}}},
+            {"key":"cab.sweep.tasks","value":{"arrayValue":{"values":[
+              {"stringValue":"cat/a"},{"stringValue":"cat/b"},{"stringValue":"cat/c"}]}}},
+            {"key":"cab.sweep.baseline","value":{"stringValue":"nightly-1"}}]},
+          {"eventName":"cab.sweep.plan","attributes":[
+            {"key":"cab.sweep.id","value":{"stringValue":"broken"}},
+            {"key":"cab.sweep.tuis","value":{"arrayValue":{"values":[{"stringValue":"pi"}]}}},
+            {"key":"cab.sweep.models","value":{"arrayValue":{"values":[{"stringValue":"m1"}]}}}]},
+          {"body":{"stringValue":"just a log line"}}]}]}]}
+        """;
+
+    // when
+    OtlpHttpHandler.Response response =
+        handler.handle(post("/v1/logs", JSON, json.getBytes(StandardCharsets.UTF_8)));
+
+    // then the valid plan is on cab.sweep-plans.v1, keyed by its sweep
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.bodyText())
+        .isEqualTo(
+            "{\"partialSuccess\":{\"rejectedLogRecords\":\"1\",\"errorMessage\":\"rejected 1 sweep"
+                + " plans: sweep plan: plan of sweep broken needs cab.sweep.tasks as a non-empty"
+                + " string array\"}}");
+    assertThat(writer.sent(Topics.SWEEP_PLANS.name())).hasSize(1);
+    RecordingWriter.Sent sent = writer.sent(Topics.SWEEP_PLANS.name()).getFirst();
+    assertThat(sent.key()).isEqualTo("nightly-2");
+    SweepPlan plan = Topics.SWEEP_PLANS.valueSerde().deserializer().deserialize("t", sent.value());
+    assertThat(plan.tuis()).containsExactly("aider", "pi");
+    assertThat(plan.models()).containsExactly("m1");
+    assertThat(plan.tasks()).containsExactly("cat/a", "cat/b", "cat/c");
+    assertThat(plan.baselineSweepId()).isEqualTo("nightly-1");
+    assertThat(plan.plannedCells()).isEqualTo(6);
+    assertThat(plan.declaredAt()).isEqualTo(java.time.Instant.parse("2025-12-03T12:00:00Z"));
+    assertThat(writer.sent(Topics.SCORES.name())).isEmpty();
+    assertThat(metrics.logsAccepted()).isEqualTo(1);
     assertThat(metrics.logsRejected()).isEqualTo(1);
     assertThat(metrics.logsIgnored()).isEqualTo(1);
   }

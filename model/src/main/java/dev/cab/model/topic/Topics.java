@@ -5,6 +5,7 @@ import dev.cab.model.wire.AlertRecord;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
+import dev.cab.model.wire.SweepPlan;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -42,6 +43,18 @@ public final class Topics {
           Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
 
   /**
+   * Sweep plans. Key: sweep id (UTF-8 string). Value: {@link SweepPlan} as JSON. Written by the
+   * collector from {@code cab.sweep.plan} log records, read by the sink. Compacted: the newest plan
+   * of every sweep is kept forever.
+   */
+  public static final Topic<String, SweepPlan> SWEEP_PLANS =
+      new Topic<>(
+          "cab.sweep-plans.v1",
+          Serdes.String(),
+          new JsonSerde<>(SweepPlan.class),
+          Map.of("cleanup.policy", "compact"));
+
+  /**
    * Regression alerts. Key: the alert's fingerprint (UTF-8 hex string). Value: {@link AlertRecord}
    * as JSON, one record per transition (pending, firing, resolved). Compacted: the newest state of
    * every alert is kept. Written by the alerts stage; read by its delivery loop and by the sink.
@@ -66,7 +79,7 @@ public final class Topics {
 
   /** Every topic, in data-flow order. */
   public static List<Topic<?, ?>> all() {
-    return List.of(SPANS, SCORES, CELLS, ALERTS, DLQ);
+    return List.of(SPANS, SCORES, CELLS, SWEEP_PLANS, ALERTS, DLQ);
   }
 
   /** The topics as {@link NewTopic}s for an Admin client. */

@@ -48,6 +48,13 @@ public final class WireAttributes {
   /** On the tokens event: the runner's sweep-normalised cost efficiency, used as is. */
   public static final String COST_EFFICIENCY = "cab.cost_efficiency";
 
+  // Sweep plans: an OTLP log record named SWEEP_PLAN_EVENT_NAME, declared before the cells run.
+  public static final String SWEEP_PLAN_EVENT_NAME = "cab.sweep.plan";
+  public static final String SWEEP_TUIS = "cab.sweep.tuis";
+  public static final String SWEEP_MODELS = "cab.sweep.models";
+  public static final String SWEEP_TASKS = "cab.sweep.tasks";
+  public static final String SWEEP_BASELINE = "cab.sweep.baseline";
+
   /** Values of {@link #SPAN_KIND}. */
   public static final class SpanKinds {
     private SpanKinds() {}

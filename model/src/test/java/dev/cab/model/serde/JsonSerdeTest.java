@@ -13,6 +13,7 @@ import dev.cab.model.wire.Composite;
 import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
 import dev.cab.model.wire.SpanSummary;
+import dev.cab.model.wire.SweepPlan;
 import dev.cab.model.wire.TokenTotals;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -169,16 +170,45 @@ class JsonSerdeTest {
   }
 
   @Test
+  void roundTripsASweepPlan() {
+    SweepPlan plan =
+        new SweepPlan(
+            SweepPlan.SCHEMA_VERSION,
+            "s2",
+            List.of("aider", "pi"),
+            List.of("m1"),
+            List.of("cat/a", "cat/b", "cat/c"),
+            "s1",
+            6,
+            Instant.parse("2026-06-16T19:05:37.658695Z"),
+            Map.of("note", "nightly"));
+
+    SweepPlan back =
+        Topics.SWEEP_PLANS
+            .valueSerde()
+            .deserializer()
+            .deserialize("t", serialize(Topics.SWEEP_PLANS, plan));
+
+    assertThat(back).isEqualTo(plan);
+  }
+
+  @Test
   void catalogueNamesEveryTopicOnceAndCompactsCells() {
     List<String> names = new ArrayList<>();
     Topics.all().forEach(t -> names.add(t.name()));
 
     assertThat(names)
         .containsExactly(
-            "cab.spans.v1", "cab.scores.v1", "cab.cells.v1", "cab.alerts.v1", "cab.dlq.v1");
+            "cab.spans.v1",
+            "cab.scores.v1",
+            "cab.cells.v1",
+            "cab.sweep-plans.v1",
+            "cab.alerts.v1",
+            "cab.dlq.v1");
     assertThat(Topics.CELLS.config()).containsEntry("cleanup.policy", "compact");
     assertThat(Topics.ALERTS.config()).containsEntry("cleanup.policy", "compact");
-    assertThat(Topics.newTopics(4, (short) 1)).hasSize(5);
+    assertThat(Topics.SWEEP_PLANS.config()).containsEntry("cleanup.policy", "compact");
+    assertThat(Topics.newTopics(4, (short) 1)).hasSize(6);
     assertThat(Arrays.asList(Topics.DLQ.valueSerde().serializer().serialize("t", new byte[] {1})))
         .hasSize(1);
   }

@@ -36,6 +36,8 @@ import java.util.Set;
  *     length" (so the sweep ends about when the run starts)
  * @param replaySeeds also replay the three published seed cells, before the simulated ones
  * @param flushTimeout bound on the final flush
+ * @param baselineSweepId the baseline declared in the sweep's plan ({@code cab.sweep.baseline}), or
+ *     null
  */
 public record SimulationOptions(
     String sweepId,
@@ -53,7 +55,8 @@ public record SimulationOptions(
     double regressionOnset,
     Instant sweepStart,
     boolean replaySeeds,
-    Duration flushTimeout) {
+    Duration flushTimeout,
+    String baselineSweepId) {
 
   public static final List<String> DEFAULT_TUIS = List.of("openhands", "aider", "pi", "opencode");
   public static final List<String> DEFAULT_MODELS =
@@ -89,6 +92,10 @@ public record SimulationOptions(
   public SimulationOptions {
     if (sweepId == null || sweepId.isBlank() || sweepId.contains("/")) {
       throw new IllegalArgumentException("sweepId must be non-blank without '/': " + sweepId);
+    }
+    if (baselineSweepId != null && (baselineSweepId.isBlank() || baselineSweepId.equals(sweepId))) {
+      throw new IllegalArgumentException(
+          "baseline must be another sweep's id, not '" + baselineSweepId + "'");
     }
     tuis = names(tuis, "tuis", false);
     models = names(models, "models", true);
@@ -226,6 +233,7 @@ public record SimulationOptions(
     private double regressionOnset;
     private Instant sweepStart;
     private boolean replaySeeds;
+    private String baselineSweepId;
     private Duration flushTimeout = DEFAULT_FLUSH_TIMEOUT;
 
     private Builder() {}
@@ -246,6 +254,7 @@ public record SimulationOptions(
       regressionOnset = o.regressionOnset;
       sweepStart = o.sweepStart;
       replaySeeds = o.replaySeeds;
+      baselineSweepId = o.baselineSweepId;
       flushTimeout = o.flushTimeout;
     }
 
@@ -340,6 +349,12 @@ public record SimulationOptions(
       return this;
     }
 
+    /** The baseline sweep declared in the plan; null for none. */
+    public Builder baseline(String baselineSweepId) {
+      this.baselineSweepId = baselineSweepId;
+      return this;
+    }
+
     public Builder replaySeeds(boolean replaySeeds) {
       this.replaySeeds = replaySeeds;
       return this;
@@ -372,7 +387,8 @@ public record SimulationOptions(
           regressionOnset,
           sweepStart,
           replaySeeds,
-          flushTimeout);
+          flushTimeout,
+          baselineSweepId);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.cab.runner.CabTelemetry;
 import dev.cab.runner.Cell;
 import dev.cab.runner.CellIdentity;
 import dev.cab.runner.FlushResult;
+import dev.cab.runner.SweepPlan;
 import dev.cab.runner.sim.SimulationReport.InjectedRegression;
 import dev.cab.runner.sim.SimulationReport.PairSummary;
 import dev.cab.runner.sim.internal.CellEmitter;
@@ -205,6 +206,16 @@ public final class SweepSimulator {
 
     SimulationReport execute() throws InterruptedException {
       startNanos = System.nanoTime();
+      if (!plan.isEmpty()) {
+        // The matrix first, so readers know every pending cell before the first one lands.
+        telemetry.declareSweep(
+            new SweepPlan(
+                options.sweepId(),
+                options.tuis(),
+                options.models(),
+                options.tasks(),
+                options.baselineSweepId()));
+      }
       int workers = (int) Math.max(1, Math.min(options.concurrency(), total));
       ExecutorService pool =
           Executors.newFixedThreadPool(

@@ -93,6 +93,27 @@ class SweepSimulatorTest {
   }
 
   @Test
+  void aSweepDeclaresItsPlanWithItsBaseline() throws InterruptedException {
+    try (InMemoryTelemetry memory = new InMemoryTelemetry()) {
+      new SweepSimulator(memory.telemetry)
+          .run(small().noFaults().baseline("sweep-0").build(), ProgressListener.NONE);
+
+      List<LogRecordData> plans = memory.plans();
+      assertThat(plans).hasSize(1);
+      var attributes = plans.getFirst().getAttributes();
+      assertThat(attributes.get(AttributeKey.stringKey(CabAttributes.SWEEP_ID)))
+          .isEqualTo("sweep-t");
+      assertThat(attributes.get(AttributeKey.stringArrayKey(CabAttributes.SWEEP_TUIS)))
+          .containsExactly("aider", "pi");
+      assertThat(attributes.get(AttributeKey.stringArrayKey(CabAttributes.SWEEP_MODELS)))
+          .containsExactly(MODEL_A, MODEL_B);
+      assertThat(attributes.get(AttributeKey.stringArrayKey(CabAttributes.SWEEP_TASKS))).hasSize(5);
+      assertThat(attributes.get(AttributeKey.stringKey(CabAttributes.SWEEP_BASELINE)))
+          .isEqualTo("sweep-0");
+    }
+  }
+
+  @Test
   void anotherSeedEmitsOtherData() throws InterruptedException {
     Emitted seven = simulate(small().build());
     Emitted eight = simulate(small().seed(8).build());

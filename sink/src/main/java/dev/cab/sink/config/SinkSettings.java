@@ -3,7 +3,9 @@ package dev.cab.sink.config;
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
 import dev.cab.model.topic.Topics;
+import dev.cab.sink.clickhouse.ModelPrices;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +48,10 @@ import java.util.regex.Pattern;
  * @param retention {@code sink.retention.*}: how long ClickHouse keeps rows ({@link
  *     RetentionSettings})
  * @param alertsTopic {@value #TOPIC_ALERTS}: alert transitions (default {@code cab.alerts.v1})
+ * @param sweepPlansTopic {@value #TOPIC_SWEEP_PLANS}: sweep plans (default {@code
+ *     cab.sweep-plans.v1})
+ * @param prices {@value #PRICES_FILE}: the model price table loaded into {@code model_prices} at
+ *     start-up (default: the bundled {@link ModelPrices#DEFAULT})
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -70,7 +76,9 @@ public record SinkSettings(
     String dlqTopic,
     InsertFormat insertFormat,
     RetentionSettings retention,
-    String alertsTopic) {
+    String alertsTopic,
+    String sweepPlansTopic,
+    ModelPrices prices) {
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
   public enum InsertFormat {
@@ -103,6 +111,8 @@ public record SinkSettings(
   public static final String TOPIC_SCORES = "sink.topic.scores";
   public static final String TOPIC_DLQ = "sink.topic.dlq";
   public static final String TOPIC_ALERTS = "sink.topic.alerts";
+  public static final String TOPIC_SWEEP_PLANS = "sink.topic.sweep.plans";
+  public static final String PRICES_FILE = "sink.prices.file";
   public static final String INSERT_FORMAT = "sink.insert.format";
   public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.JSON_EACH_ROW;
 
@@ -182,6 +192,15 @@ public record SinkSettings(
     String dlq = c.string(TOPIC_DLQ, Topics.DLQ.name());
     RetentionSettings retention = RetentionSettings.read(c);
     String alerts = c.string(TOPIC_ALERTS, Topics.ALERTS.name());
+    String plans = c.string(TOPIC_SWEEP_PLANS, Topics.SWEEP_PLANS.name());
+    String pricesFile = c.string(PRICES_FILE, "");
+    ModelPrices prices = null;
+    try {
+      prices =
+          pricesFile.isBlank() ? ModelPrices.defaults() : ModelPrices.read(Path.of(pricesFile));
+    } catch (IllegalArgumentException e) {
+      c.problem(PRICES_FILE + ": " + e.getMessage());
+    }
     String format = c.string(INSERT_FORMAT, DEFAULT_INSERT_FORMAT.name().toLowerCase(Locale.ROOT));
     InsertFormat insertFormat = DEFAULT_INSERT_FORMAT;
     try {
@@ -189,8 +208,8 @@ public record SinkSettings(
     } catch (IllegalArgumentException e) {
       c.problem(INSERT_FORMAT + " must be values or json_each_row, not '" + format + "'");
     }
-    if (new java.util.HashSet<>(List.of(cells, spans, scores, dlq, alerts)).size() != 5) {
-      c.problem("the five sink.topic.* settings must name five different topics");
+    if (new java.util.HashSet<>(List.of(cells, spans, scores, dlq, alerts, plans)).size() != 6) {
+      c.problem("the six sink.topic.* settings must name six different topics");
     }
 
     if (url != null) {
@@ -244,7 +263,9 @@ public record SinkSettings(
         dlq,
         insertFormat,
         retention,
-        alerts);
+        alerts,
+        plans,
+        prices);
   }
 
   private static String urlProblem(String url) {
@@ -325,7 +346,7 @@ public record SinkSettings(
         + ", clientId="
         + clientId
         + ", topics="
-        + List.of(cellsTopic, spansTopic, scoresTopic, alertsTopic, dlqTopic)
+        + List.of(cellsTopic, spansTopic, scoresTopic, alertsTopic, sweepPlansTopic, dlqTopic)
         + ", insertFormat="
         + insertFormat
         + "]";

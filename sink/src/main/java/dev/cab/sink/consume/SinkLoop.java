@@ -11,6 +11,7 @@ import dev.cab.sink.clickhouse.Row;
 import dev.cab.sink.clickhouse.RowMapper;
 import dev.cab.sink.clickhouse.ScoreRowMapper;
 import dev.cab.sink.clickhouse.SpanRowMapper;
+import dev.cab.sink.clickhouse.SweepPlanRowMapper;
 import dev.cab.sink.clickhouse.TableSpec;
 import dev.cab.sink.config.SinkSettings;
 import dev.cab.sink.dlq.DeadLetterPublisher;
@@ -116,6 +117,7 @@ public final class SinkLoop implements Runnable {
     mappers.put(settings.spansTopic(), new SpanRowMapper());
     mappers.put(settings.scoresTopic(), new ScoreRowMapper());
     mappers.put(settings.alertsTopic(), new AlertRowMapper());
+    mappers.put(settings.sweepPlansTopic(), new SweepPlanRowMapper());
     for (RowMapper m : mappers.values()) {
       pending.put(m.table(), new ArrayList<>());
     }

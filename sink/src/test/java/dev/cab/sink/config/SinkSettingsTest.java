@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.sink.clickhouse.ModelPrices;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SinkSettingsTest {
   private static final Map<String, String> ENV =
@@ -56,6 +61,31 @@ class SinkSettingsTest {
                     .anySatisfy(p -> assertThat(p).contains("sink.batch.max.rows"))
                     .anySatisfy(p -> assertThat(p).contains("sink.batch.max.ms"))
                     .anySatisfy(p -> assertThat(p).contains("cab.clickhouse.database")));
+  }
+
+  @Test
+  void loadsTheBundledPricesOrTheNamedFileAndNamesABadOne(@TempDir Path dir) throws Exception {
+    assertThat(SinkSettings.from(Map.of(), ENV).prices().version())
+        .isEqualTo("cab-prices-2026-12-01");
+
+    Path good = dir.resolve("prices.tsv");
+    Files.writeString(good, "version\tmine-1\nm1\t1\t2\t0.1\t1.25\n");
+    assertThat(SinkSettings.from(Map.of("sink.prices.file", good.toString()), ENV).prices())
+        .isEqualTo(
+            new ModelPrices("mine-1", List.of(new ModelPrices.Price("m1", 1, 2, 0.1, 1.25))));
+
+    Path bad = dir.resolve("bad.tsv");
+    Files.writeString(bad, "version\tmine-2\nm1\t1\tlots\t0.1\t1.25\n");
+    assertThatThrownBy(() -> SinkSettings.from(Map.of("sink.prices.file", bad.toString()), ENV))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining(
+            "sink.prices.file: " + bad + " line 2: output must be a non-negative number");
+    assertThatThrownBy(
+            () ->
+                SinkSettings.from(
+                    Map.of("sink.prices.file", dir.resolve("missing.tsv").toString()), ENV))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("cannot read price file");
   }
 
   @Test
