@@ -34,11 +34,21 @@ public final class Await {
   /** As {@link #until(String, Duration, BooleanSupplier)}, describing the state on failure. */
   public static void until(
       String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
+    until(what, timeout, INTERVAL, condition, state);
+  }
+
+  /** As above, polling every {@code interval}: for conditions that cost a query or a client. */
+  public static void until(
+      String what,
+      Duration timeout,
+      Duration interval,
+      BooleanSupplier condition,
+      Supplier<String> state) {
     try {
       Awaitility.await(what)
           .atMost(timeout)
           .pollDelay(Duration.ZERO)
-          .pollInterval(INTERVAL)
+          .pollInterval(interval)
           .until(condition::getAsBoolean);
     } catch (ConditionTimeoutException e) {
       throw new AssertionError("Not true within " + timeout + ": " + what + " " + state.get(), e);

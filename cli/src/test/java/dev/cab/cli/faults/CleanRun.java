@@ -3,6 +3,7 @@ package dev.cab.cli.faults;
 import dev.cab.embedded.junit.ClickHouseTestServer;
 import dev.cab.embedded.kafka.EmbeddedKafka;
 import dev.cab.runner.sim.SimulationReport;
+import dev.cab.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -43,23 +44,10 @@ final class CleanRun {
       long expectedEvents = report.eventsSent() - report.duplicateEvents();
       Snapshot[] last = new Snapshot[1];
       long[] since = new long[1];
-      Polling.until(
+      Await.until(
+          "the clean run to land in ClickHouse",
           FaultCase.RECOVERY_DEADLINE,
-          () ->
-              String.format(
-                  "clean run to land: %d cells, %d spans, %d events expected, ClickHouse has %s%s",
-                  report.cellsSent(),
-                  report.spansSent(),
-                  expectedEvents,
-                  last[0] == null
-                      ? "nothing"
-                      : last[0].cells().size()
-                          + " cells, "
-                          + last[0].spans().size()
-                          + " spans, "
-                          + last[0].events().size()
-                          + " events",
-                  pipeline.logTails()),
+          Duration.ofMillis(500),
           () -> {
             pipeline.supervise();
             Snapshot now = Snapshot.read(clickhouse, Sweep.SWEEP_ID);
@@ -75,7 +63,22 @@ final class CleanRun {
               return false;
             }
             return System.nanoTime() - since[0] >= SETTLED.toNanos();
-          });
+          },
+          () ->
+              String.format(
+                  "clean run to land: %d cells, %d spans, %d events expected, ClickHouse has %s%s",
+                  report.cellsSent(),
+                  report.spansSent(),
+                  expectedEvents,
+                  last[0] == null
+                      ? "nothing"
+                      : last[0].cells().size()
+                          + " cells, "
+                          + last[0].spans().size()
+                          + " spans, "
+                          + last[0].events().size()
+                          + " events",
+                  pipeline.logTails()));
       FaultCase.report(
           new FaultCase.Outcome(
               "clean run (reference)",

@@ -1,5 +1,6 @@
 package dev.cab.cli.faults;
 
+import dev.cab.testing.Await;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.time.Duration;
 import java.util.Collection;
@@ -133,15 +134,8 @@ final class Delivery<T> {
     return duplicatedItems.get();
   }
 
-  /** Waits until no delayed copy is pending; whether that happened within the timeout. */
-  boolean awaitCopiesSent(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (pendingCopies.get() > 0) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Polling.pause(50);
-    }
-    return true;
+  /** Waits until every delayed copy was sent. */
+  void awaitCopiesSent(Duration timeout) {
+    Await.until("the duplicated deliveries to be sent", timeout, () -> pendingCopies.get() == 0);
   }
 }

@@ -29,6 +29,7 @@ final class FaultCase {
   /** How long ClickHouse may take to hold everything after the fault ended. */
   static final Duration RECOVERY_DEADLINE = Duration.ofMinutes(4);
 
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String name;
@@ -171,7 +172,7 @@ final class FaultCase {
         }
         return now;
       }
-      Polling.pause(500);
+      holdFor(POLL_INTERVAL);
     }
   }
 
@@ -180,6 +181,19 @@ final class FaultCase {
       return Snapshot.read(clickhouse, Sweep.SWEEP_ID);
     } catch (IllegalStateException e) {
       return null; // ClickHouse down (a case that kills it) or tables not there yet
+    }
+  }
+
+  /**
+   * Keeps a fault going for {@code length}: the length of an outage is what the case is about, not
+   * a wait for a result (those poll with a deadline).
+   */
+  static void holdFor(Duration length) {
+    try {
+      Thread.sleep(length);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 

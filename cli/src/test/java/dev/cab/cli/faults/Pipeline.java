@@ -4,6 +4,7 @@ import dev.cab.cli.faults.StageProcess.Stage;
 import dev.cab.embedded.junit.ClickHouseTestServer;
 import dev.cab.embedded.kafka.EmbeddedKafka;
 import dev.cab.model.topic.Topics;
+import dev.cab.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -118,9 +119,10 @@ final class Pipeline implements AutoCloseable {
 
   private void awaitReady(Stage stage, BooleanSupplier ready) {
     int[] relaunches = {0};
-    Polling.until(
+    Await.until(
+        stage.lower() + " to start",
         STARTUP_DEADLINE,
-        () -> stage.lower() + " to start: " + running.get(stage) + logTails(),
+        Duration.ofMillis(250),
         () -> {
           StageProcess p = running.get(stage);
           if (!p.isAlive() && relaunches[0]++ < MAX_RELAUNCHES) {
@@ -129,7 +131,8 @@ final class Pipeline implements AutoCloseable {
             return false;
           }
           return p.isAlive() && ready.getAsBoolean();
-        });
+        },
+        () -> stage.lower() + " to start: " + running.get(stage) + logTails());
   }
 
   private StageProcess start(Stage stage) {
