@@ -374,6 +374,7 @@ class DashboardsBrowserIT {
     // then the open board shows all 21 without a reload
     awaitTrue(() -> text("#n-landed").equals("21"), "board shows 21 landed cells");
     assertThat(js("return window.cabMarker")).isEqualTo("same page");
+    assertThat(text("#alerts h2")).startsWith("Active alerts (");
     assertThat(browser.findElements(By.cssSelector("#leaderboard tbody tr"))).hasSize(5);
     assertThat(browser.findElements(By.cssSelector("#heatmap a.sq"))).hasSize(21);
     assertThat(texts("#leaderboard tbody tr:first-child td.ci").getFirst())
@@ -437,8 +438,12 @@ class DashboardsBrowserIT {
             assertThat(r.statusCode()).as(path).isEqualTo(status);
           }
         });
-    assertThat(get("/api/cells/nope").body())
-        .isEqualTo("{\"status\":404,\"error\":\"No cell with id 'nope'.\"}");
+    try {
+      assertThat(JSON.readTree(get("/api/cells/nope").body()))
+          .isEqualTo(JSON.readTree("{\"status\":404,\"error\":\"No cell with id 'nope'.\"}"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     assertThat(get("/badge/nope/m/t.svg").body()).contains(">no result<");
     assertThat(get("/cells/%7Bx:String%7D").body()).contains("No cell with id '{x:String}'.");
   }

@@ -308,7 +308,10 @@ public final class DashboardsServer implements AutoCloseable {
     ctx.attribute(HANDLED, Boolean.TRUE);
     ctx.status(status);
     if (ctx.path().startsWith("/api/")) {
-      json(ctx, status, Map.of("status", status, "error", message));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", status);
+      body.put("error", message);
+      json(ctx, status, body);
       return;
     }
     if (ctx.path().startsWith("/badge/") || ctx.path().contains("/badge/")) {

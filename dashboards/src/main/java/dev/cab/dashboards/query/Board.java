@@ -14,6 +14,7 @@ public record Board(
     List<LeaderRow> leaderboard,
     Heatmap heatmap,
     Timeline timeline,
+    List<Alert> alerts,
     long lastLandedMillis,
     long generatedAtMillis) {
 
@@ -76,6 +77,13 @@ public record Board(
    * and no plan).
    */
   public record Square(String outcome, String cellId, String href, String title) {}
+
+  /**
+   * A firing regression alert of this sweep (the {@code alerts} stage's {@code alerts_active}).
+   *
+   * @param scope the (tui, model, task) it is about, blank parts left out
+   */
+  public record Alert(String rule, String scope, String summary, long startsAtMillis) {}
 
   /**
    * Cells landed and pass rate over time, cumulative, one point per bucket.

@@ -82,6 +82,7 @@ public final class ClickHouseReader {
       String code = response.headers().firstValue("X-ClickHouse-Exception-Code").orElse("?");
       throw new ClickHouseUnavailableException(
           "ClickHouse answered " + response.statusCode() + " (code " + code + ")",
+          code,
           new IOException(firstLine(response.body())));
     }
     List<JsonNode> rows = new ArrayList<>();

@@ -58,6 +58,13 @@ public final class Sweeps {
       FROM cells FINAL WHERE sweep_id = {sweep:String} GROUP BY t ORDER BY t
       """;
 
+  static final String ALERTS =
+      "SELECT rule, tui, model, task, summary, toUnixTimestamp64Milli(starts_at) AS starts_ms"
+          + " FROM alerts_active WHERE sweep_id = {sweep:String} ORDER BY starts_at DESC LIMIT 50";
+
+  /** ClickHouse's UNKNOWN_TABLE: a database from before the alerts stage has no alerts view. */
+  private static final String UNKNOWN_TABLE = "60";
+
   static final String CHANGES =
       "SELECT sweep_id, count() AS n, toUnixTimestamp64Milli(max(inserted_at)) AS last_ms"
           + " FROM cells WHERE sweep_id IN {sweeps:Array(String)} GROUP BY sweep_id";
@@ -144,7 +151,8 @@ public final class Sweeps {
     Board.Heatmap heatmap = heatmap(p, leaders);
     long step = Math.max(1, (last - first) / 1000 / 120 + 1);
     Board.Timeline timeline = timeline(p.and("step", step));
-    return Optional.of(new Board(sweepId, progress, leaders, heatmap, timeline, last, now));
+    return Optional.of(
+        new Board(sweepId, progress, leaders, heatmap, timeline, alerts(p), last, now));
   }
 
   private List<Board.LeaderRow> leaderboard(String sweepId, SqlParams p) {
@@ -250,6 +258,34 @@ public final class Sweeps {
           rows.add(new Board.HeatRow(task, list));
         });
     return new Board.Heatmap(columns, rows);
+  }
+
+  private List<Board.Alert> alerts(SqlParams p) {
+    List<JsonNode> rows;
+    try {
+      rows = reader.rows(ALERTS, p);
+    } catch (ClickHouseUnavailableException e) {
+      if (UNKNOWN_TABLE.equals(e.code())) {
+        return List.of();
+      }
+      throw e;
+    }
+    List<Board.Alert> out = new ArrayList<>();
+    for (JsonNode r : rows) {
+      List<String> scope = new ArrayList<>();
+      for (String k : List.of("tui", "model", "task")) {
+        if (!r.path(k).asText().isEmpty()) {
+          scope.add(r.path(k).asText());
+        }
+      }
+      out.add(
+          new Board.Alert(
+              r.path("rule").asText(),
+              String.join(" × ", scope),
+              r.path("summary").asText(),
+              r.path("starts_ms").asLong()));
+    }
+    return out;
   }
 
   private Board.Timeline timeline(SqlParams p) {
