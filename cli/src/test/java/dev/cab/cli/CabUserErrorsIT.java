@@ -94,6 +94,47 @@ class CabUserErrorsIT {
   }
 
   @Test
+  void upListsEveryBadSettingOfEveryStageAtOnceBeforeStartingAnything(@TempDir Path dir) {
+    Run run =
+        cab(
+            "up",
+            "--data-dir",
+            dir.toString(),
+            "--kafka-port",
+            "0",
+            "--clickhouse-port",
+            "0",
+            "--otlp-http-port",
+            "0",
+            "--otlp-grpc-port",
+            "0",
+            "--set",
+            "sink.batch.max.rowz=5",
+            "--set",
+            "streams.num.threads=lots",
+            "--set",
+            "colector.http.port=1",
+            "--set",
+            "cab.kafka.topic.partitions=0");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines())
+        .contains(
+            "  - sink.batch.max.rowz (env SINK_BATCH_MAX_ROWZ) is not a setting of sink;"
+                + " closest: sink.batch.max.rows (env SINK_BATCH_MAX_ROWS)",
+            "  - streams.num.threads (env STREAMS_NUM_THREADS) must be a whole number, not 'lots'",
+            "  - colector.http.port (--set) names no stage: keys start with [cab, collector,"
+                + " dashboards, sink, streams].",
+            "  - cab.kafka.topic.partitions (env CAB_KAFKA_TOPIC_PARTITIONS) must be between 1 and"
+                + " 10000, not 0")
+        .noneMatch(line -> line.contains("\tat "));
+    assertThat(run.err().lines().filter(l -> l.contains("cab.kafka.topic.partitions")))
+        .as("a shared key's problem is listed once, not once per stage")
+        .hasSize(1);
+    assertThat(dir.resolve("kafka")).as("nothing started").doesNotExist();
+  }
+
+  @Test
   void sqlAgainstNoClickHouseSaysHowToStartOne() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -82,7 +82,7 @@ class SeedCellsEndToEndIT {
                 0,
                 "cab",
                 // freshness is not under test here: flush small batches fast
-                Map.of("sink.batch.max.ms", "100")),
+                Map.of("sink.batch.max.ms", "100", "cab.management.port", "0")),
             System.err::println);
     Properties p = new Properties();
     p.setProperty("user", "default");
@@ -310,6 +310,60 @@ class SeedCellsEndToEndIT {
             count(
                 "SELECT count() FROM spans WHERE name = 'orphan' AND trace_id = '" + traceId + "'"))
         .isZero();
+  }
+
+  @Test
+  @Order(7)
+  void oneManagementPortServesEveryStageWithItsLabelAndIsReady() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + stack.managementPort();
+
+    awaitTrue(
+        () -> {
+          String m = scrape(http, base + "/metrics");
+          // the sink's consumer reports its lag once it has fetched
+          return m.contains("kafka_consumer_fetch_manager_records_lag_max{")
+              && m.contains("kafka_stream_thread_process_total{");
+        });
+    String metrics = scrape(http, base + "/metrics");
+    HttpResponse<String> ready =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> live =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(metrics)
+        .contains("jvm_memory_used_bytes{")
+        .containsPattern("cab_collector_spans_accepted_total\\{stage=\"collector\"} [1-9]")
+        .containsPattern("cab_collector_redactions_total\\{stage=\"collector\"} [1-9]")
+        .containsPattern("cab_sink_rows_inserted_total\\{stage=\"sink\",table=\"cells\"} [1-9]")
+        .contains("cab_sink_batch_flush_seconds_bucket{stage=\"sink\"")
+        .contains("cab_sink_consumer_lag_records{stage=\"sink\"}")
+        .containsPattern("kafka_producer_record_send_total\\{[^}]*stage=\"collector\"")
+        .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*stage=\"sink\"")
+        .containsPattern("kafka_stream_thread_process_total\\{[^}]*stage=\"streams\"");
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    assertThat(ready.body())
+        .contains(
+            "\"collector/kafka\":\"UP\"",
+            "\"streams/kafka\":\"UP\"",
+            "\"streams/streams\":\"UP\"",
+            "\"sink/kafka\":\"UP\"",
+            "\"sink/clickhouse\":\"UP\"");
+    assertThat(live.statusCode()).isEqualTo(200);
+  }
+
+  private static String scrape(HttpClient http, String url) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (Exception e) {
+      throw new AssertionError("cannot scrape " + url, e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

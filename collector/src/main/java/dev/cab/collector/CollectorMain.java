@@ -1,11 +1,13 @@
 package dev.cab.collector;
 
 import dev.cab.collector.config.CollectorSettings;
+import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.management.ManagementServer;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.util.TreeMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,14 +29,19 @@ public final class CollectorMain {
   private CollectorMain() {}
 
   /** A started service, or the exit status to leave with. */
-  record Launch(CollectorService service, int exitStatus) {}
+  record Launch(CollectorService service, int exitStatus, ManagementServer management) {
+    Launch(CollectorService service, int exitStatus) {
+      this(service, exitStatus, null);
+    }
+  }
 
   public static void main(String[] args) throws InterruptedException {
     if (System.getProperty("logback.configurationFile") == null) {
       // before the first logger exists: quiet Kafka client INFO chatter
       System.setProperty("logback.configurationFile", "dev/cab/collector/logback-collector.xml");
     }
-    Launch launch = launch(CollectorSettings::fromEnvironment, System.err);
+    Launch launch =
+        launch(() -> ConfigValues.fromProcess(CollectorSettings.STAGE, Map.of()), System.err);
     if (launch.service() == null) {
       System.exit(launch.exitStatus());
       return;
@@ -48,34 +55,46 @@ public final class CollectorMain {
                 .unstarted(
                     () -> {
                       service.close();
+                      launch.management().close();
                       stopped.countDown();
                     }));
     stopped.await();
   }
 
   /** Reads the settings and starts the service; user errors become one line on {@code err}. */
-  static Launch launch(Supplier<CollectorSettings> settingsSource, PrintStream err) {
+  static Launch launch(Supplier<ConfigValues> settingsSource, PrintStream err) {
     Logger log = LoggerFactory.getLogger(CollectorMain.class);
+    ConfigValues values = settingsSource.get();
     CollectorSettings settings;
     try {
-      settings = settingsSource.get();
+      settings = CollectorSettings.from(values);
     } catch (InvalidConfigException e) {
       err.println("cab-collector: " + e.getMessage());
       return new Launch(null, EXIT_USAGE);
     }
-    log.info("effective configuration: {}", new TreeMap<>(settings.effective()));
+    values.warnings(CollectorSettings.STAGE).forEach(log::warn);
+    log.info(values.describe(CollectorSettings.STAGE));
     try {
-      return new Launch(CollectorService.start(settings), 0);
+      ManagementServer management = ManagementServer.start(settings.management());
+      try {
+        CollectorService service =
+            CollectorService.start(settings, management.stage(CollectorSettings.STAGE));
+        return new Launch(service, 0, management);
+      } catch (RuntimeException e) {
+        management.close();
+        throw e;
+      }
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof BindException) {
         err.println(
             "cab-collector: "
                 + e.getMessage()
-                + " (another collector running? set COLLECTOR_HTTP_PORT / COLLECTOR_GRPC_PORT)");
+                + " (another collector running? set COLLECTOR_HTTP_PORT / COLLECTOR_GRPC_PORT /"
+                + " CAB_MANAGEMENT_PORT)");
         return new Launch(null, EXIT_USAGE);
       }
       throw e;
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
       err.println(
           "cab-collector: " + e.getMessage() + " (is Kafka running? check CAB_KAFKA_BOOTSTRAP)");
       log.debug("start failed", e);

@@ -7,11 +7,12 @@ import dev.cab.collector.http.OtlpHttpServer;
 import dev.cab.collector.internal.AdmissionControl;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.kafka.KafkaRecordWriter;
-import dev.cab.collector.kafka.KafkaUnavailableException;
 import dev.cab.collector.kafka.RecordWriter;
-import dev.cab.collector.kafka.TopicCreator;
 import dev.cab.collector.metrics.CollectorMetrics;
 import dev.cab.collector.redact.SecretRedactor;
+import dev.cab.model.management.KafkaHealthCheck;
+import dev.cab.model.management.StageManagement;
+import dev.cab.model.topic.TopicProvisioner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -34,9 +35,15 @@ public final class CollectorService implements AutoCloseable {
   private final RecordWriter writer;
   private final OtlpHttpServer http;
   private final OtlpGrpcServer grpc;
+  private final StageManagement management;
 
   private CollectorService(
-      CollectorMetrics metrics, RecordWriter writer, OtlpHttpServer http, OtlpGrpcServer grpc) {
+      CollectorMetrics metrics,
+      RecordWriter writer,
+      OtlpHttpServer http,
+      OtlpGrpcServer grpc,
+      StageManagement management) {
+    this.management = management;
     this.metrics = metrics;
     this.writer = writer;
     this.http = http;
@@ -44,7 +51,7 @@ public final class CollectorService implements AutoCloseable {
   }
 
   /**
-   * Creates missing topics (when {@code collector.create.topics}), connects the producer and binds
+   * Creates missing topics (when {@code cab.kafka.topic.create}), connects the producer and binds
    * both endpoints.
    *
    * @throws UncheckedIOException when a port cannot be bound (cause: {@link
@@ -52,29 +59,47 @@ public final class CollectorService implements AutoCloseable {
    * @throws IllegalStateException when Kafka cannot be reached to create topics
    */
   public static CollectorService start(CollectorSettings settings) {
-    if (settings.createTopics()) {
-      try {
-        TopicCreator.createMissing(
-            settings.kafkaBootstrap(),
-            settings.topicPartitions(),
-            settings.topicReplicationFactor(),
-            settings.kafkaAckTimeout());
-      } catch (KafkaUnavailableException e) {
-        throw new IllegalStateException(e.getMessage(), e);
+    return start(settings, StageManagement.detached(CollectorSettings.STAGE));
+  }
+
+  /**
+   * Like {@link #start(CollectorSettings)}, counting into {@code management} (served on the
+   * management port) and registering the Kafka readiness check there. Takes ownership of it.
+   */
+  public static CollectorService start(CollectorSettings settings, StageManagement management) {
+    try {
+      if (settings.createTopics()) {
+        try {
+          TopicProvisioner.ensure(
+              settings.kafka(), "cab-collector-admin", settings.kafkaAckTimeout());
+        } catch (TopicProvisioner.TopicsUnavailableException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
       }
+      KafkaRecordWriter writer =
+          KafkaRecordWriter.create(
+              settings.kafkaBootstrap(),
+              settings.kafkaAckTimeout(),
+              settings.kafkaLinger(),
+              settings.maxRecordBytes());
+      writer.bindMetrics(management);
+      management.readiness(
+          "kafka", new KafkaHealthCheck(settings.kafkaBootstrap(), "cab-collector-health"));
+      return start(settings, writer, management);
+    } catch (RuntimeException e) {
+      management.close();
+      throw e;
     }
-    return start(
-        settings,
-        KafkaRecordWriter.create(
-            settings.kafkaBootstrap(),
-            settings.kafkaAckTimeout(),
-            settings.kafkaLinger(),
-            settings.maxRecordBytes()));
   }
 
   /** Starts the endpoints in front of any record writer (tests, benchmarks). Takes ownership. */
   static CollectorService start(CollectorSettings settings, RecordWriter writer) {
-    CollectorMetrics metrics = new CollectorMetrics();
+    return start(settings, writer, StageManagement.detached(CollectorSettings.STAGE));
+  }
+
+  private static CollectorService start(
+      CollectorSettings settings, RecordWriter writer, StageManagement management) {
+    CollectorMetrics metrics = new CollectorMetrics(management.registry());
     ExportPipeline pipeline =
         new ExportPipeline(
             writer,
@@ -115,7 +140,7 @@ public final class CollectorService implements AutoCloseable {
       closeQuietly(http, grpc, writer);
       throw e;
     }
-    CollectorService service = new CollectorService(metrics, writer, http, grpc);
+    CollectorService service = new CollectorService(metrics, writer, http, grpc, management);
     LOG.info(
         "collector listening on {} (OTLP/HTTP port {}, OTLP/gRPC port {}), Kafka at {}",
         settings.bindAddress(),
@@ -148,6 +173,7 @@ public final class CollectorService implements AutoCloseable {
     }
     closeQuietly(http, grpc, writer);
     LOG.info("collector stopped: {}", metrics.snapshot());
+    management.close();
   }
 
   private static void closeQuietly(AutoCloseable... resources) {

@@ -3,6 +3,8 @@ package dev.cab.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cab.collector.config.CollectorSettings;
+import dev.cab.model.config.CommonSettings;
+import dev.cab.model.config.ConfigValues;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -22,12 +24,14 @@ class CollectorMainIT {
       CollectorMain.Launch launch =
           CollectorMain.launch(
               () ->
-                  CollectorSettings.of(
+                  ConfigValues.of(
                       Map.of(
+                          CommonSettings.MANAGEMENT_PORT, "0",
                           CollectorSettings.KAFKA_BOOTSTRAP, "127.0.0.1:1",
                           CollectorSettings.CREATE_TOPICS, "false",
                           CollectorSettings.HTTP_PORT, Integer.toString(taken.getLocalPort()),
-                          CollectorSettings.GRPC_PORT, "-1")),
+                          CollectorSettings.GRPC_PORT, "-1"),
+                      Map.of()),
               new PrintStream(err, true, StandardCharsets.UTF_8));
 
       assertThat(launch.service()).isNull();
@@ -45,16 +49,18 @@ class CollectorMainIT {
     CollectorMain.Launch launch =
         CollectorMain.launch(
             () ->
-                CollectorSettings.of(
+                ConfigValues.of(
                     Map.of(
+                        CommonSettings.MANAGEMENT_PORT, "0",
                         CollectorSettings.KAFKA_BOOTSTRAP, "127.0.0.1:1",
                         CollectorSettings.KAFKA_ACK_TIMEOUT, "1000",
                         CollectorSettings.HTTP_PORT, "0",
-                        CollectorSettings.GRPC_PORT, "0")),
+                        CollectorSettings.GRPC_PORT, "0"),
+                    Map.of()),
             new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(launch.exitStatus()).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .startsWith("cab-collector: cannot create topics on Kafka at 127.0.0.1:1");
+        .startsWith("cab-collector: Kafka at 127.0.0.1:1 is unreachable: no answer within 1000 ms");
   }
 }

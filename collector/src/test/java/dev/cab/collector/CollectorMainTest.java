@@ -2,7 +2,7 @@ package dev.cab.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cab.collector.config.CollectorSettings;
+import dev.cab.model.config.ConfigValues;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ class CollectorMainTest {
 
     CollectorMain.Launch launch =
         CollectorMain.launch(
-            () -> CollectorSettings.of(Map.of("collector.http.port", "x")),
+            () -> ConfigValues.of(Map.of("collector.http.port", "x"), Map.of()),
             new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(launch.service()).isNull();

@@ -1,7 +1,10 @@
 package dev.cab.sink;
 
+import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.management.ManagementServer;
 import dev.cab.sink.config.SinkSettings;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,21 +21,33 @@ public final class SinkMain {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "dev/cab/sink/logback-sink.xml");
     }
-    SinkSettings.Effective effective;
+    ConfigValues values = ConfigValues.fromProcess(SinkSettings.STAGE, Map.of());
+    SinkSettings settings;
     try {
-      effective = SinkSettings.fromWithEffective(Map.of(), System.getenv());
+      settings = SinkSettings.from(values);
     } catch (InvalidConfigException e) {
-      System.err.println("cab-sink: invalid configuration: " + String.join("; ", e.problems()));
+      System.err.println("cab-sink: " + e.getMessage());
       System.exit(2);
       return;
     }
     Logger log = LoggerFactory.getLogger(SinkMain.class);
-    log.info("Sink configuration: {}", effective.effective());
+    values.warnings(SinkSettings.STAGE).forEach(log::warn);
+    log.info(values.describe(SinkSettings.STAGE));
 
+    ManagementServer management;
+    try {
+      management = ManagementServer.start(settings.management());
+    } catch (UncheckedIOException e) {
+      System.err.println("cab-sink: " + e.getMessage());
+      log.debug("Sink cannot serve metrics", e);
+      System.exit(2);
+      return;
+    }
     SinkService sink;
     try {
-      sink = SinkService.start(effective.settings());
+      sink = SinkService.start(settings, management.stage(SinkSettings.STAGE));
     } catch (SinkStartException e) {
+      management.close();
       // One line for the operator; the cause chain only at debug level.
       System.err.println(
           "cab-sink: "
@@ -43,7 +58,13 @@ public final class SinkMain {
       System.exit(1);
       return;
     }
-    Thread hook = new Thread(sink::close, "cab-sink-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              sink.close();
+              management.close();
+            },
+            "cab-sink-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     while (!sink.awaitTermination(java.time.Duration.ofSeconds(60))) {
       log.info("Sink metrics: {}", sink.metrics());

@@ -1,5 +1,9 @@
 package dev.cab.sink;
 
+import dev.cab.model.management.ClickHouseHealthCheck;
+import dev.cab.model.management.KafkaHealthCheck;
+import dev.cab.model.management.StageManagement;
+import dev.cab.model.topic.TopicProvisioner;
 import dev.cab.sink.clickhouse.ClickHouseConnector;
 import dev.cab.sink.clickhouse.ClickHouseErrors;
 import dev.cab.sink.clickhouse.Migrations;
@@ -45,13 +49,16 @@ public final class SinkService implements AutoCloseable {
   private final SinkLoop loop;
   private final Thread thread;
   private final ClickHouseConnector clickhouse;
+  private final StageManagement management;
 
   private SinkService(
       SinkSettings settings,
       SinkMetrics metrics,
       SinkLoop loop,
       Thread thread,
-      ClickHouseConnector clickhouse) {
+      ClickHouseConnector clickhouse,
+      StageManagement management) {
+    this.management = management;
     this.settings = settings;
     this.metrics = metrics;
     this.loop = loop;
@@ -72,6 +79,33 @@ public final class SinkService implements AutoCloseable {
 
   /** {@link #start(SinkSettings)} with the clock that times batches and retries. */
   public static SinkService start(SinkSettings settings, InstantSource clock) {
+    return start(settings, clock, StageManagement.detached(SinkSettings.STAGE));
+  }
+
+  /**
+   * {@link #start(SinkSettings)} counting into {@code management} (served on the management port),
+   * with readiness checks for Kafka and ClickHouse. Takes ownership of {@code management}.
+   */
+  public static SinkService start(SinkSettings settings, StageManagement management) {
+    return start(settings, InstantSource.system(), management);
+  }
+
+  private static SinkService start(
+      SinkSettings settings, InstantSource clock, StageManagement management) {
+    try {
+      SinkService service = doStart(settings, clock, management);
+      management.readiness(
+          "kafka", new KafkaHealthCheck(settings.kafkaBootstrap(), "cab-sink-health"));
+      management.readiness("clickhouse", new ClickHouseHealthCheck(settings.clickhouse()));
+      return service;
+    } catch (RuntimeException e) {
+      management.close();
+      throw e;
+    }
+  }
+
+  private static SinkService doStart(
+      SinkSettings settings, InstantSource clock, StageManagement management) {
     ClickHouseConnector clickhouse = connect(settings, clock);
     try {
       List<Integer> applied =
@@ -98,8 +132,21 @@ public final class SinkService implements AutoCloseable {
           e);
     }
 
+    if (settings.createTopics()) {
+      try {
+        // at least 10 s: the startup timeout is ClickHouse's, and may be 0 (fail fast)
+        Duration timeout =
+            settings.startupTimeout().compareTo(Duration.ofSeconds(10)) > 0
+                ? settings.startupTimeout()
+                : Duration.ofSeconds(10);
+        TopicProvisioner.ensure(settings.kafka(), "cab-sink-admin", timeout);
+      } catch (TopicProvisioner.TopicsUnavailableException e) {
+        closeQuietly(clickhouse);
+        throw new SinkStartException(e.getMessage(), e);
+      }
+    }
     int n = INSTANCES.incrementAndGet();
-    SinkMetrics metrics = new SinkMetrics();
+    SinkMetrics metrics = new SinkMetrics(management.registry());
     KafkaConsumer<byte[], byte[]> consumer = null;
     KafkaProducer<byte[], byte[]> producer = null;
     try {
@@ -121,8 +168,10 @@ public final class SinkService implements AutoCloseable {
             new DeadLetterPublisher(producer, settings.dlqTopic(), metrics),
             metrics,
             clock);
+    management.bindKafkaClient(consumer);
+    management.bindKafkaClient(producer);
     Thread thread = new Thread(loop, "cab-sink-" + n);
-    SinkService service = new SinkService(settings, metrics, loop, thread, clickhouse);
+    SinkService service = new SinkService(settings, metrics, loop, thread, clickhouse, management);
     thread.start();
     LOG.info(
         "Sink started: {} -> ClickHouse {} database {} (group {}, batches of up to {} rows / {} ms)",
@@ -219,6 +268,7 @@ public final class SinkService implements AutoCloseable {
     loop.abort();
     thread.join();
     closeQuietly(clickhouse);
+    management.close();
   }
 
   /** The sink's counters now. */
@@ -269,6 +319,7 @@ public final class SinkService implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       closeQuietly(clickhouse);
+      management.close();
     }
   }
 

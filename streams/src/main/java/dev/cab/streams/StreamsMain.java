@@ -1,7 +1,11 @@
 package dev.cab.streams;
 
+import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.management.ManagementServer;
 import dev.cab.streams.config.StreamsSettings;
+import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,19 +28,32 @@ public final class StreamsMain {
   private StreamsMain() {}
 
   public static void main(String[] args) {
+    ConfigValues values = ConfigValues.fromProcess(StreamsSettings.STAGE, Map.of());
     StreamsSettings settings;
     try {
-      settings = StreamsSettings.fromEnv();
+      settings = StreamsSettings.from(values);
     } catch (InvalidConfigException e) {
       // A user error: one clear message, no stack trace.
-      System.err.println(e.getMessage());
+      System.err.println("cab-streams: " + e.getMessage());
       System.exit(2);
       return;
     }
+    values.warnings(StreamsSettings.STAGE).forEach(log::warn);
+    log.info(values.describe(StreamsSettings.STAGE));
     StreamsService service;
+    ManagementServer management;
     try {
-      service = StreamsService.start(settings);
+      management = ManagementServer.start(settings.management());
+    } catch (UncheckedIOException e) {
+      System.err.println("cab-streams: " + e.getMessage());
+      log.debug("cab-streams cannot serve metrics", e);
+      System.exit(2);
+      return;
+    }
+    try {
+      service = StreamsService.start(settings, management.stage(StreamsSettings.STAGE));
     } catch (RuntimeException e) {
+      management.close();
       // One line for the operator; the cause chain only at debug level.
       System.err.println("cab-streams: cannot start: " + e.getMessage());
       log.debug("cab-streams failed to start", e);
@@ -50,6 +67,7 @@ public final class StreamsMain {
                 () -> {
                   signalled.set(true);
                   service.close();
+                  management.close();
                 },
                 "cab-streams-shutdown"));
     try {

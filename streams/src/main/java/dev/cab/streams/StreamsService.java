@@ -1,23 +1,18 @@
 package dev.cab.streams;
 
-import dev.cab.model.topic.Topics;
+import dev.cab.model.management.KafkaHealthCheck;
+import dev.cab.model.management.StageManagement;
+import dev.cab.model.topic.TopicProvisioner;
 import dev.cab.streams.config.StreamsSettings;
 import dev.cab.streams.topology.CellState;
 import dev.cab.streams.topology.CellTopology;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -41,9 +36,13 @@ public final class StreamsService implements AutoCloseable {
   private final KafkaStreams streams;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private StreamsService(StreamsSettings settings, KafkaStreams streams) {
+  private final StageManagement management;
+
+  private StreamsService(
+      StreamsSettings settings, KafkaStreams streams, StageManagement management) {
     this.settings = settings;
     this.streams = streams;
+    this.management = management;
   }
 
   /**
@@ -53,17 +52,49 @@ public final class StreamsService implements AutoCloseable {
    *     the app does not reach RUNNING before {@link StreamsSettings#startupTimeout()}
    */
   public static StreamsService start(StreamsSettings settings) {
-    log.info(
-        "starting cab-streams with {}",
-        settings.effective().entrySet().stream()
-            .sorted(Map.Entry.comparingByKey())
-            .map(e -> e.getKey() + "=" + e.getValue())
-            .collect(Collectors.joining(", ")));
+    return start(settings, StageManagement.detached(StreamsSettings.STAGE));
+  }
+
+  /**
+   * Like {@link #start(StreamsSettings)}, with Kafka Streams' metrics (process rates, dropped
+   * records, consumer lag) and the readiness checks in {@code management}. Takes ownership of it.
+   */
+  public static StreamsService start(StreamsSettings settings, StageManagement management) {
+    try {
+      return doStart(settings, management);
+    } catch (RuntimeException e) {
+      management.close();
+      throw e;
+    }
+  }
+
+  private static StreamsService doStart(StreamsSettings settings, StageManagement management) {
     Instant deadline = Instant.now().plus(settings.startupTimeout());
-    createTopics(settings, deadline);
+    if (settings.createTopics()) {
+      try {
+        TopicProvisioner.ensure(settings.kafka(), "cab-streams-admin", remaining(deadline));
+      } catch (TopicProvisioner.TopicsUnavailableException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
 
     KafkaStreams streams = new KafkaStreams(CellTopology.build(settings), settings.toProperties());
-    StreamsService service = new StreamsService(settings, streams);
+    KafkaStreamsMetrics streamsMetrics =
+        new KafkaStreamsMetrics(streams, List.of(), management.scheduler(), Duration.ofSeconds(10));
+    streamsMetrics.bindTo(management.registry());
+    management.closeWithStage(streamsMetrics);
+    Gauge.builder("cab.streams.running", streams, s -> s.state().isRunningOrRebalancing() ? 1 : 0)
+        .description("1 while the Kafka Streams client is running or rebalancing, else 0.")
+        .register(management.registry());
+    management.readiness("kafka", new KafkaHealthCheck(settings.bootstrap(), "cab-streams-health"));
+    management.readiness(
+        "streams",
+        timeout -> {
+          if (!streams.state().isRunningOrRebalancing()) {
+            throw new IllegalStateException("Kafka Streams is " + streams.state());
+          }
+        });
+    StreamsService service = new StreamsService(settings, streams, management);
     CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener(
         (now, before) -> {
@@ -136,52 +167,8 @@ public final class StreamsService implements AutoCloseable {
     if (!clean) {
       log.warn("cab-streams did not close within {}", settings.closeTimeout());
     }
+    management.close();
     stopped.countDown();
-  }
-
-  private static void createTopics(StreamsSettings settings, Instant deadline) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-    int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, remaining(deadline).toMillis()));
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10_000));
-    try (Admin admin = Admin.create(props)) {
-      Set<String> existing =
-          admin.listTopics().names().get(remaining(deadline).toMillis(), TimeUnit.MILLISECONDS);
-      var missing =
-          Topics.newTopics(settings.topicPartitions(), settings.topicReplicationFactor()).stream()
-              .filter(t -> !existing.contains(t.name()))
-              .toList();
-      if (missing.isEmpty()) {
-        return;
-      }
-      try {
-        admin
-            .createTopics(missing)
-            .all()
-            .get(remaining(deadline).toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        // Another instance may have created them between list and create.
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
-      log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "Kafka at "
-              + settings.bootstrap()
-              + " is unreachable: no answer within "
-              + settings.startupTimeout()
-              + " (is the broker running? check cab.kafka.bootstrap)",
-          e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "cannot create the pipeline topics on Kafka at " + settings.bootstrap(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    }
   }
 
   private static Duration remaining(Instant deadline) {

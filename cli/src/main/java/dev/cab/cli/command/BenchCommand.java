@@ -3,6 +3,7 @@ package dev.cab.cli.command;
 import dev.cab.cli.clickhouse.ClickHouseHttp;
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.ProcessMemory;
+import dev.cab.model.config.CommonSettings;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
 import java.nio.file.Files;
@@ -56,8 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
     int models = 5;
     int tasks = (int) Math.ceil(cells / (double) (tuis * models));
     LocalStack.Options defaults = LocalStack.Options.defaults(dir);
+    Map<String, String> settings = new java.util.HashMap<>(overrides);
+    // a fresh stack beside whatever runs: every port picked free, the management port too
+    settings.putIfAbsent(CommonSettings.MANAGEMENT_PORT, "0");
     LocalStack.Options options =
-        new LocalStack.Options(dir, 0, 0, 0, 0, 0, defaults.clickhouseDatabase(), overrides);
+        new LocalStack.Options(dir, 0, 0, 0, 0, 0, defaults.clickhouseDatabase(), settings);
     try (LocalStack stack = LocalStack.start(options, System.err::println)) {
       ClickHouseHttp clickhouse = ClickHouseHttp.fromEnv().withUrl(stack.clickhouseUrl());
       SimulationOptions sim =

@@ -2,7 +2,9 @@ package dev.cab.cli.command;
 
 import dev.cab.cli.CabPaths;
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.model.config.CommonSettings;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -44,8 +46,42 @@ public final class StackOptions {
       description = "Dashboards web port (env CAB_DASHBOARD_PORT; default ${DEFAULT-VALUE}).")
   int dashboardPort;
 
+  @Option(
+      names = "--listen",
+      paramLabel = "ADDRESS",
+      description = {
+        "Address the collector and the management port listen on (setting cab.listen.address,",
+        "env CAB_LISTEN_ADDRESS; default 127.0.0.1). 0.0.0.0 lets runners in containers or on",
+        "other hosts reach it: set collector.auth.tokens.file too."
+      })
+  String listen;
+
+  @Option(
+      names = "--management-port",
+      paramLabel = "PORT",
+      description =
+          "Metrics and health of every stage (setting cab.management.port, env"
+              + " CAB_MANAGEMENT_PORT; default 9464; -1 turns it off).")
+  Integer managementPort;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = {
+        "A stage setting, e.g. --set sink.batch.max.ms=50 (repeatable; wins over -D, the",
+        "environment and the settings file). Every key is in docs/OPERATIONS.md."
+      })
+  Map<String, String> settings = new LinkedHashMap<>();
+
   /** Checks the ports, then builds the stack options. */
   LocalStack.Options toStackOptions() {
+    Map<String, String> overrides = new LinkedHashMap<>(settings);
+    if (listen != null) {
+      overrides.put(CommonSettings.LISTEN_ADDRESS, listen);
+    }
+    if (managementPort != null) {
+      overrides.put(CommonSettings.MANAGEMENT_PORT, Integer.toString(managementPort));
+    }
     Ports.requireFree(kafkaPort, "Kafka", "--kafka-port", "CAB_KAFKA_PORT");
     Ports.requireFree(clickhousePort, "ClickHouse", "--clickhouse-port", "CAB_CLICKHOUSE_PORT");
     Ports.requireFree(otlpHttpPort, "OTLP/HTTP", "--otlp-http-port", "CAB_OTLP_HTTP_PORT");
@@ -59,6 +95,6 @@ public final class StackOptions {
         otlpGrpcPort,
         dashboardPort,
         "cab",
-        Map.of());
+        overrides);
   }
 }

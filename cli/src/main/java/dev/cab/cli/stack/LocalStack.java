@@ -6,10 +6,11 @@ import dev.cab.cli.UserError;
 import dev.cab.collector.CollectorService;
 import dev.cab.collector.config.CollectorSettings;
 import dev.cab.dashboards.DashboardsService;
-import dev.cab.dashboards.config.DashboardsSettings;
 import dev.cab.embedded.clickhouse.EmbeddedClickHouse;
 import dev.cab.embedded.kafka.EmbeddedKafka;
-import dev.cab.model.topic.Topics;
+import dev.cab.model.config.ManagementConfig;
+import dev.cab.model.management.ManagementServer;
+import dev.cab.model.topic.TopicProvisioner;
 import dev.cab.sink.SinkService;
 import dev.cab.sink.config.SinkSettings;
 import dev.cab.streams.StreamsService;
@@ -22,21 +23,16 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline on one machine: the embedded Kafka broker and ClickHouse server (child
@@ -47,6 +43,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * <p>Not thread-safe; {@link #close()} is idempotent.
  */
 public final class LocalStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
   /**
    * Where and on which ports the stack runs. Port 0 picks a free port (tests).
@@ -58,7 +55,8 @@ public final class LocalStack implements AutoCloseable {
    * @param otlpGrpcPort collector OTLP/gRPC port (4317)
    * @param dashboardPort dashboards web port (8080)
    * @param clickhouseDatabase database the sink writes ({@code cab})
-   * @param overrides extra stage settings by dotted key (e.g. {@code sink.batch.max.ms})
+   * @param overrides stage settings by dotted key ({@code --set}, {@code --listen}); they win over
+   *     {@code -D}, the environment and the settings file, which every stage reads as well
    */
   public record Options(
       Path dataDir,
@@ -85,6 +83,7 @@ public final class LocalStack implements AutoCloseable {
   private EmbeddedClickHouse clickhouse;
   private CollectorService collector;
   private DashboardsService dashboards;
+  private ManagementServer management;
   private String database;
 
   private LocalStack() {}
@@ -106,6 +105,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void doStart(Options o, Consumer<String> progress) {
+    // Every settings problem of every stage at once, before anything starts.
+    StageSettings.read(o, "127.0.0.1:" + o.kafkaPort(), "http://127.0.0.1:" + o.clickhousePort());
     lock(o.dataDir());
     database = o.clickhouseDatabase();
     long t0 = System.nanoTime();
@@ -143,17 +144,24 @@ public final class LocalStack implements AutoCloseable {
             "KAFKA_BOOTSTRAP=%s  CLICKHOUSE_URL=%s  (%.1f s)",
             kafka.bootstrapServers(), clickhouse.url(), (System.nanoTime() - t0) / 1e9));
 
-    Map<String, String> common = new HashMap<>(o.overrides());
-    common.put("cab.kafka.bootstrap", kafka.bootstrapServers());
-    common.put("cab.clickhouse.url", clickhouse.url());
-    common.put("cab.clickhouse.database", o.clickhouseDatabase());
-    common.putIfAbsent("streams.state.dir", o.dataDir().resolve("streams").toString());
+    StageSettings settings = StageSettings.read(o, kafka.bootstrapServers(), clickhouse.url());
+    settings.warnings().forEach(w -> progress.accept("cab: warning: " + w));
+    settings.describe().forEach(LOG::info);
+    warnWhenExposed(settings, progress);
 
-    createTopics(kafka.bootstrapServers());
+    try {
+      management = ManagementServer.start(settings.sink().management());
+    } catch (UncheckedIOException e) {
+      throw new UserError(
+          e.getMessage() + ": is another ./cab up running? Or use --management-port", e);
+    }
+    started.push(management);
+    TopicProvisioner.ensure(settings.sink().kafka(), "cab-up-admin", Duration.ofSeconds(30));
     progress.accept("starting sink (migrations), streams, alerts, collector...");
-    SinkService sink = SinkService.start(SinkSettings.from(common, Map.of()));
+    SinkService sink = SinkService.start(settings.sink(), management.stage(SinkSettings.STAGE));
     started.push(sink);
-    StreamsService streams = StreamsService.start(StreamsSettings.from(common, Map.of()));
+    StreamsService streams =
+        StreamsService.start(settings.streams(), management.stage(StreamsSettings.STAGE));
     started.push(streams);
     // ALERTS_* variables (ALERTS_ALERTMANAGER_URL, ALERTS_WEBHOOK_URL, ...) reach the alerts stage
     // of the local stack as they would reach `java -jar cab-alerts-all.jar`.
@@ -165,43 +173,56 @@ public final class LocalStack implements AutoCloseable {
                 alertsEnv.put(k, v);
               }
             });
-    AlertsService alerts = AlertsService.start(AlertsSettings.from(common, alertsEnv));
+    AlertsService alerts = AlertsService.start(AlertsSettings.from(alertsProps(o), alertsEnv));
     started.push(alerts);
-    Map<String, String> collectorProps = new HashMap<>(common);
-    collectorProps.put("collector.http.port", Integer.toString(o.otlpHttpPort()));
-    collectorProps.put("collector.grpc.port", Integer.toString(o.otlpGrpcPort()));
-    collector = CollectorService.start(CollectorSettings.from(collectorProps, Map.of()));
+    collector =
+        CollectorService.start(settings.collector(), management.stage(CollectorSettings.STAGE));
     started.push(collector);
-    Map<String, String> dashboardProps = new HashMap<>(common);
-    dashboardProps.put(DashboardsSettings.HTTP_PORT, Integer.toString(o.dashboardPort()));
-    dashboards = DashboardsService.start(DashboardsSettings.from(dashboardProps, Map.of()));
+    dashboards = DashboardsService.start(settings.dashboards());
     started.push(dashboards);
     progress.accept(
         String.format(
-            "OTLP_HTTP=%s  OTLP_GRPC=127.0.0.1:%d  DASHBOARDS=%s  (ready in %.1f s)",
+            "OTLP_HTTP=%s  OTLP_GRPC=%s:%d  DASHBOARDS=%s  METRICS=%s  (ready in %.1f s)",
             otlpHttpEndpoint(),
+            settings.collector().bindAddress(),
             collector.grpcPort(),
             dashboardsUrl(),
+            metricsEndpoint(),
             (System.nanoTime() - t0) / 1e9));
   }
 
-  /** Creates the catalogue's topics up front, so no stage starts against a missing topic. */
-  private static void createTopics(String bootstrap) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing =
-          Topics.newTopics(4, (short) 1).stream()
-              .filter(t -> !existing.contains(t.name()))
-              .toList();
-      if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot create the topics on " + bootstrap, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
+  /** What the alerts stage gets from the stack: where Kafka and ClickHouse run, and --set. */
+  private Map<String, String> alertsProps(Options o) {
+    Map<String, String> props = new HashMap<>();
+    o.overrides()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("alerts.") || k.startsWith("cab.")) {
+                props.put(k, v);
+              }
+            });
+    props.put("cab.kafka.bootstrap", kafka.bootstrapServers());
+    props.put("cab.clickhouse.url", clickhouse.url());
+    props.put("cab.clickhouse.database", o.clickhouseDatabase());
+    return props;
+  }
+
+  /**
+   * Binding the collector beyond loopback without tokens lets anyone who reaches this machine write
+   * telemetry: say so, loudly, but do not refuse (a lab network may be fine with it).
+   */
+  private static void warnWhenExposed(StageSettings settings, Consumer<String> progress) {
+    String bind = settings.collector().bindAddress();
+    if (ManagementConfig.isBeyondLoopback(bind) && !settings.collectorTokensConfigured()) {
+      progress.accept(
+          "cab: WARNING: the collector listens on "
+              + bind
+              + " without collector tokens: anyone who can reach this machine can send telemetry."
+              + " Set "
+              + StageSettings.COLLECTOR_TOKENS_FILE
+              + " (--set "
+              + StageSettings.COLLECTOR_TOKENS_FILE
+              + "=FILE) or listen on 127.0.0.1.");
     }
   }
 
@@ -250,6 +271,16 @@ public final class LocalStack implements AutoCloseable {
   /** The OTLP/HTTP base endpoint runners export to, e.g. {@code http://127.0.0.1:4318}. */
   public String otlpHttpEndpoint() {
     return "http://127.0.0.1:" + collector.httpPort();
+  }
+
+  /** Where every stage's metrics are served, e.g. {@code http://127.0.0.1:9464/metrics}. */
+  public String metricsEndpoint() {
+    return management.port() < 0 ? "(off)" : "http://127.0.0.1:" + management.port() + "/metrics";
+  }
+
+  /** The management port serving every stage's metrics and health, or -1 when off. */
+  public int managementPort() {
+    return management.port();
   }
 
   /** The OTLP/gRPC endpoint, e.g. {@code http://127.0.0.1:4317}. */

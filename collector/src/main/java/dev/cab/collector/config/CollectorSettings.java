@@ -1,9 +1,10 @@
 package dev.cab.collector.config;
 
+import dev.cab.model.config.CommonSettings;
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.cab.model.config.KafkaConfig;
+import dev.cab.model.config.ManagementConfig;
 import java.time.Duration;
 import java.util.Map;
 
@@ -12,7 +13,8 @@ import java.util.Map;
  * {@link ConfigValues}): {@code collector.http.port} or {@code COLLECTOR_HTTP_PORT}.
  *
  * @param kafkaBootstrap {@code cab.kafka.bootstrap} (required): Kafka bootstrap servers
- * @param bindAddress {@code collector.bind.address}: the interface both endpoints listen on
+ * @param bindAddress {@code collector.bind.address}: the interface both endpoints listen on;
+ *     defaults to {@code cab.listen.address}
  * @param httpPort {@code collector.http.port}: OTLP/HTTP; 0 picks a free port, -1 disables
  * @param grpcPort {@code collector.grpc.port}: OTLP/gRPC; 0 picks a free port, -1 disables
  * @param maxBodyBytes {@code collector.max.body.bytes}: largest request body, compressed or not
@@ -24,11 +26,12 @@ import java.util.Map;
  *     acknowledgements before it is answered 503
  * @param kafkaLinger {@code collector.kafka.linger.ms}: producer batching delay
  * @param retryAfter {@code collector.retry.after.ms}: the retry hint of 429/503 answers
- * @param createTopics {@code collector.create.topics}: create missing topics at start
- * @param topicPartitions {@code collector.topic.partitions}: partitions of created topics
- * @param topicReplicationFactor {@code collector.topic.replication.factor}: of created topics
+ * @param createTopics {@code cab.kafka.topic.create}: create missing topics at start
+ * @param topicPartitions {@code cab.kafka.topic.partitions}: partitions of created topics
+ * @param topicReplicationFactor {@code cab.kafka.topic.replication.factor}: of created topics
  * @param drainTimeout {@code collector.drain.timeout.ms}: how long close waits for requests in
  *     progress
+ * @param management {@code cab.listen.address} and {@code cab.management.port}: metrics and health
  * @param effective the settings as used, secrets masked, for the start-up log
  */
 public record CollectorSettings(
@@ -47,9 +50,13 @@ public record CollectorSettings(
     int topicPartitions,
     short topicReplicationFactor,
     Duration drainTimeout,
+    ManagementConfig management,
     Map<String, String> effective) {
 
-  public static final String KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
+  /** The stage name: key prefix, {@code stage} metric label, log name. */
+  public static final String STAGE = "collector";
+
+  public static final String KAFKA_BOOTSTRAP = CommonSettings.KAFKA_BOOTSTRAP;
   public static final String BIND_ADDRESS = "collector.bind.address";
   public static final String HTTP_PORT = "collector.http.port";
   public static final String GRPC_PORT = "collector.grpc.port";
@@ -60,13 +67,13 @@ public record CollectorSettings(
   public static final String KAFKA_ACK_TIMEOUT = "collector.kafka.ack.timeout.ms";
   public static final String KAFKA_LINGER = "collector.kafka.linger.ms";
   public static final String RETRY_AFTER = "collector.retry.after.ms";
-  public static final String CREATE_TOPICS = "collector.create.topics";
-  public static final String TOPIC_PARTITIONS = "collector.topic.partitions";
-  public static final String TOPIC_REPLICATION_FACTOR = "collector.topic.replication.factor";
+  public static final String CREATE_TOPICS = CommonSettings.TOPIC_CREATE;
+  public static final String TOPIC_PARTITIONS = CommonSettings.TOPIC_PARTITIONS;
+  public static final String TOPIC_REPLICATION_FACTOR = CommonSettings.TOPIC_REPLICATION_FACTOR;
   public static final String DRAIN_TIMEOUT = "collector.drain.timeout.ms";
 
   /** Local only by default: runners on the same machine; set 0.0.0.0 to accept remote runners. */
-  public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  public static final String DEFAULT_BIND_ADDRESS = CommonSettings.DEFAULT_LISTEN_ADDRESS;
 
   /** The OTLP/HTTP port of the OTLP specification. */
   public static final int DEFAULT_HTTP_PORT = 4318;
@@ -90,11 +97,6 @@ public record CollectorSettings(
 
   public static final Duration DEFAULT_KAFKA_LINGER = Duration.ofMillis(5);
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(2);
-  public static final int DEFAULT_TOPIC_PARTITIONS = 4;
-
-  /** One broker locally; a cluster sets 3. */
-  public static final short DEFAULT_TOPIC_REPLICATION_FACTOR = 1;
-
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   public CollectorSettings {
@@ -107,9 +109,9 @@ public record CollectorSettings(
    * @throws InvalidConfigException listing every problem at once
    */
   public static CollectorSettings from(ConfigValues values) {
-    String bootstrap =
-        values.required(KAFKA_BOOTSTRAP, "the Kafka bootstrap servers, e.g. localhost:9092");
-    String bind = values.string(BIND_ADDRESS, DEFAULT_BIND_ADDRESS);
+    KafkaConfig kafka = KafkaConfig.read(values);
+    ManagementConfig management = ManagementConfig.read(values);
+    String bind = values.string(BIND_ADDRESS, management.address());
     int httpPort = values.intValue(HTTP_PORT, DEFAULT_HTTP_PORT, -1, 65535);
     int grpcPort = values.intValue(GRPC_PORT, DEFAULT_GRPC_PORT, -1, 65535);
     int maxBody =
@@ -123,32 +125,26 @@ public record CollectorSettings(
     Duration ackTimeout = values.duration(KAFKA_ACK_TIMEOUT, DEFAULT_KAFKA_ACK_TIMEOUT);
     Duration linger = values.duration(KAFKA_LINGER, DEFAULT_KAFKA_LINGER);
     Duration retryAfter = values.duration(RETRY_AFTER, DEFAULT_RETRY_AFTER);
-    boolean createTopics = values.bool(CREATE_TOPICS, true);
-    int partitions = values.intValue(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS, 1, 10_000);
-    int replication =
-        values.intValue(TOPIC_REPLICATION_FACTOR, DEFAULT_TOPIC_REPLICATION_FACTOR, 1, 32);
     Duration drain = values.duration(DRAIN_TIMEOUT, DEFAULT_DRAIN_TIMEOUT);
 
     if (httpPort == -1 && grpcPort == -1) {
-      values.problem(HTTP_PORT + " and " + GRPC_PORT + " are both -1: enable at least one");
+      values.problem(GRPC_PORT, "and " + HTTP_PORT + " are both -1: enable at least one");
     }
     if (httpPort > 0 && httpPort == grpcPort) {
-      values.problem(HTTP_PORT + " and " + GRPC_PORT + " are both " + httpPort);
+      values.problem(GRPC_PORT, "and " + HTTP_PORT + " are both " + httpPort);
     }
     if (ackTimeout.compareTo(Duration.ofMillis(100)) < 0) {
-      values.problem(KAFKA_ACK_TIMEOUT + " must be at least 100 ms");
+      values.problem(KAFKA_ACK_TIMEOUT, "must be at least 100 ms");
     }
     if (linger.compareTo(ackTimeout) >= 0) {
-      values.problem(KAFKA_LINGER + " must be shorter than " + KAFKA_ACK_TIMEOUT);
+      values.problem(KAFKA_LINGER, "must be shorter than " + KAFKA_ACK_TIMEOUT);
     }
-    try {
-      InetAddress.getByName(bind);
-    } catch (UnknownHostException e) {
-      values.problem(BIND_ADDRESS + " '" + bind + "' is not a known address");
+    if (!bind.equals(management.address())) {
+      ManagementConfig.checkAddress(values, BIND_ADDRESS, bind);
     }
-    values.validate("collector");
+    values.validate(STAGE);
     return new CollectorSettings(
-        bootstrap,
+        kafka.bootstrap(),
         bind,
         httpPort,
         grpcPort,
@@ -159,10 +155,11 @@ public record CollectorSettings(
         ackTimeout,
         linger,
         retryAfter,
-        createTopics,
-        partitions,
-        (short) replication,
+        kafka.createTopics(),
+        kafka.topicPartitions(),
+        kafka.topicReplicationFactor(),
         drain,
+        management,
         values.effective());
   }
 
@@ -182,17 +179,16 @@ public record CollectorSettings(
     return from(ConfigValues.of(properties, Map.of()));
   }
 
-  /** Settings from the process environment, overridden by {@code -D} system properties. */
+  /**
+   * Settings of the collector process: {@code -D} over the environment over the settings file
+   * ({@link ConfigValues#fromProcess}).
+   */
   public static CollectorSettings fromEnvironment() {
-    Map<String, String> properties = new java.util.HashMap<>();
-    System.getProperties()
-        .forEach(
-            (k, v) -> {
-              if (k instanceof String key
-                  && (key.startsWith("collector.") || key.startsWith("cab."))) {
-                properties.put(key, String.valueOf(v));
-              }
-            });
-    return from(ConfigValues.of(properties, System.getenv()));
+    return from(ConfigValues.fromProcess(STAGE, Map.of()));
+  }
+
+  /** The Kafka settings shared with every stage. */
+  public KafkaConfig kafka() {
+    return new KafkaConfig(kafkaBootstrap, createTopics, topicPartitions, topicReplicationFactor);
   }
 }

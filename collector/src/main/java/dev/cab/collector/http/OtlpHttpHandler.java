@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *       Retry-After} when Kafka did not acknowledge in time.
  * </ul>
  *
- * <p>Also serves {@code GET /metrics} (Prometheus text) and {@code GET /health}. Thread-safe.
+ * <p>Metrics and health are on the management port ({@code cab.management.port}). Thread-safe.
  */
 public final class OtlpHttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpHandler.class);
@@ -111,20 +111,6 @@ public final class OtlpHttpHandler {
     switch (path) {
       case "/v1/traces", "/v1/logs" -> {
         return export(request, path.equals("/v1/traces"));
-      }
-      case "/metrics" -> {
-        return "GET".equals(request.method())
-            ? new Response(
-                200,
-                "text/plain; version=0.0.4; charset=utf-8",
-                metrics.prometheus().getBytes(StandardCharsets.UTF_8),
-                Map.of())
-            : methodNotAllowed("GET", null);
-      }
-      case "/health" -> {
-        return "GET".equals(request.method())
-            ? new Response(200, TEXT, "ok\n".getBytes(StandardCharsets.UTF_8), Map.of())
-            : methodNotAllowed("GET", null);
       }
       default -> {
         return error(404, null, Code.NOT_FOUND, "no such path: use /v1/traces or /v1/logs");

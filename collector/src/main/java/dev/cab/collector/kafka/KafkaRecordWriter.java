@@ -1,5 +1,6 @@
 package dev.cab.collector.kafka;
 
+import dev.cab.model.management.StageManagement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +42,11 @@ public final class KafkaRecordWriter implements RecordWriter {
             new StringSerializer(),
             new ByteArraySerializer()),
         ackTimeout);
+  }
+
+  /** Exposes the producer's own metrics (record rates, errors, latency) with the stage's. */
+  public void bindMetrics(StageManagement management) {
+    management.bindKafkaClient(producer);
   }
 
   /** The producer configuration; each departure from Kafka's defaults says why. */

@@ -1,14 +1,17 @@
 package dev.cab.collector.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The collector's counters: what was accepted, rejected, ignored and redacted, and how requests
  * were answered per transport and status. Monotonic since start; thread-safe and cheap to update
- * from every request thread. Exposed as {@code GET /metrics} (Prometheus text) on the HTTP port.
+ * from every request thread. They are Micrometer counters in the stage's registry, served as {@code
+ * cab_collector_*_total} on the management port ({@code cab.management.port}, {@code /metrics}).
  */
 public final class CollectorMetrics {
   /** How a request came in. */
@@ -17,41 +20,76 @@ public final class CollectorMetrics {
     GRPC
   }
 
-  private final LongAdder spansAccepted = new LongAdder();
-  private final LongAdder spansRejected = new LongAdder();
-  private final LongAdder logsAccepted = new LongAdder();
-  private final LongAdder logsRejected = new LongAdder();
-  private final LongAdder logsIgnored = new LongAdder();
-  private final LongAdder redactions = new LongAdder();
-  private final LongAdder bytesReceived = new LongAdder();
-  private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+  private final Counter spansAccepted;
+  private final Counter spansRejected;
+  private final Counter logsAccepted;
+  private final Counter logsRejected;
+  private final Counter logsIgnored;
+  private final Counter metricPointsAccepted;
+  private final Counter redactions;
+  private final Counter bytesReceived;
+
+  /** Counters in a registry of their own (tests). */
+  public CollectorMetrics() {
+    this(new SimpleMeterRegistry());
+  }
+
+  /** Counters registered in the stage's registry. */
+  public CollectorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    spansAccepted = counter("cab.collector.spans.accepted", "Spans stored in Kafka.");
+    spansRejected = counter("cab.collector.spans.rejected", "Spans rejected (partial success).");
+    logsAccepted = counter("cab.collector.scores.accepted", "Scorer events stored in Kafka.");
+    logsRejected = counter("cab.collector.scores.rejected", "Scorer events rejected.");
+    logsIgnored =
+        counter("cab.collector.logs.ignored", "Log records that are not scorer events, dropped.");
+    metricPointsAccepted =
+        counter(
+            "cab.collector.metric.points.accepted",
+            "OTLP metric data points received and counted, not stored.");
+    redactions = counter("cab.collector.redactions", "Secrets masked in spans and events.");
+    bytesReceived =
+        Counter.builder("cab.collector.received")
+            .baseUnit("bytes")
+            .description("Request body bytes received.")
+            .register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
 
   public void spansAccepted(long n) {
-    spansAccepted.add(n);
+    spansAccepted.increment(n);
   }
 
   public void spansRejected(long n) {
-    spansRejected.add(n);
+    spansRejected.increment(n);
   }
 
   public void logsAccepted(long n) {
-    logsAccepted.add(n);
+    logsAccepted.increment(n);
   }
 
   public void logsRejected(long n) {
-    logsRejected.add(n);
+    logsRejected.increment(n);
   }
 
   public void logsIgnored(long n) {
-    logsIgnored.add(n);
+    logsIgnored.increment(n);
+  }
+
+  public void metricPointsAccepted(long n) {
+    metricPointsAccepted.increment(n);
   }
 
   public void redactions(long n) {
-    redactions.add(n);
+    redactions.increment(n);
   }
 
   public void bytesReceived(long n) {
-    bytesReceived.add(n);
+    bytesReceived.increment(n);
   }
 
   /**
@@ -60,48 +98,63 @@ public final class CollectorMetrics {
    * @param status the HTTP status, or the gRPC status code name
    */
   public void request(Transport transport, String status) {
-    requests.computeIfAbsent(key(transport, status), k -> new LongAdder()).increment();
+    Counter.builder("cab.collector.requests")
+        .description("Export requests answered, by transport and status.")
+        .tag("transport", transport.name().toLowerCase(Locale.ROOT))
+        .tag("status", status)
+        .register(registry)
+        .increment();
   }
 
   public long spansAccepted() {
-    return spansAccepted.sum();
+    return (long) spansAccepted.count();
   }
 
   public long spansRejected() {
-    return spansRejected.sum();
+    return (long) spansRejected.count();
   }
 
   /** Scorer events stored. */
   public long logsAccepted() {
-    return logsAccepted.sum();
+    return (long) logsAccepted.count();
   }
 
   /** Scorer events rejected (e.g. without a cell id). */
   public long logsRejected() {
-    return logsRejected.sum();
+    return (long) logsRejected.count();
   }
 
   /** Log records that are not scorer events. */
   public long logsIgnored() {
-    return logsIgnored.sum();
+    return (long) logsIgnored.count();
+  }
+
+  /** OTLP metric data points received (counted, not stored). */
+  public long metricPointsAccepted() {
+    return (long) metricPointsAccepted.count();
   }
 
   /** Secrets masked. */
   public long redactions() {
-    return redactions.sum();
+    return (long) redactions.count();
   }
 
   public long bytesReceived() {
-    return bytesReceived.sum();
+    return (long) bytesReceived.count();
   }
 
   /** Requests answered with a status, e.g. {@code requests(HTTP, "200")}, {@code (GRPC, "OK")}. */
   public long requests(Transport transport, String status) {
-    LongAdder a = requests.get(key(transport, status));
-    return a == null ? 0 : a.sum();
+    Counter c =
+        registry
+            .find("cab.collector.requests")
+            .tag("transport", transport.name().toLowerCase(Locale.ROOT))
+            .tag("status", status)
+            .counter();
+    return c == null ? 0 : (long) c.count();
   }
 
-  /** Every counter by name, sorted: for logs and tests. */
+  /** Every counter by name, sorted: for the shutdown log and tests. */
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new TreeMap<>();
     out.put("spans_accepted", spansAccepted());
@@ -109,47 +162,17 @@ public final class CollectorMetrics {
     out.put("logs_accepted", logsAccepted());
     out.put("logs_rejected", logsRejected());
     out.put("logs_ignored", logsIgnored());
+    out.put("metric_points_accepted", metricPointsAccepted());
     out.put("redactions", redactions());
     out.put("bytes_received", bytesReceived());
-    requests.forEach((k, v) -> out.put("requests_" + k, v.sum()));
-    return out;
-  }
-
-  /** The counters in the Prometheus text exposition format. */
-  public String prometheus() {
-    StringBuilder sb = new StringBuilder(1024);
-    counter(sb, "cab_collector_spans_accepted_total", "Spans stored in Kafka.", spansAccepted());
-    counter(sb, "cab_collector_spans_rejected_total", "Spans rejected.", spansRejected());
-    counter(sb, "cab_collector_scores_accepted_total", "Scorer events stored.", logsAccepted());
-    counter(sb, "cab_collector_scores_rejected_total", "Scorer events rejected.", logsRejected());
-    counter(
-        sb, "cab_collector_logs_ignored_total", "Log records that are not scores.", logsIgnored());
-    counter(sb, "cab_collector_redactions_total", "Secrets masked.", redactions());
-    counter(sb, "cab_collector_received_bytes_total", "Request body bytes.", bytesReceived());
-    sb.append("# HELP cab_collector_requests_total Export requests answered.\n")
-        .append("# TYPE cab_collector_requests_total counter\n");
-    new TreeMap<>(requests)
+    registry
+        .find("cab.collector.requests")
+        .counters()
         .forEach(
-            (k, v) -> {
-              int colon = k.indexOf(':');
-              sb.append("cab_collector_requests_total{transport=\"")
-                  .append(k, 0, colon)
-                  .append("\",status=\"")
-                  .append(k.substring(colon + 1))
-                  .append("\"} ")
-                  .append(v.sum())
-                  .append('\n');
-            });
-    return sb.toString();
-  }
-
-  private static void counter(StringBuilder sb, String name, String help, long value) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(" counter\n");
-    sb.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static String key(Transport transport, String status) {
-    return transport.name().toLowerCase(java.util.Locale.ROOT) + ":" + status;
+            c ->
+                out.put(
+                    "requests_" + c.getId().getTag("transport") + ":" + c.getId().getTag("status"),
+                    (long) c.count()));
+    return out;
   }
 }

@@ -35,7 +35,7 @@ class CollectorSettingsTest {
                     "CAB_KAFKA_BOOTSTRAP", "env:9092",
                     "COLLECTOR_HTTP_PORT", "0",
                     "COLLECTOR_GRPC_PORT", "5317",
-                    "COLLECTOR_CREATE_TOPICS", "false",
+                    "CAB_KAFKA_TOPIC_CREATE", "false",
                     "COLLECTOR_KAFKA_ACK_TIMEOUT_MS", "PT3S")));
 
     assertThat(settings.kafkaBootstrap()).isEqualTo("env:9092");

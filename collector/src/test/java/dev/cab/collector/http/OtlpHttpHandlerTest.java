@@ -347,7 +347,7 @@ class OtlpHttpHandlerTest {
 
   @Test
   void answers404And405ForOtherPathsAndMethods() throws Exception {
-    assertThat(handler.handle(post("/v1/metrics", PROTOBUF, new byte[0])).status()).isEqualTo(404);
+    assertThat(handler.handle(post("/v1/profiles", PROTOBUF, new byte[0])).status()).isEqualTo(404);
     OtlpHttpHandler.Response get =
         handler.handle(
             new OtlpHttpHandler.Request(
@@ -355,22 +355,6 @@ class OtlpHttpHandlerTest {
     assertThat(get.status()).isEqualTo(405);
     assertThat(get.headers()).containsEntry("Allow", "POST");
     ExportLogsServiceResponse.getDefaultInstance(); // logs response type is on the classpath
-  }
-
-  @Test
-  void servesPrometheusMetrics() {
-    handler.handle(post("/v1/traces", PROTOBUF, SeedOtlp.traces(SeedOtlp.seed003()).toByteArray()));
-
-    OtlpHttpHandler.Response response =
-        handler.handle(
-            new OtlpHttpHandler.Request(
-                "GET", "/metrics", Map.of(), new ByteArrayInputStream(new byte[0])));
-
-    assertThat(response.status()).isEqualTo(200);
-    assertThat(response.bodyText())
-        .contains("cab_collector_spans_accepted_total 5")
-        .contains("cab_collector_redactions_total 1")
-        .contains("cab_collector_requests_total{transport=\"http\",status=\"200\"} 1");
   }
 
   private static Span span(String spanId, boolean withCell) {

@@ -2,6 +2,7 @@ package dev.cab.dashboards.config;
 
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.config.ManagementConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -80,6 +81,18 @@ public record DashboardsSettings(
     return fromWithEffective(properties, env).settings();
   }
 
+  /**
+   * Reads and validates every setting from {@code c} (what {@code ./cab up} uses: {@code --set},
+   * {@code -D}, the environment and the settings file, like every stage).
+   *
+   * @throws InvalidConfigException listing every problem
+   */
+  public static DashboardsSettings from(ConfigValues c) {
+    DashboardsSettings s = read(c);
+    c.validate("dashboards");
+    return s;
+  }
+
   /** Like {@link #from} but also returns the effective settings, secrets masked, for the log. */
   public static Effective fromWithEffective(
       Map<String, String> properties, Map<String, String> env) {
@@ -98,7 +111,8 @@ public record DashboardsSettings(
   public record Effective(DashboardsSettings settings, Map<String, String> effective) {}
 
   private static DashboardsSettings read(ConfigValues c) {
-    String bind = c.string(BIND_ADDRESS, DEFAULT_BIND_ADDRESS);
+    // the shared listen address (./cab up --listen) unless the dashboards need another
+    String bind = c.string(BIND_ADDRESS, ManagementConfig.listenAddress(c));
     int port = c.intValue(HTTP_PORT, DEFAULT_HTTP_PORT, 0, 65_535);
     String url = c.required(CLICKHOUSE_URL, "ClickHouse HTTP URL, e.g. http://localhost:8123");
     String sharedUser = c.string(SHARED_CLICKHOUSE_USER, DEFAULT_USER);

@@ -1,16 +1,18 @@
 package dev.cab.sink.config;
 
+import dev.cab.model.config.ClickHouseConfig;
+import dev.cab.model.config.CommonSettings;
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.config.KafkaConfig;
+import dev.cab.model.config.ManagementConfig;
 import dev.cab.model.topic.Topics;
 import dev.cab.sink.clickhouse.ModelPrices;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Typed, validated settings of the sink. Every key is dotted lower-case and overridable by the
@@ -52,6 +54,10 @@ import java.util.regex.Pattern;
  *     cab.sweep-plans.v1})
  * @param prices {@value #PRICES_FILE}: the model price table loaded into {@code model_prices} at
  *     start-up (default: the bundled {@link ModelPrices#DEFAULT})
+ * @param createTopics {@code cab.kafka.topic.create}: create missing catalogue topics at start
+ * @param topicPartitions {@code cab.kafka.topic.partitions}: partitions of created topics
+ * @param topicReplicationFactor {@code cab.kafka.topic.replication.factor}: of created topics
+ * @param management {@code cab.listen.address}, {@code cab.management.port}: metrics and health
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -78,7 +84,11 @@ public record SinkSettings(
     RetentionSettings retention,
     String alertsTopic,
     String sweepPlansTopic,
-    ModelPrices prices) {
+    ModelPrices prices,
+    boolean createTopics,
+    int topicPartitions,
+    short topicReplicationFactor,
+    ManagementConfig management) {
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
   public enum InsertFormat {
@@ -90,11 +100,14 @@ public record SinkSettings(
     JSON_EACH_ROW
   }
 
-  public static final String KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
-  public static final String CLICKHOUSE_URL = "cab.clickhouse.url";
-  public static final String CLICKHOUSE_USER = "cab.clickhouse.user";
-  public static final String CLICKHOUSE_PASSWORD = "cab.clickhouse.password";
-  public static final String CLICKHOUSE_DATABASE = "cab.clickhouse.database";
+  /** The stage name: key prefix, {@code stage} metric label, log name. */
+  public static final String STAGE = "sink";
+
+  public static final String KAFKA_BOOTSTRAP = CommonSettings.KAFKA_BOOTSTRAP;
+  public static final String CLICKHOUSE_URL = CommonSettings.CLICKHOUSE_URL;
+  public static final String CLICKHOUSE_USER = CommonSettings.CLICKHOUSE_USER;
+  public static final String CLICKHOUSE_PASSWORD = CommonSettings.CLICKHOUSE_PASSWORD;
+  public static final String CLICKHOUSE_DATABASE = CommonSettings.CLICKHOUSE_DATABASE;
   public static final String GROUP_ID = "sink.group.id";
   public static final String BATCH_MAX_ROWS = "sink.batch.max.rows";
   public static final String BATCH_MAX_MS = "sink.batch.max.ms";
@@ -116,8 +129,8 @@ public record SinkSettings(
   public static final String INSERT_FORMAT = "sink.insert.format";
   public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.JSON_EACH_ROW;
 
-  public static final String DEFAULT_USER = "default";
-  public static final String DEFAULT_DATABASE = "cab";
+  public static final String DEFAULT_USER = CommonSettings.DEFAULT_CLICKHOUSE_USER;
+  public static final String DEFAULT_DATABASE = CommonSettings.DEFAULT_CLICKHOUSE_DATABASE;
   public static final String DEFAULT_GROUP_ID = "cab-sink";
   public static final int DEFAULT_BATCH_MAX_ROWS = 10_000;
   public static final Duration DEFAULT_BATCH_MAX_TIME = Duration.ofMillis(200);
@@ -130,12 +143,23 @@ public record SinkSettings(
   public static final Duration DEFAULT_INSERT_TIMEOUT = Duration.ofSeconds(60);
   public static final String DEFAULT_CLIENT_ID = "cab-sink";
 
-  /** ClickHouse identifiers we are willing to paste into DDL without quoting. */
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
-
-  /** Settings from the process environment only (what {@code SinkMain} uses). */
+  /**
+   * Settings of the sink process: {@code -D} over the environment over the settings file ({@link
+   * ConfigValues#fromProcess}).
+   */
   public static SinkSettings fromEnv() {
-    return from(Map.of(), System.getenv());
+    return from(ConfigValues.fromProcess(STAGE, Map.of()));
+  }
+
+  /**
+   * Reads and validates every setting from {@code c}.
+   *
+   * @throws InvalidConfigException listing every problem
+   */
+  public static SinkSettings from(ConfigValues c) {
+    SinkSettings s = read(c);
+    c.validate(STAGE);
+    return s;
   }
 
   /**
@@ -146,10 +170,7 @@ public record SinkSettings(
    * @throws InvalidConfigException listing every problem
    */
   public static SinkSettings from(Map<String, String> properties, Map<String, String> env) {
-    ConfigValues c = ConfigValues.of(properties, env);
-    SinkSettings s = read(c);
-    c.validate("sink");
-    return s;
+    return from(ConfigValues.of(properties, env));
   }
 
   /** Like {@link #from} but also returns the effective settings, secrets masked, for the log. */
@@ -157,7 +178,7 @@ public record SinkSettings(
       Map<String, String> properties, Map<String, String> env) {
     ConfigValues c = ConfigValues.of(properties, env);
     SinkSettings s = read(c);
-    c.validate("sink");
+    c.validate(STAGE);
     return new Effective(s, c.effective());
   }
 
@@ -170,11 +191,9 @@ public record SinkSettings(
   public record Effective(SinkSettings settings, Map<String, String> effective) {}
 
   private static SinkSettings read(ConfigValues c) {
-    String bootstrap = c.required(KAFKA_BOOTSTRAP, "Kafka bootstrap servers, e.g. localhost:9092");
-    String url = c.required(CLICKHOUSE_URL, "ClickHouse HTTP URL, e.g. http://localhost:8123");
-    String user = c.string(CLICKHOUSE_USER, DEFAULT_USER);
-    String password = c.string(CLICKHOUSE_PASSWORD, "");
-    String database = c.string(CLICKHOUSE_DATABASE, DEFAULT_DATABASE);
+    KafkaConfig kafka = KafkaConfig.read(c);
+    ClickHouseConfig clickhouse = ClickHouseConfig.read(c);
+    ManagementConfig management = ManagementConfig.read(c);
     String groupId = c.string(GROUP_ID, DEFAULT_GROUP_ID);
     int maxRows = c.intValue(BATCH_MAX_ROWS, DEFAULT_BATCH_MAX_ROWS, 1, 1_000_000);
     Duration maxTime = c.duration(BATCH_MAX_MS, DEFAULT_BATCH_MAX_TIME);
@@ -206,46 +225,32 @@ public record SinkSettings(
     try {
       insertFormat = InsertFormat.valueOf(format.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      c.problem(INSERT_FORMAT + " must be values or json_each_row, not '" + format + "'");
+      c.problem(INSERT_FORMAT, "must be values or json_each_row, not '" + format + "'");
     }
     if (new java.util.HashSet<>(List.of(cells, spans, scores, dlq, alerts, plans)).size() != 6) {
-      c.problem("the six sink.topic.* settings must name six different topics");
-    }
-
-    if (url != null) {
-      String problem = urlProblem(url);
-      if (problem != null) {
-        c.problem(CLICKHOUSE_URL + " " + problem);
-      }
-    }
-    if (database != null && !IDENTIFIER.matcher(database).matches()) {
-      c.problem(
-          CLICKHOUSE_DATABASE
-              + " must be a plain identifier (letters, digits, _), not '"
-              + database
-              + "'");
+      c.problem(TOPIC_DLQ, "and the other sink.topic.* settings must name six different topics");
     }
     if (maxTime.isZero()) {
-      c.problem(BATCH_MAX_MS + " must be at least 1 ms");
+      c.problem(BATCH_MAX_MS, "must be at least 1 ms");
     }
     if (initial.isZero()) {
-      c.problem(RETRY_BACKOFF_INITIAL_MS + " must be at least 1 ms");
+      c.problem(RETRY_BACKOFF_INITIAL_MS, "must be at least 1 ms");
     }
     if (max.compareTo(initial) < 0) {
-      c.problem(RETRY_BACKOFF_MAX_MS + " must not be smaller than " + RETRY_BACKOFF_INITIAL_MS);
+      c.problem(RETRY_BACKOFF_MAX_MS, "must not be smaller than " + RETRY_BACKOFF_INITIAL_MS);
     }
     if (poll.isZero()) {
-      c.problem(POLL_TIMEOUT_MS + " must be at least 1 ms");
+      c.problem(POLL_TIMEOUT_MS, "must be at least 1 ms");
     }
     if (insert.isZero()) {
-      c.problem(INSERT_TIMEOUT_MS + " must be at least 1 ms");
+      c.problem(INSERT_TIMEOUT_MS, "must be at least 1 ms");
     }
     return new SinkSettings(
-        bootstrap,
-        url,
-        user,
-        password,
-        database,
+        kafka.bootstrap(),
+        clickhouse.url(),
+        clickhouse.user(),
+        clickhouse.password(),
+        clickhouse.database(),
         groupId,
         maxRows,
         maxTime,
@@ -265,30 +270,25 @@ public record SinkSettings(
         retention,
         alerts,
         plans,
-        prices);
+        prices,
+        kafka.createTopics(),
+        kafka.topicPartitions(),
+        kafka.topicReplicationFactor(),
+        management);
   }
 
-  private static String urlProblem(String url) {
-    String plain = stripJdbcPrefix(url);
-    try {
-      URI uri = URI.create(plain);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        return "must be an http:// or https:// URL, not '" + redactUrl(url) + "'";
-      }
-      if (uri.getHost() == null) {
-        return "has no host: '" + redactUrl(url) + "'";
-      }
-      return null;
-    } catch (IllegalArgumentException e) {
-      return "is not a URL: '" + redactUrl(url) + "'";
-    }
+  /** The Kafka settings shared with every stage. */
+  public KafkaConfig kafka() {
+    return new KafkaConfig(kafkaBootstrap, createTopics, topicPartitions, topicReplicationFactor);
+  }
+
+  /** The ClickHouse settings shared with every stage. */
+  public ClickHouseConfig clickhouse() {
+    return new ClickHouseConfig(clickhouseUrl, clickhouseUser, clickhousePassword, database);
   }
 
   private static String stripJdbcPrefix(String url) {
-    return url.startsWith("jdbc:clickhouse:")
-        ? url.substring("jdbc:clickhouse:".length())
-        : url.startsWith("jdbc:ch:") ? url.substring("jdbc:ch:".length()) : url;
+    return ClickHouseConfig.withoutJdbcPrefix(url);
   }
 
   /** The JDBC URL the driver is given: {@code jdbc:clickhouse:<http url>}. */
@@ -303,12 +303,7 @@ public record SinkSettings(
 
   /** A URL with any {@code user:password@} and query string removed. */
   public static String redactUrl(String url) {
-    if (url == null) {
-      return null;
-    }
-    String s = url.replaceAll("//[^/@]*@", "//");
-    int q = s.indexOf('?');
-    return q < 0 ? s : s.substring(0, q) + "?...";
+    return ClickHouseConfig.redact(url);
   }
 
   @Override
@@ -349,6 +344,14 @@ public record SinkSettings(
         + List.of(cellsTopic, spansTopic, scoresTopic, alertsTopic, sweepPlansTopic, dlqTopic)
         + ", insertFormat="
         + insertFormat
+        + ", createTopics="
+        + createTopics
+        + ", topicPartitions="
+        + topicPartitions
+        + ", topicReplicationFactor="
+        + topicReplicationFactor
+        + ", management="
+        + management
         + "]";
   }
 }

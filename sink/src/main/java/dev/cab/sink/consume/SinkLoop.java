@@ -242,6 +242,8 @@ public final class SinkLoop implements Runnable {
   /** Writes every table, dead-letters what ClickHouse rejects, then commits. */
   private void flush(BatchWriter w) throws InterruptedException {
     flushing = true;
+    Instant started = clock.instant();
+    Instant firstBuffered = oldest == null ? started : oldest;
     try {
       CrashPoints.reached(CrashPoints.Point.BEFORE_INSERT);
       for (var e : pending.entrySet()) {
@@ -257,7 +259,9 @@ public final class SinkLoop implements Runnable {
       deadLetters.awaitSent();
       CrashPoints.reached(CrashPoints.Point.AFTER_INSERT);
       commit();
-      metrics.flushed(clock.instant());
+      Instant done = clock.instant();
+      metrics.flushed(done);
+      metrics.batchTimes(Duration.between(started, done), Duration.between(firstBuffered, done));
     } finally {
       flushing = false;
     }

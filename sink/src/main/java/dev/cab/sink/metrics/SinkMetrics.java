@@ -1,5 +1,11 @@
 package dev.cab.sink.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,9 +16,15 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of one sink: written by the consumer thread, read from any thread through {@link
- * #snapshot()}. Everything dropped or dead-lettered is counted here.
+ * #snapshot()}. Everything dropped or dead-lettered is counted here. Every counter is also a
+ * Micrometer meter of the stage's registry ({@code cab_sink_*} on the management port), plus two
+ * histograms: how long a batch flush takes and how old its oldest record is when it commits.
  */
 public final class SinkMetrics {
+  private final MeterRegistry registry;
+  private final Timer flushTime;
+  private final Timer batchAge;
+
   private final Map<String, LongAdder> rowsWritten = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> deadLettered = new ConcurrentHashMap<>();
   private final LongAdder recordsConsumed = new LongAdder();
@@ -25,6 +37,57 @@ public final class SinkMetrics {
   private final AtomicReference<Instant> lastFlush = new AtomicReference<>();
   private final AtomicLong lag = new AtomicLong(-1);
 
+  /** Counters in a registry of their own (tests). */
+  public SinkMetrics() {
+    this(new SimpleMeterRegistry());
+  }
+
+  /** Counters that are also meters of {@code registry}. */
+  public SinkMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    count("cab.sink.records.consumed", "Records polled from Kafka.", recordsConsumed);
+    count("cab.sink.tombstones.skipped", "Null-valued records skipped.", tombstonesSkipped);
+    count("cab.sink.batches", "Flushes that ended with a commit.", batches);
+    count("cab.sink.inserts", "INSERT requests ClickHouse accepted.", inserts);
+    count("cab.sink.insert.retries", "INSERT attempts retried after a retriable error.", retries);
+    count("cab.sink.batch.splits", "Batch splits done to isolate rejected rows.", splits);
+    count("cab.sink.commits", "Offset commits.", commits);
+    Gauge.builder("cab.sink.consumer.lag", lag, AtomicLong::get)
+        .description("Records behind the log end over the assigned partitions (-1: unknown).")
+        .baseUnit("records")
+        .register(registry);
+    flushTime =
+        Timer.builder("cab.sink.batch.flush")
+            .description("Time to insert a batch into every table and commit its offsets.")
+            .publishPercentileHistogram()
+            .register(registry);
+    batchAge =
+        Timer.builder("cab.sink.batch.age")
+            .description("Age of a batch's oldest record when the batch commits (freshness).")
+            .publishPercentileHistogram()
+            .register(registry);
+  }
+
+  private void count(String name, String description, LongAdder adder) {
+    FunctionCounter.builder(name, adder, LongAdder::sum)
+        .description(description)
+        .register(registry);
+  }
+
+  private LongAdder tagged(
+      Map<String, LongAdder> map, String key, String name, String tag, String description) {
+    return map.computeIfAbsent(
+        key,
+        k -> {
+          LongAdder adder = new LongAdder();
+          FunctionCounter.builder(name, adder, LongAdder::sum)
+              .description(description)
+              .tag(tag, k)
+              .register(registry);
+          return adder;
+        });
+  }
+
   public void consumed(int n) {
     recordsConsumed.add(n);
   }
@@ -34,12 +97,19 @@ public final class SinkMetrics {
   }
 
   public void rowsWritten(String table, int n) {
-    rowsWritten.computeIfAbsent(table, k -> new LongAdder()).add(n);
+    tagged(rowsWritten, table, "cab.sink.rows.inserted", "table", "Rows ClickHouse accepted.")
+        .add(n);
     inserts.increment();
   }
 
   public void deadLettered(String topic) {
-    deadLettered.computeIfAbsent(topic, k -> new LongAdder()).increment();
+    tagged(
+            deadLettered,
+            topic,
+            "cab.sink.dead.lettered",
+            "topic",
+            "Records sent to the dead-letter topic, by source topic.")
+        .increment();
   }
 
   public void retry() {
@@ -53,6 +123,17 @@ public final class SinkMetrics {
   public void flushed(Instant at) {
     batches.increment();
     lastFlush.set(at);
+  }
+
+  /**
+   * Times one batch.
+   *
+   * @param flush from the start of the flush to its commit
+   * @param age from when the oldest record of the batch was buffered to the commit
+   */
+  public void batchTimes(Duration flush, Duration age) {
+    flushTime.record(flush);
+    batchAge.record(age);
   }
 
   public void committed() {

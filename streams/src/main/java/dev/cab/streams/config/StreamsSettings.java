@@ -1,7 +1,10 @@
 package dev.cab.streams.config;
 
+import dev.cab.model.config.CommonSettings;
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.config.KafkaConfig;
+import dev.cab.model.config.ManagementConfig;
 import dev.cab.model.score.CompositeScorer;
 import dev.cab.model.score.CompositeWeights;
 import dev.cab.model.score.EfficiencyCurves;
@@ -42,6 +45,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * @param topicReplicationFactor replication factor of the topics created when missing
  * @param startupTimeout how long {@code start} waits for Kafka and the RUNNING state
  * @param closeTimeout how long {@code close} waits for a clean shutdown
+ * @param createTopics whether missing catalogue topics are created at start
+ * @param management where metrics and health are served
  * @param effective every setting as used, secrets masked, for the start-up log
  */
 public record StreamsSettings(
@@ -59,9 +64,14 @@ public record StreamsSettings(
     short topicReplicationFactor,
     Duration startupTimeout,
     Duration closeTimeout,
+    boolean createTopics,
+    ManagementConfig management,
     Map<String, String> effective) {
 
-  public static final String BOOTSTRAP = "cab.kafka.bootstrap";
+  /** The stage name: key prefix, {@code stage} metric label, log name. */
+  public static final String STAGE = "streams";
+
+  public static final String BOOTSTRAP = CommonSettings.KAFKA_BOOTSTRAP;
   public static final String APPLICATION_ID = "streams.application.id";
   public static final String STATE_DIR = "streams.state.dir";
   public static final String PROCESSING_GUARANTEE = "streams.processing.guarantee";
@@ -77,10 +87,10 @@ public record StreamsSettings(
       "streams.outcome.infra.error.span.kinds";
   public static final String OUTCOME_TIMEOUT_ERROR_TYPES = "streams.outcome.timeout.error.types";
   public static final String OUTCOME_SCORES_GRACE = "streams.outcome.scores.grace";
-  public static final String TOPIC_PARTITIONS = "cab.kafka.topic.partitions";
-  public static final String TOPIC_REPLICATION_FACTOR = "cab.kafka.topic.replication.factor";
-  public static final String STARTUP_TIMEOUT = "streams.startup.timeout";
-  public static final String CLOSE_TIMEOUT = "streams.close.timeout";
+  public static final String TOPIC_PARTITIONS = CommonSettings.TOPIC_PARTITIONS;
+  public static final String TOPIC_REPLICATION_FACTOR = CommonSettings.TOPIC_REPLICATION_FACTOR;
+  public static final String STARTUP_TIMEOUT = "streams.startup.timeout.ms";
+  public static final String CLOSE_TIMEOUT = "streams.close.timeout.ms";
 
   public static final String DEFAULT_APPLICATION_ID = "cab-streams";
 
@@ -95,8 +105,6 @@ public record StreamsSettings(
   static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
   public static final int DEFAULT_NUM_THREADS = 1;
-  public static final int DEFAULT_TOPIC_PARTITIONS = 4;
-  public static final int DEFAULT_TOPIC_REPLICATION_FACTOR = 1;
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -113,9 +121,12 @@ public record StreamsSettings(
     effective = Map.copyOf(effective);
   }
 
-  /** Settings from the process environment only. */
+  /**
+   * Settings of the streams process: {@code -D} over the environment over the settings file ({@link
+   * ConfigValues#fromProcess}).
+   */
   public static StreamsSettings fromEnv() {
-    return from(Map.of(), System.getenv());
+    return from(ConfigValues.fromProcess(STAGE, Map.of()));
   }
 
   /**
@@ -126,15 +137,24 @@ public record StreamsSettings(
    * @throws InvalidConfigException listing every problem found
    */
   public static StreamsSettings from(Map<String, String> properties, Map<String, String> env) {
-    ConfigValues c = ConfigValues.of(properties, env);
-    String bootstrap = c.required(BOOTSTRAP, "the Kafka bootstrap servers, e.g. localhost:9092");
+    return from(ConfigValues.of(properties, env));
+  }
+
+  /**
+   * Reads and validates every setting from {@code c}.
+   *
+   * @throws InvalidConfigException listing every problem found
+   */
+  public static StreamsSettings from(ConfigValues c) {
+    KafkaConfig kafka = KafkaConfig.read(c);
+    ManagementConfig management = ManagementConfig.read(c);
     String applicationId = c.string(APPLICATION_ID, DEFAULT_APPLICATION_ID);
     String stateDir = c.string(STATE_DIR, DEFAULT_STATE_DIR);
     String guarantee = c.string(PROCESSING_GUARANTEE, DEFAULT_PROCESSING_GUARANTEE);
     if (!GUARANTEES.contains(guarantee)) {
       c.problem(
-          PROCESSING_GUARANTEE
-              + " must be "
+          PROCESSING_GUARANTEE,
+          "must be "
               + StreamsConfig.EXACTLY_ONCE_V2
               + " or "
               + StreamsConfig.AT_LEAST_ONCE
@@ -149,12 +169,8 @@ public record StreamsSettings(
     CompositeWeights weights = KNOWN_WEIGHTS.get(weightsVersion);
     if (weights == null) {
       c.problem(
-          WEIGHTS_VERSION
-              + " must be one of "
-              + KNOWN_WEIGHTS.keySet()
-              + ", not '"
-              + weightsVersion
-              + "'");
+          WEIGHTS_VERSION,
+          "must be one of " + KNOWN_WEIGHTS.keySet() + ", not '" + weightsVersion + "'");
       weights = CompositeWeights.V1;
     }
     double scale = c.doubleValue(LATENCY_SCALE, EfficiencyCurves.DEFAULT_LATENCY_SCALE);
@@ -162,13 +178,13 @@ public record StreamsSettings(
     double reference =
         c.doubleValue(COST_REFERENCE_TOKENS, EfficiencyCurves.DEFAULT_COST_REFERENCE_TOKENS);
     if (!(scale > 0)) {
-      c.problem(LATENCY_SCALE + " must be greater than 0, not " + scale);
+      c.problem(LATENCY_SCALE, "must be greater than 0, not " + scale);
     }
     if (!(exponent < 0)) {
-      c.problem(LATENCY_EXPONENT + " must be negative (slower runs score lower), not " + exponent);
+      c.problem(LATENCY_EXPONENT, "must be negative (slower runs score lower), not " + exponent);
     }
     if (!(reference > 0)) {
-      c.problem(COST_REFERENCE_TOKENS + " must be greater than 0, not " + reference);
+      c.problem(COST_REFERENCE_TOKENS, "must be greater than 0, not " + reference);
     }
     EfficiencyCurves curves =
         scale > 0 && exponent < 0 && reference > 0
@@ -177,18 +193,15 @@ public record StreamsSettings(
 
     List<String> axes = axes(c, c.string(REQUIRED_AXES, String.join(",", Axes.REQUIRED)));
     OutcomeRules outcomeRules = outcomeRules(c);
-    int partitions = c.intValue(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS, 1, 10_000);
-    int replication =
-        c.intValue(TOPIC_REPLICATION_FACTOR, DEFAULT_TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE);
     Duration startup = c.duration(STARTUP_TIMEOUT, DEFAULT_STARTUP_TIMEOUT);
     Duration close = c.duration(CLOSE_TIMEOUT, DEFAULT_CLOSE_TIMEOUT);
     if (startup.isZero()) {
-      c.problem(STARTUP_TIMEOUT + " must be greater than 0");
+      c.problem(STARTUP_TIMEOUT, "must be greater than 0");
     }
 
-    c.validate("streams");
+    c.validate(STAGE);
     return new StreamsSettings(
-        bootstrap,
+        kafka.bootstrap(),
         applicationId,
         stateDir,
         guarantee,
@@ -198,10 +211,12 @@ public record StreamsSettings(
         curves,
         axes,
         outcomeRules,
-        partitions,
-        (short) replication,
+        kafka.topicPartitions(),
+        kafka.topicReplicationFactor(),
         startup,
         close,
+        kafka.createTopics(),
+        management,
         c.effective());
   }
 
@@ -267,12 +282,17 @@ public record StreamsSettings(
       axes.add(axis);
     }
     if (!bad.isEmpty()) {
-      c.problem(REQUIRED_AXES + " has malformed axis names " + bad + " (want e.g. pass_rate)");
+      c.problem(REQUIRED_AXES, "has malformed axis names " + bad + " (want e.g. pass_rate)");
     }
     if (axes.isEmpty()) {
-      c.problem(REQUIRED_AXES + " must name at least one axis, e.g. " + Axes.REQUIRED);
+      c.problem(REQUIRED_AXES, "must name at least one axis, e.g. " + Axes.REQUIRED);
     }
     return List.copyOf(axes);
+  }
+
+  /** The Kafka settings shared with every stage. */
+  public KafkaConfig kafka() {
+    return new KafkaConfig(bootstrap, createTopics, topicPartitions, topicReplicationFactor);
   }
 
   /** The composite scorer these settings describe. */

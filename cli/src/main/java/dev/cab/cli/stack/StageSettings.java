@@ -1,0 +1,141 @@
+package dev.cab.cli.stack;
+
+import dev.cab.cli.UserError;
+import dev.cab.collector.config.CollectorSettings;
+import dev.cab.dashboards.config.DashboardsSettings;
+import dev.cab.model.config.CommonSettings;
+import dev.cab.model.config.ConfigValues;
+import dev.cab.model.config.InvalidConfigException;
+import dev.cab.sink.config.SinkSettings;
+import dev.cab.streams.config.StreamsSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The settings of the three stages of {@code ./cab up}, read the way each stage reads them alone
+ * ({@link ConfigValues#fromProcess}: {@code -D}, the environment, the settings file) under the
+ * stack's own values (where Kafka and ClickHouse run) and the user's {@code --set}. Every problem
+ * of every stage is reported at once, including {@code --set} keys whose prefix names no stage.
+ *
+ * @param collector the collector's settings
+ * @param streams the streams stage's settings
+ * @param sink the sink's settings
+ * @param dashboards the dashboards' settings
+ * @param warnings unknown environment variables, each once
+ * @param describe the start-up log entry of each stage, one format
+ * @param collectorTokensConfigured whether {@value #COLLECTOR_TOKENS_FILE} is set
+ */
+record StageSettings(
+    CollectorSettings collector,
+    StreamsSettings streams,
+    SinkSettings sink,
+    DashboardsSettings dashboards,
+    List<String> warnings,
+    List<String> describe,
+    boolean collectorTokensConfigured) {
+
+  /** The collector's token file: without it, a collector beyond loopback accepts anyone. */
+  static final String COLLECTOR_TOKENS_FILE = "collector.auth.tokens.file";
+
+  /** The dashboards stage's name and key prefix. */
+  static final String DASHBOARDS = "dashboards";
+
+  /** Key prefixes of the stages run by {@code ./cab up}, plus the shared one. */
+  static final Set<String> PREFIXES =
+      Set.of("cab", CollectorSettings.STAGE, StreamsSettings.STAGE, SinkSettings.STAGE, DASHBOARDS);
+
+  /**
+   * @throws UserError listing every problem of every stage, one line each
+   */
+  static StageSettings read(LocalStack.Options o, String kafkaBootstrap, String clickhouseUrl) {
+    Map<String, String> common = new HashMap<>(o.overrides());
+    common.put(CommonSettings.KAFKA_BOOTSTRAP, kafkaBootstrap);
+    common.put(CommonSettings.CLICKHOUSE_URL, clickhouseUrl);
+    common.put(CommonSettings.CLICKHOUSE_DATABASE, o.clickhouseDatabase());
+    common.putIfAbsent("streams.state.dir", o.dataDir().resolve("streams").toString());
+    common.putIfAbsent(CollectorSettings.HTTP_PORT, Integer.toString(o.otlpHttpPort()));
+    common.putIfAbsent(CollectorSettings.GRPC_PORT, Integer.toString(o.otlpGrpcPort()));
+    common.putIfAbsent(DashboardsSettings.HTTP_PORT, Integer.toString(o.dashboardPort()));
+
+    List<String> problems = new ArrayList<>();
+    for (String key : new TreeSet<>(o.overrides().keySet())) {
+      int dot = key.indexOf('.');
+      if (dot < 0 || !PREFIXES.contains(key.substring(0, dot))) {
+        problems.add(
+            key + " (--set) names no stage: keys start with " + new TreeSet<>(PREFIXES) + ".");
+      }
+    }
+    ConfigValues collectorValues =
+        ConfigValues.fromProcess(CollectorSettings.STAGE, only(common, CollectorSettings.STAGE));
+    ConfigValues streamsValues =
+        ConfigValues.fromProcess(StreamsSettings.STAGE, only(common, StreamsSettings.STAGE));
+    ConfigValues sinkValues =
+        ConfigValues.fromProcess(SinkSettings.STAGE, only(common, SinkSettings.STAGE));
+    ConfigValues dashboardsValues = ConfigValues.fromProcess(DASHBOARDS, only(common, DASHBOARDS));
+    CollectorSettings collector = null;
+    DashboardsSettings dashboards = null;
+    StreamsSettings streams = null;
+    SinkSettings sink = null;
+    try {
+      collector = CollectorSettings.from(collectorValues);
+    } catch (InvalidConfigException e) {
+      problems.addAll(e.problems());
+    }
+    try {
+      streams = StreamsSettings.from(streamsValues);
+    } catch (InvalidConfigException e) {
+      problems.addAll(e.problems());
+    }
+    try {
+      sink = SinkSettings.from(sinkValues);
+    } catch (InvalidConfigException e) {
+      problems.addAll(e.problems());
+    }
+    try {
+      dashboards = DashboardsSettings.from(dashboardsValues);
+    } catch (InvalidConfigException e) {
+      problems.addAll(e.problems());
+    }
+    if (!problems.isEmpty()) {
+      throw new UserError(
+          "the settings are invalid:\n  - " + String.join("\n  - ", new LinkedHashSet<>(problems)));
+    }
+    Set<String> warnings = new LinkedHashSet<>();
+    warnings.addAll(collectorValues.warnings(CollectorSettings.STAGE));
+    warnings.addAll(streamsValues.warnings(StreamsSettings.STAGE));
+    warnings.addAll(sinkValues.warnings(SinkSettings.STAGE));
+    warnings.addAll(dashboardsValues.warnings(DASHBOARDS));
+    return new StageSettings(
+        collector,
+        streams,
+        sink,
+        dashboards,
+        List.copyOf(warnings),
+        List.of(
+            collectorValues.describe(CollectorSettings.STAGE),
+            streamsValues.describe(StreamsSettings.STAGE),
+            sinkValues.describe(SinkSettings.STAGE),
+            dashboardsValues.describe(DASHBOARDS)),
+        collectorValues.isSet(COLLECTOR_TOKENS_FILE));
+  }
+
+  /**
+   * The settings meant for one stage: shared {@code cab.} keys and its own; the other stages' keys
+   * are checked by those stages.
+   */
+  private static Map<String, String> only(Map<String, String> all, String stage) {
+    Map<String, String> out = new HashMap<>();
+    all.forEach(
+        (k, v) -> {
+          if (k.startsWith("cab.") || k.startsWith(stage + ".")) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+}

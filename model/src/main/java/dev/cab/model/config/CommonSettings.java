@@ -1,0 +1,75 @@
+package dev.cab.model.config;
+
+import java.util.Set;
+
+/**
+ * The settings every stage shares, under {@code cab.}: the same key (and environment variable) for
+ * Kafka, topics, ClickHouse, the listen address and the management port in every stage. A stage
+ * reads them through {@link KafkaConfig}, {@link ClickHouseConfig} and {@link ManagementConfig};
+ * its own settings live under its own prefix ({@code sink.}, {@code streams.}, ...).
+ */
+public final class CommonSettings {
+  private CommonSettings() {}
+
+  public static final String KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
+  public static final String TOPIC_CREATE = "cab.kafka.topic.create";
+  public static final String TOPIC_PARTITIONS = "cab.kafka.topic.partitions";
+  public static final String TOPIC_REPLICATION_FACTOR = "cab.kafka.topic.replication.factor";
+  public static final String CLICKHOUSE_URL = "cab.clickhouse.url";
+  public static final String CLICKHOUSE_USER = "cab.clickhouse.user";
+  public static final String CLICKHOUSE_PASSWORD = "cab.clickhouse.password";
+  public static final String CLICKHOUSE_DATABASE = "cab.clickhouse.database";
+  public static final String LISTEN_ADDRESS = "cab.listen.address";
+  public static final String MANAGEMENT_PORT = "cab.management.port";
+  public static final String CONFIG_FILE = "cab.config.file";
+
+  /** Every shared key: a {@code cab.} key not in here is a typo. */
+  public static final Set<String> KEYS =
+      Set.of(
+          KAFKA_BOOTSTRAP,
+          TOPIC_CREATE,
+          TOPIC_PARTITIONS,
+          TOPIC_REPLICATION_FACTOR,
+          CLICKHOUSE_URL,
+          CLICKHOUSE_USER,
+          CLICKHOUSE_PASSWORD,
+          CLICKHOUSE_DATABASE,
+          LISTEN_ADDRESS,
+          MANAGEMENT_PORT,
+          CONFIG_FILE);
+
+  /** {@code -D} properties of the {@code ./cab} launcher and the build, not settings of a stage. */
+  public static final Set<String> LAUNCHER_PROPERTIES =
+      Set.of("cab.home", "cab.cache.dir", "cab.long");
+
+  /**
+   * Environment variables of the {@code ./cab} launcher (ports and folders of the local stack), not
+   * settings of a stage: no warning for them.
+   */
+  public static final Set<String> LAUNCHER_VARIABLES =
+      Set.of(
+          "CAB_HOME",
+          "CAB_JAVA_OPTS",
+          "CAB_INVOKED_AT_MS",
+          "CAB_DATA_DIR",
+          "CAB_CACHE_DIR",
+          "CAB_KAFKA_PORT",
+          "CAB_CLICKHOUSE_PORT",
+          "CAB_OTLP_HTTP_PORT",
+          "CAB_OTLP_GRPC_PORT",
+          "CAB_BUILD_LOCK_TIMEOUT_S");
+
+  /** Only this machine: runners in containers or on other hosts need {@code 0.0.0.0}. */
+  public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
+
+  /** The port OpenTelemetry's and Prometheus' Java agents use for their Prometheus endpoint. */
+  public static final int DEFAULT_MANAGEMENT_PORT = 9464;
+
+  public static final int DEFAULT_TOPIC_PARTITIONS = 4;
+
+  /** One broker locally; a cluster sets 3. */
+  public static final short DEFAULT_TOPIC_REPLICATION_FACTOR = 1;
+
+  public static final String DEFAULT_CLICKHOUSE_USER = "default";
+  public static final String DEFAULT_CLICKHOUSE_DATABASE = "cab";
+}
