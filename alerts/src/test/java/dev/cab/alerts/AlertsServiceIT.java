@@ -8,6 +8,7 @@ import dev.cab.embedded.junit.KafkaExtension;
 import dev.cab.embedded.junit.KafkaTestBroker;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.wire.AlertRecord;
+import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.testing.Await;
@@ -96,6 +97,8 @@ class AlertsServiceIT {
         null,
         CellStatus.COMPLETE,
         List.of(),
+        pass ? CellOutcome.PASSED : CellOutcome.FAILED,
+        pass ? "pass_rate 1" : "pass_rate 0",
         v,
         start);
   }
@@ -246,6 +249,8 @@ class AlertsServiceIT {
             null,
             CellStatus.COMPLETE,
             List.of(),
+            noTask.outcome(),
+            noTask.outcomeReason(),
             1,
             noTask.startedAt()));
     sendSweep("cand", true, 1);

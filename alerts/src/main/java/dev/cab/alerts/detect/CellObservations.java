@@ -9,9 +9,11 @@ import java.util.Set;
  * Turns a {@link CellRecord} into the {@link Observation} detection keeps, or says why it cannot.
  * Stateless.
  *
- * <p>Outcome: {@code pending} while the cell runs or its pass_rate axis is missing; {@code
- * infra_error} for container exits 125, 126, 127 and 137 or a pass_rate breakdown saying {@code
- * timed_out}; else {@code passed} when the pass_rate score is at least 0.5, {@code failed} below.
+ * <p>Outcome: the pipeline's own triage ({@link CellRecord#outcome()}, decided by streams) when the
+ * record carries it, so alerts, views and the board agree. Records written before it existed
+ * (schema 1) fall back to: {@code pending} while the cell runs or its pass_rate axis is missing;
+ * {@code infra_error} for container exits 125, 126, 127 and 137 or a pass_rate breakdown saying
+ * {@code timed_out}; else {@code passed} when the pass_rate score is 1, {@code failed} below.
  * Latency: the latency axis' headline ({@code wall_clock_ms}), else the root span's duration.
  */
 public final class CellObservations {
@@ -62,6 +64,14 @@ public final class CellObservations {
   }
 
   static Outcome outcome(CellRecord c) {
+    if (c.outcome() != null) {
+      return switch (c.outcome()) {
+        case PASSED -> Outcome.PASSED;
+        case FAILED -> Outcome.FAILED;
+        case INFRA_ERROR -> Outcome.INFRA_ERROR;
+        case PENDING -> Outcome.PENDING;
+      };
+    }
     if (c.status() == CellStatus.RUNNING) {
       return Outcome.PENDING;
     }
@@ -76,7 +86,7 @@ public final class CellObservations {
     if (score == null) {
       return Outcome.PENDING;
     }
-    return score >= 0.5 ? Outcome.PASSED : Outcome.FAILED;
+    return score >= 1.0 ? Outcome.PASSED : Outcome.FAILED;
   }
 
   private static boolean blank(String s) {

@@ -3,6 +3,7 @@ package dev.cab.alerts.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import java.time.Instant;
@@ -36,6 +37,8 @@ class CellObservationsTest {
         null,
         status,
         List.of(),
+        null,
+        null,
         1,
         Instant.EPOCH);
   }
@@ -61,6 +64,16 @@ class CellObservationsTest {
             CellObservations.of(cell("t", 1, CellStatus.INCOMPLETE, Map.of("latency", 1.0)))
                 .outcome())
         .isEqualTo(Outcome.PENDING);
+  }
+
+  @Test
+  void thePipelinesOwnOutcomeWinsOverTheFallbackRules() throws Exception {
+    // exit 1 with pass_rate 0 looks like a failure to the fallback; streams said infra_error
+    CellRecord crashed =
+        cell("t", 1, CellStatus.COMPLETE, Map.of("pass_rate", 0.0))
+            .withOutcome(CellOutcome.INFRA_ERROR, "error status on span container");
+
+    assertThat(CellObservations.of(crashed).outcome()).isEqualTo(Outcome.INFRA_ERROR);
   }
 
   @Test
