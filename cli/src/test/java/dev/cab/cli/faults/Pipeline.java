@@ -74,16 +74,19 @@ final class Pipeline implements AutoCloseable {
     collector.put("CAB_KAFKA_BOOTSTRAP", bootstrap);
     collector.put("COLLECTOR_HTTP_PORT", Integer.toString(collectorPort));
     collector.put("COLLECTOR_GRPC_PORT", "-1");
-    collector.put("COLLECTOR_TOPIC_REPLICATION_FACTOR", Integer.toString(replication));
+    collector.put("CAB_KAFKA_TOPIC_REPLICATION_FACTOR", Integer.toString(replication));
     // The topics exist already (created above with the case's replication).
-    collector.put("COLLECTOR_CREATE_TOPICS", "false");
+    collector.put("CAB_KAFKA_TOPIC_CREATE", "false");
+    // Three stage JVMs on one host: the management port (default 9464) would collide.
+    collector.put("CAB_MANAGEMENT_PORT", "-1");
     env.put(Stage.COLLECTOR, collector);
     Map<String, String> streams = new HashMap<>();
     streams.put("CAB_KAFKA_BOOTSTRAP", bootstrap);
     streams.put("STREAMS_STATE_DIR", dir.resolve("streams-state").toString());
     streams.put("CAB_KAFKA_TOPIC_REPLICATION_FACTOR", Integer.toString(replication));
     // A loaded CI machine may take longer than the default minute to reach RUNNING.
-    streams.put("STREAMS_STARTUP_TIMEOUT", "PT5M");
+    streams.put("STREAMS_STARTUP_TIMEOUT_MS", "PT5M");
+    streams.put("CAB_MANAGEMENT_PORT", "-1");
     env.put(Stage.STREAMS, streams);
     Map<String, String> sink = new HashMap<>();
     sink.put("CAB_KAFKA_BOOTSTRAP", bootstrap);
@@ -92,6 +95,7 @@ final class Pipeline implements AutoCloseable {
     sink.put("CAB_CLICKHOUSE_PASSWORD", clickhouse.password());
     sink.put("CAB_CLICKHOUSE_DATABASE", clickhouse.database());
     sink.put("SINK_STARTUP_TIMEOUT_MS", "300000");
+    sink.put("CAB_MANAGEMENT_PORT", "-1");
     sink.putAll(sinkSettings);
     env.put(Stage.SINK, sink);
   }
