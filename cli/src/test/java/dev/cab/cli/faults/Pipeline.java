@@ -216,11 +216,13 @@ final class Pipeline implements AutoCloseable {
     try {
       HttpResponse<Void> r =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create(otlpEndpoint() + "/health"))
+              HttpRequest.newBuilder(URI.create(otlpEndpoint() + "/v1/traces"))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
+      // The collector opens its OTLP port only once Kafka answered (its health endpoints are on
+      // the management port, turned off here): any answer, here 405 to a GET, means it is up.
+      return r.statusCode() > 0;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
