@@ -391,10 +391,18 @@ class DashboardsBrowserIT {
         sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1),
         sorted.getLast());
     // each row's badge says the row's pass rate (revalidated, not a stale cached one)
-    for (WebElement row : browser.findElements(By.cssSelector("#leaderboard tbody tr"))) {
-      String rate = row.findElements(By.tagName("td")).get(4).getText();
-      String badge =
-          URI.create(row.findElement(By.tagName("img")).getDomProperty("src")).getRawPath();
+    // read in one script: a late push may re-render the table between two WebDriver calls
+    @SuppressWarnings("unchecked")
+    List<List<String>> rows =
+        (List<List<String>>)
+            js(
+                "return [...document.querySelectorAll('#leaderboard tbody tr')]"
+                    + ".map(r => [r.querySelectorAll('td')[4].innerText.trim(),"
+                    + " r.querySelector('img').src])");
+    assertThat(rows).hasSize(5);
+    for (List<String> row : rows) {
+      String rate = row.get(0);
+      String badge = URI.create(row.get(1)).getRawPath();
       String expectedPct = Math.round(Double.parseDouble(rate.replace("%", ""))) + "%";
       assertThat(get(badge).body()).contains(">" + expectedPct + "</text>");
     }
