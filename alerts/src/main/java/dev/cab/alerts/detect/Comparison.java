@@ -1,9 +1,10 @@
 package dev.cab.alerts.detect;
 
 import dev.cab.alerts.stats.AlphaSpending;
-import dev.cab.alerts.stats.DiscreteFdr;
+import dev.cab.alerts.stats.BenjaminiHochberg;
 import dev.cab.model.wire.AlertRecord.Evidence;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +15,11 @@ import java.util.Set;
 /**
  * A candidate sweep compared with its baseline: every hypothesis the baseline makes testable, each
  * looked at when its information fraction reaches the next look of the {@link AlphaSpending}
- * schedule, and Benjamini-Hochberg over the sequential p-values of all of them (the family size is
- * every hypothesis the baseline plans, tested or not, so rejections only accumulate as cells land).
- * Not thread-safe.
+ * schedule, and Benjamini-Hochberg over the sequential p-values within each {@link Rule.Family} at
+ * its share of {@code q}, Bonferroni across families (a family's size is every hypothesis of it the
+ * baseline plans, tested or not, so a rejection at any moment is a rejection of Simes' test at the
+ * end: the chance of any alert in a sweep without regression is at most {@code q}). Not
+ * thread-safe.
  */
 final class Comparison {
   private final String candidateId;
@@ -121,22 +124,37 @@ final class Comparison {
     }
     dirty.clear();
     changed = false;
-    List<Hypothesis> family = new ArrayList<>();
+    // Benjamini-Hochberg within each family at its share of q, over every hypothesis the baseline
+    // plans (tested or not: an untested one counts with p = 1, so the family size does not depend
+    // on how far the candidate has come); Bonferroni across the families.
+    Map<Rule.Family, List<Hypothesis>> families = new EnumMap<>(Rule.Family.class);
     for (Hypothesis h : hypotheses.values()) {
       if (!h.planned.isEmpty()) {
-        family.add(h);
+        families.computeIfAbsent(h.rule.family(), f -> new ArrayList<>()).add(h);
+      }
+    }
+    List<Hypothesis> family = new ArrayList<>();
+    List<Double> adjustedList = new ArrayList<>();
+    for (Map.Entry<Rule.Family, List<Hypothesis>> e : families.entrySet()) {
+      List<Hypothesis> members = e.getValue();
+      double[] p = new double[members.size()];
+      for (int i = 0; i < p.length; i++) {
+        p[i] = members.get(i).sequentialP;
+      }
+      // Scaled by the share, the adjusted p-value compares with q itself.
+      double[] adjusted = BenjaminiHochberg.adjust(p, p.length);
+      for (int i = 0; i < p.length; i++) {
+        family.add(members.get(i));
+        adjustedList.add(Math.min(1.0, adjusted[i] / e.getKey().share()));
       }
     }
     int m = family.size();
-    double[] p = new double[m];
-    double[] reachable = new double[m];
+    double[] adjusted = new double[m];
+    boolean[] rejected = new boolean[m];
     for (int i = 0; i < m; i++) {
-      p[i] = family.get(i).sequentialP;
-      reachable[i] = family.get(i).minAchievable;
+      adjusted[i] = adjustedList.get(i);
+      rejected[i] = adjusted[i] <= fdr;
     }
-    DiscreteFdr.Decision decision = DiscreteFdr.decide(p, reachable, fdr);
-    boolean[] rejected = decision.rejected();
-    double[] adjusted = decision.adjusted();
     List<Finding> findings = new ArrayList<>(m);
     for (int i = 0; i < m; i++) {
       Hypothesis h = family.get(i);
@@ -190,7 +208,6 @@ final class Comparison {
       h.latched = false;
       h.lastLook = -1;
       h.sequentialP = 1.0;
-      h.minAchievable = 1.0;
     }
     if (h.paired.size() < minPairs) {
       return;
@@ -204,7 +221,6 @@ final class Comparison {
     Hypothesis.Result r = h.test(baseline, candidate);
     h.lastP = r.pValue();
     h.sequentialP = Math.min(h.sequentialP, Math.min(1.0, r.pValue() / share));
-    h.minAchievable = Math.min(h.minAchievable, Math.min(1.0, r.minAchievable() / share));
     h.evidence =
         new Evidence(
             r.test(),

@@ -41,7 +41,7 @@ public final class Detector {
 
   /**
    * @param spending the looks and their shares of the error budget
-   * @param fdr the false discovery rate of each comparison (Benjamini-Hochberg)
+   * @param fdr the false-alarm budget {@code q} of each comparison, shared by the rule families
    * @param minPairs a hypothesis is tested only once it pairs this many cells
    * @param notices receives one line per new condition worth an operator's attention (no baseline,
    *     a baseline sharing nothing)

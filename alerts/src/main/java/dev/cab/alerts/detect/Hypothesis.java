@@ -1,6 +1,7 @@
 package dev.cab.alerts.detect;
 
 import dev.cab.alerts.lifecycle.Fingerprints;
+import dev.cab.alerts.stats.FisherExact;
 import dev.cab.alerts.stats.McNemar;
 import dev.cab.alerts.stats.ShiftTest;
 import dev.cab.model.wire.AlertRecord.Evidence;
@@ -43,9 +44,6 @@ final class Hypothesis {
   Evidence evidence;
   String summary;
   double lastP = 1.0;
-
-  /** The smallest sequential p-value the looks so far could have given (see DiscreteFdr). */
-  double minAchievable = 1.0;
 
   /**
    * Rejected once since the last restart: it keeps firing while its data stands, even when a larger
@@ -122,7 +120,6 @@ final class Hypothesis {
       counts.put("planned", (long) planned.size());
       return new Result(
           r.pValue(),
-          Math.pow(0.5, keys.size()),
           r.test(),
           counts,
           r.ratio(),
@@ -168,7 +165,6 @@ final class Hypothesis {
       // Reported as the rise of the infra-error rate: the negated difference of the clean rate.
       return new Result(
           r.pValue(),
-          Math.pow(0.5, lost + gained),
           "mcnemar_exact",
           counts,
           -r.effect(),
@@ -179,9 +175,21 @@ final class Hypothesis {
     }
     counts.put("baseline_passed", (long) basePositive);
     counts.put("candidate_passed", (long) candPositive);
+    if (rule == Rule.TASK_FAILING) {
+      // Across pairs the unpaired test is the stronger valid one (see FisherExact); the effect is
+      // the same paired difference of rates, with McNemar's interval.
+      return new Result(
+          FisherExact.regressionPValue(keys.size(), basePositive, candPositive),
+          "fisher_exact",
+          counts,
+          r.effect(),
+          r.effectLow(),
+          r.effectHigh(),
+          "rate_difference",
+          cells);
+    }
     return new Result(
         r.pValue(),
-        Math.pow(0.5, lost + gained),
         "mcnemar_exact",
         counts,
         r.effect(),
@@ -198,7 +206,6 @@ final class Hypothesis {
   /** A test's outcome before the multiplicity step. */
   record Result(
       double pValue,
-      double minAchievable,
       String test,
       Map<String, Long> counts,
       double effect,

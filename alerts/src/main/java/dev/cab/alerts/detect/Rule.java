@@ -9,7 +9,7 @@ import java.util.Locale;
 public enum Rule {
   /** Pass rate of one (tui, model) drops: exact McNemar, paired by task. */
   PASS_RATE_DROP,
-  /** One task starts failing across pairs: exact McNemar, paired by (tui, model). */
+  /** One task starts failing across pairs: Fisher's exact test over the pairs' cells. */
   TASK_FAILING,
   /** Wall clock of one model rises: Wilcoxon signed-rank, paired by (tui, task). */
   LATENCY_RISE_MODEL,
@@ -23,6 +23,45 @@ public enum Rule {
   /** The name on the wire and in labels: {@code pass_rate_drop}. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The family the rule's hypotheses are corrected in (Benjamini-Hochberg within a family,
+   * Bonferroni across families): the two latency rules form one family, the two infra rules
+   * another.
+   */
+  public Family family() {
+    return switch (this) {
+      case PASS_RATE_DROP -> Family.PASS_RATE;
+      case TASK_FAILING -> Family.TASK;
+      case LATENCY_RISE_MODEL, LATENCY_RISE_PAIR -> Family.LATENCY;
+      case INFRA_RATE_RISE_SWEEP, INFRA_RATE_RISE_PAIR -> Family.INFRA;
+    };
+  }
+
+  /**
+   * The families of hypotheses and their shares of a comparison's false-alarm budget (they sum to
+   * 1). Fixed before any data, from what each family needs: a 1.5x latency rise or a 3% -> 12%
+   * infra spike gives p-values below 1e-6, so 5% of the budget loses them nothing, while a 0.3
+   * pass-rate drop over 50 tasks or a task breaking over 16 pairs is at the edge of what the cells
+   * can show, and every share taken from them costs detections (docs/ALERTS.md).
+   */
+  public enum Family {
+    PASS_RATE(0.45),
+    TASK(0.45),
+    LATENCY(0.05),
+    INFRA(0.05);
+
+    private final double share;
+
+    Family(double share) {
+      this.share = share;
+    }
+
+    /** The family's share of the budget {@code q}. */
+    public double share() {
+      return share;
+    }
   }
 
   boolean aboutLatency() {

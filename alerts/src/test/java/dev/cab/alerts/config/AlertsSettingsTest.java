@@ -21,7 +21,7 @@ class AlertsSettingsTest {
 
     assertThat(s.alertmanagerUrl()).isEqualTo("http://127.0.0.1:9093");
     assertThat(s.baselines()).containsEntry("s2", "s1").containsEntry("s3", "s1");
-    assertThat(s.fdr()).isEqualTo(0.03);
+    assertThat(s.fdr()).isEqualTo(0.05);
     assertThat(s.looks()).containsExactly(0.25, 0.5, 0.75, 1.0);
   }
 

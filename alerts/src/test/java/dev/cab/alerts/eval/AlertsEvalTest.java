@@ -54,7 +54,7 @@ class AlertsEvalTest {
     assertThat(again.delays()).containsExactly(results.get(Scenario.PASS_DROP_030).delays());
   }
 
-  // What seed 20261203 with 15 runs reaches today (below the 90%: see the class comment).
+  // What seed 20261203 with 15 runs reaches (below the 90%: see the class comment).
   private static final double PINNED_DROP_030 = 0.3;
-  private static final double PINNED_TASK_FAILS = 0.3;
+  private static final double PINNED_TASK_FAILS = 0.5;
 }
