@@ -80,12 +80,23 @@ final class Sweep {
     }
   }
 
-  /** Something done to the pipeline mid-sweep; returns when the fault is over. */
+  /**
+   * Something done to the pipeline mid-sweep; returns when the fault is over. The fault's window
+   * starts when {@code inject} is called, or at {@link #faultStartsNow()} when it first waits for
+   * the pipeline to reach some state (that wait is not part of the fault).
+   */
   @FunctionalInterface
   interface Fault {
     Fault NONE = () -> {};
 
     void inject() throws Exception;
+  }
+
+  private static final ThreadLocal<Long> FAULT_START = new ThreadLocal<>();
+
+  /** Called by a {@link Fault} on its thread just before it breaks something. */
+  static void faultStartsNow() {
+    FAULT_START.set(System.nanoTime());
   }
 
   /**
@@ -115,10 +126,10 @@ final class Sweep {
                 .name("fault")
                 .start(
                     () -> {
-                      long start = System.nanoTime();
+                      FAULT_START.set(System.nanoTime());
                       try {
                         fault.inject();
-                        faultDone.complete(new FaultWindow(start, System.nanoTime()));
+                        faultDone.complete(new FaultWindow(FAULT_START.get(), System.nanoTime()));
                       } catch (Throwable e) {
                         faultDone.completeExceptionally(e);
                       }
