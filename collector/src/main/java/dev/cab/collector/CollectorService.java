@@ -1,5 +1,8 @@
 package dev.cab.collector;
 
+import dev.cab.collector.auth.AuthSettings;
+import dev.cab.collector.auth.TenantLimits;
+import dev.cab.collector.auth.Tls;
 import dev.cab.collector.config.CollectorSettings;
 import dev.cab.collector.grpc.OtlpGrpcServer;
 import dev.cab.collector.http.OtlpHttpHandler;
@@ -109,6 +112,8 @@ public final class CollectorService implements AutoCloseable {
             settings.maxRecordBytes());
     AdmissionControl admission =
         new AdmissionControl(settings.maxInflightRequests(), settings.maxInflightBytes());
+    AuthSettings auth = settings.auth();
+    TenantLimits limits = auth.limits(settings.maxBodyBytes());
     OtlpHttpServer http = null;
     OtlpGrpcServer grpc = null;
     try {
@@ -119,8 +124,14 @@ public final class CollectorService implements AutoCloseable {
             OtlpHttpServer.start(
                 new InetSocketAddress(settings.bindAddress(), settings.httpPort()),
                 new OtlpHttpHandler(
-                    pipeline, admission, settings.maxBodyBytes(), retryAfterSeconds),
-                settings.drainTimeout());
+                    pipeline,
+                    admission,
+                    settings.maxBodyBytes(),
+                    retryAfterSeconds,
+                    auth.authenticator(),
+                    limits),
+                settings.drainTimeout(),
+                auth.tls() ? Tls.serverContext(auth.keystore(), auth.keystorePassword()) : null);
       }
       if (settings.grpcPort() >= 0) {
         grpc =
@@ -130,7 +141,11 @@ public final class CollectorService implements AutoCloseable {
                 admission,
                 settings.maxBodyBytes(),
                 settings.retryAfter(),
-                settings.drainTimeout());
+                settings.drainTimeout(),
+                auth.authenticator(),
+                limits,
+                auth.keystore(),
+                auth.keystorePassword());
       }
     } catch (IOException e) {
       closeQuietly(http, grpc, writer);
@@ -142,11 +157,15 @@ public final class CollectorService implements AutoCloseable {
     }
     CollectorService service = new CollectorService(metrics, writer, http, grpc, management);
     LOG.info(
-        "collector listening on {} (OTLP/HTTP port {}, OTLP/gRPC port {}), Kafka at {}",
+        "collector listening on {} (OTLP/HTTP port {}, OTLP/gRPC port {}{}), Kafka at {}; {}",
         settings.bindAddress(),
         service.httpPort(),
         service.grpcPort(),
-        settings.kafkaBootstrap());
+        auth.tls() ? ", TLS" : "",
+        settings.kafkaBootstrap(),
+        auth.tokens() == null
+            ? "open: no bearer token needed (set " + AuthSettings.TOKENS_FILE + " to require one)"
+            : auth.tokens().size() + " bearer tokens accepted, per-tenant sweep prefixes enforced");
     return service;
   }
 

@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -180,6 +181,7 @@ public final class LocalStack implements AutoCloseable {
     started.push(collector);
     dashboards = DashboardsService.start(settings.dashboards());
     started.push(dashboards);
+    collectorDoors(settings).ifPresent(progress);
     progress.accept(
         String.format(
             "OTLP_HTTP=%s  OTLP_GRPC=%s:%d  DASHBOARDS=%s  METRICS=%s  (ready in %.1f s)",
@@ -224,6 +226,28 @@ public final class LocalStack implements AutoCloseable {
               + StageSettings.COLLECTOR_TOKENS_FILE
               + "=FILE) or listen on 127.0.0.1.");
     }
+  }
+
+  /**
+   * Who may send, in one line, unless {@link #warnWhenExposed} already said it: open on loopback, or
+   * how many bearer tokens the collector accepts.
+   */
+  private static Optional<String> collectorDoors(StageSettings settings) {
+    CollectorSettings collector = settings.collector();
+    if (collector.auth().tokens() != null) {
+      return Optional.of(
+          "collector requires a bearer token: "
+              + collector.auth().tokens().size()
+              + " tokens from "
+              + StageSettings.COLLECTOR_TOKENS_FILE);
+    }
+    if (ManagementConfig.isBeyondLoopback(collector.bindAddress())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "collector is open (no bearer token needed) on loopback only; set "
+            + StageSettings.COLLECTOR_TOKENS_FILE
+            + " (COLLECTOR_AUTH_TOKENS_FILE) to require tokens");
   }
 
   private void lock(Path dataDir) {

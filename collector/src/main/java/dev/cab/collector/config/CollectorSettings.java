@@ -1,6 +1,7 @@
 package dev.cab.collector.config;
 
 import dev.cab.model.config.CommonSettings;
+import dev.cab.collector.auth.AuthSettings;
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
 import dev.cab.model.config.KafkaConfig;
@@ -32,6 +33,7 @@ import java.util.Map;
  * @param drainTimeout {@code collector.drain.timeout.ms}: how long close waits for requests in
  *     progress
  * @param management {@code cab.listen.address} and {@code cab.management.port}: metrics and health
+ * @param auth tokens, per-tenant limits and TLS ({@link AuthSettings} names the keys)
  * @param effective the settings as used, secrets masked, for the start-up log
  */
 public record CollectorSettings(
@@ -51,6 +53,7 @@ public record CollectorSettings(
     short topicReplicationFactor,
     Duration drainTimeout,
     ManagementConfig management,
+    AuthSettings auth,
     Map<String, String> effective) {
 
   /** The stage name: key prefix, {@code stage} metric label, log name. */
@@ -126,6 +129,7 @@ public record CollectorSettings(
     Duration linger = values.duration(KAFKA_LINGER, DEFAULT_KAFKA_LINGER);
     Duration retryAfter = values.duration(RETRY_AFTER, DEFAULT_RETRY_AFTER);
     Duration drain = values.duration(DRAIN_TIMEOUT, DEFAULT_DRAIN_TIMEOUT);
+    AuthSettings auth = AuthSettings.from(values);
 
     if (httpPort == -1 && grpcPort == -1) {
       values.problem(GRPC_PORT, "and " + HTTP_PORT + " are both -1: enable at least one");
@@ -160,6 +164,7 @@ public record CollectorSettings(
         kafka.topicReplicationFactor(),
         drain,
         management,
+        auth,
         values.effective());
   }
 

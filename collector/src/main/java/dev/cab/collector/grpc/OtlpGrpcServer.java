@@ -4,14 +4,28 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import dev.cab.collector.auth.AuthenticationException;
+import dev.cab.collector.auth.Authenticator;
+import dev.cab.collector.auth.Tenant;
+import dev.cab.collector.auth.TenantLimits;
+import dev.cab.collector.auth.Tls;
 import dev.cab.collector.internal.AdmissionControl;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.kafka.KafkaUnavailableException;
 import dev.cab.collector.metrics.CollectorMetrics;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
@@ -28,6 +42,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +57,11 @@ import org.slf4j.LoggerFactory;
  * (the request bytes are parsed here rather than by gRPC's marshaller, which would say INTERNAL),
  * RESOURCE_EXHAUSTED with a {@link RetryInfo} when overloaded (OTLP exporters retry it only with
  * one), UNAVAILABLE when Kafka did not acknowledge. gzip request compression is built in.
+ *
+ * <p>Once tokens are configured, a call without a valid {@code authorization: Bearer <token>}
+ * metadata entry ends UNAUTHENTICATED before its message is read; a tenant over its request or byte
+ * rate gets RESOURCE_EXHAUSTED with a {@link RetryInfo}; TLS when a keystore is configured. Every
+ * status carries a one-line reason.
  */
 public final class OtlpGrpcServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcServer.class);
@@ -73,15 +93,55 @@ public final class OtlpGrpcServer implements AutoCloseable {
       Duration retryAfter,
       Duration drainTimeout)
       throws IOException {
+    return start(
+        address,
+        pipeline,
+        admission,
+        maxMessageBytes,
+        retryAfter,
+        drainTimeout,
+        Authenticator.open(),
+        TenantLimits.none(),
+        null,
+        "");
+  }
+
+  /**
+   * Binds and starts serving, with authentication, per-tenant limits and optionally TLS.
+   *
+   * @param keystore the TLS keystore, null for plain text
+   * @throws IOException when the address cannot be bound
+   */
+  public static OtlpGrpcServer start(
+      InetSocketAddress address,
+      ExportPipeline pipeline,
+      AdmissionControl admission,
+      int maxMessageBytes,
+      Duration retryAfter,
+      Duration drainTimeout,
+      Authenticator authenticator,
+      TenantLimits limits,
+      Path keystore,
+      String keystorePassword)
+      throws IOException {
     ExecutorService executor =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("otlp-grpc-", 0).factory());
-    Calls calls = new Calls(pipeline, admission, retryAfter);
+    Calls calls = new Calls(pipeline, admission, retryAfter, limits);
+    ServerInterceptor auth = new BearerInterceptor(authenticator);
+    NettyServerBuilder builder =
+        keystore == null
+            ? NettyServerBuilder.forAddress(address)
+            : NettyServerBuilder.forAddress(
+                address,
+                TlsServerCredentials.newBuilder()
+                    .keyManager(Tls.keyManagers(keystore, keystorePassword).getKeyManagers())
+                    .build());
     Server server =
-        NettyServerBuilder.forAddress(address)
+        builder
             .executor(executor)
             .maxInboundMessageSize(maxMessageBytes)
-            .addService(traceService(calls))
-            .addService(logsService(calls))
+            .addService(ServerInterceptors.intercept(traceService(calls), auth))
+            .addService(ServerInterceptors.intercept(logsService(calls), auth))
             .build()
             .start();
     return new OtlpGrpcServer(server, executor, drainTimeout);
@@ -134,8 +194,35 @@ public final class OtlpGrpcServer implements AutoCloseable {
     executor.shutdownNow();
   }
 
+  /** The tenant of the call in progress, set by {@link BearerInterceptor}. */
+  private static final Context.Key<Tenant> TENANT = Context.key("cab-tenant");
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** Authenticates a call from its metadata before its message is read. */
+  private record BearerInterceptor(Authenticator authenticator) implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      Tenant tenant;
+      try {
+        tenant = authenticator.authenticate(headers.get(AUTHORIZATION));
+      } catch (AuthenticationException e) {
+        call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+      return Contexts.interceptCall(
+          Context.current().withValue(TENANT, tenant), call, headers, next);
+    }
+  }
+
   /** The two unary calls. */
-  private record Calls(ExportPipeline pipeline, AdmissionControl admission, Duration retryAfter) {
+  private record Calls(
+      ExportPipeline pipeline,
+      AdmissionControl admission,
+      Duration retryAfter,
+      TenantLimits limits) {
 
     void traces(byte[] bytes, StreamObserver<ExportTraceServiceResponse> observer) {
       answer(
@@ -148,7 +235,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
             } catch (InvalidProtocolBufferException e) {
               throw invalid("not a valid ExportTraceServiceRequest: " + e.getMessage());
             }
-            return pipeline.exportTraces(request).traceResponse();
+            return pipeline.exportTraces(request, tenant()).traceResponse();
           });
     }
 
@@ -163,7 +250,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
             } catch (InvalidProtocolBufferException e) {
               throw invalid("not a valid ExportLogsServiceRequest: " + e.getMessage());
             }
-            return pipeline.exportLogs(request).logsResponse();
+            return pipeline.exportLogs(request, tenant()).logsResponse();
           });
     }
 
@@ -171,8 +258,27 @@ public final class OtlpGrpcServer implements AutoCloseable {
       R run() throws KafkaUnavailableException;
     }
 
+    private static Tenant tenant() {
+      Tenant t = TENANT.get();
+      return t == null ? Tenant.OPEN : t;
+    }
+
     private <R> void answer(byte[] bytes, StreamObserver<R> observer, Export<R> export) {
       CollectorMetrics metrics = pipeline.metrics();
+      Tenant tenant = tenant();
+      long wait = limits.admitRequest(tenant);
+      if (wait == 0) {
+        wait = limits.admitBytes(tenant, bytes.length);
+      }
+      if (wait > 0) {
+        fail(
+            observer,
+            retryLater(
+                Code.RESOURCE_EXHAUSTED,
+                "tenant '" + tenant.name() + "' is over its request or byte rate: retry later",
+                Duration.ofSeconds(wait)));
+        return;
+      }
       AdmissionControl.Ticket ticket = admission.tryEnter();
       if (ticket == null) {
         fail(observer, retryLater(Code.RESOURCE_EXHAUSTED, "too many requests in flight"));
@@ -205,6 +311,11 @@ public final class OtlpGrpcServer implements AutoCloseable {
     }
 
     private StatusRuntimeException retryLater(Code code, String message) {
+      return retryLater(code, message, retryAfter);
+    }
+
+    private static StatusRuntimeException retryLater(
+        Code code, String message, Duration retryAfter) {
       RetryInfo retry =
           RetryInfo.newBuilder()
               .setRetryDelay(

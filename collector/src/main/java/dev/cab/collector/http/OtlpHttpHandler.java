@@ -4,6 +4,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.rpc.Code;
+import dev.cab.collector.auth.AuthenticationException;
+import dev.cab.collector.auth.Authenticator;
+import dev.cab.collector.auth.Tenant;
+import dev.cab.collector.auth.TenantLimits;
 import dev.cab.collector.internal.AdmissionControl;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.kafka.KafkaUnavailableException;
@@ -35,9 +39,14 @@ import org.slf4j.LoggerFactory;
  *   <li>400 for a body that does not decode (the message says what was wrong), 404/405 for other
  *       paths and methods, 413 beyond {@code maxBodyBytes} (compressed or not), 415 for another
  *       content type or encoding;
- *   <li>429 with {@code Retry-After} when too many requests or bytes are in flight, 503 with {@code
- *       Retry-After} when Kafka did not acknowledge in time.
+ *   <li>401 without a valid bearer token once tokens are configured; 429 with {@code Retry-After}
+ *       when the tenant is over its request or byte rate, or too many requests or bytes are in
+ *       flight; 503 with {@code Retry-After} when Kafka did not acknowledge in time;
+ *   <li>items of sweeps outside the tenant's prefix are rejected in {@code partial_success}.
  * </ul>
+ *
+ * <p>Every error answer carries a one-line reason ({@code google.rpc.Status.message}, or the plain
+ * text body).
  *
  * <p>Metrics and health are on the management port ({@code cab.management.port}). Thread-safe.
  */
@@ -72,6 +81,8 @@ public final class OtlpHttpHandler {
   private final CollectorMetrics metrics;
   private final long maxBodyBytes;
   private final int retryAfterSeconds;
+  private final Authenticator authenticator;
+  private final TenantLimits limits;
 
   /**
    * @param pipeline stores what the requests carry
@@ -84,6 +95,28 @@ public final class OtlpHttpHandler {
       AdmissionControl admission,
       long maxBodyBytes,
       int retryAfterSeconds) {
+    this(
+        pipeline,
+        admission,
+        maxBodyBytes,
+        retryAfterSeconds,
+        Authenticator.open(),
+        TenantLimits.none());
+  }
+
+  /**
+   * @param authenticator maps the Authorization header to a tenant
+   * @param limits per-tenant request and byte rates
+   */
+  public OtlpHttpHandler(
+      ExportPipeline pipeline,
+      AdmissionControl admission,
+      long maxBodyBytes,
+      int retryAfterSeconds,
+      Authenticator authenticator,
+      TenantLimits limits) {
+    this.authenticator = authenticator;
+    this.limits = limits;
     this.pipeline = pipeline;
     this.admission = admission;
     this.metrics = pipeline.metrics();
@@ -122,6 +155,26 @@ public final class OtlpHttpHandler {
     Format format = format(request.header("content-type"));
     if (!"POST".equals(request.method())) {
       return methodNotAllowed("POST", format);
+    }
+    Tenant tenant;
+    try {
+      tenant = authenticator.authenticate(request.header("authorization"));
+    } catch (AuthenticationException e) {
+      Response r = error(401, format, Code.UNAUTHENTICATED, e.getMessage());
+      return new Response(
+          r.status(),
+          r.contentType(),
+          r.body(),
+          Map.of("WWW-Authenticate", "Bearer realm=\"cab-telemetry\""));
+    }
+    long wait = limits.admitRequest(tenant);
+    if (wait > 0) {
+      return retryLater(
+          429,
+          format,
+          Code.RESOURCE_EXHAUSTED,
+          "tenant '" + tenant.name() + "' is over its request rate: retry later",
+          wait);
     }
     if (format == null) {
       return error(
@@ -175,9 +228,18 @@ public final class OtlpHttpHandler {
       if (!ticket.reserveBytes(body.length)) {
         return retryLater(429, format, Code.RESOURCE_EXHAUSTED, "too many bytes in flight");
       }
+      wait = limits.admitBytes(tenant, body.length);
+      if (wait > 0) {
+        return retryLater(
+            429,
+            format,
+            Code.RESOURCE_EXHAUSTED,
+            "tenant '" + tenant.name() + "' is over its byte rate: retry later",
+            wait);
+      }
       metrics.bytesReceived(body.length);
       try {
-        return traces ? exportTraces(body, format) : exportLogs(body, format);
+        return traces ? exportTraces(body, format, tenant) : exportLogs(body, format, tenant);
       } catch (OtlpDecodeException e) {
         return error(400, format, Code.INVALID_ARGUMENT, e.getMessage());
       } catch (KafkaUnavailableException e) {
@@ -187,7 +249,7 @@ public final class OtlpHttpHandler {
     }
   }
 
-  private Response exportTraces(byte[] body, Format format)
+  private Response exportTraces(byte[] body, Format format, Tenant tenant)
       throws OtlpDecodeException, KafkaUnavailableException {
     ExportTraceServiceRequest request;
     if (format == Format.PROTOBUF) {
@@ -200,10 +262,10 @@ public final class OtlpHttpHandler {
     } else {
       request = OtlpJson.traces(body);
     }
-    return ok(pipeline.exportTraces(request).traceResponse(), format);
+    return ok(pipeline.exportTraces(request, tenant).traceResponse(), format);
   }
 
-  private Response exportLogs(byte[] body, Format format)
+  private Response exportLogs(byte[] body, Format format, Tenant tenant)
       throws OtlpDecodeException, KafkaUnavailableException {
     ExportLogsServiceRequest request;
     if (format == Format.PROTOBUF) {
@@ -216,7 +278,7 @@ public final class OtlpHttpHandler {
     } else {
       request = OtlpJson.logs(body);
     }
-    return ok(pipeline.exportLogs(request).logsResponse(), format);
+    return ok(pipeline.exportLogs(request, tenant).logsResponse(), format);
   }
 
   private byte[] readBody(InputStream raw, boolean gzip) throws IOException {
@@ -260,12 +322,14 @@ public final class OtlpHttpHandler {
   }
 
   private Response retryLater(int status, Format format, Code code, String message) {
+    return retryLater(status, format, code, message, retryAfterSeconds);
+  }
+
+  private static Response retryLater(
+      int status, Format format, Code code, String message, long seconds) {
     Response r = error(status, format, code, message);
     return new Response(
-        r.status(),
-        r.contentType(),
-        r.body(),
-        Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+        r.status(), r.contentType(), r.body(), Map.of("Retry-After", Long.toString(seconds)));
   }
 
   private static Response methodNotAllowed(String allowed, Format format) {

@@ -2,6 +2,8 @@ package dev.cab.collector.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +46,26 @@ public final class OtlpHttpServer implements AutoCloseable {
   public static OtlpHttpServer start(
       InetSocketAddress address, OtlpHttpHandler handler, Duration drainTimeout)
       throws IOException {
-    HttpServer server = HttpServer.create(address, 0);
+    return start(address, handler, drainTimeout, null);
+  }
+
+  /**
+   * Binds and starts serving, over TLS when {@code tls} is given.
+   *
+   * @param tls the server's SSL context, null for plain HTTP
+   * @throws IOException when the address cannot be bound
+   */
+  public static OtlpHttpServer start(
+      InetSocketAddress address, OtlpHttpHandler handler, Duration drainTimeout, SSLContext tls)
+      throws IOException {
+    HttpServer server;
+    if (tls == null) {
+      server = HttpServer.create(address, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    }
     ExecutorService executor =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("otlp-http-", 0).factory());
     server.setExecutor(executor);

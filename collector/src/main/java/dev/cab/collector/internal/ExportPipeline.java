@@ -1,5 +1,6 @@
 package dev.cab.collector.internal;
 
+import dev.cab.collector.auth.Tenant;
 import dev.cab.collector.kafka.KafkaUnavailableException;
 import dev.cab.collector.kafka.RecordWriter;
 import dev.cab.collector.metrics.CollectorMetrics;
@@ -67,10 +68,20 @@ public final class ExportPipeline {
     return metrics;
   }
 
-  /** Stores the spans of a traces export request. */
+  /** Stores the spans of a traces export request of the open tenant (no authentication). */
   public ExportOutcome exportTraces(ExportTraceServiceRequest request)
       throws KafkaUnavailableException {
-    MappedBatch<SpanRecord> batch = OtlpMapper.spans(request);
+    return exportTraces(request, Tenant.OPEN);
+  }
+
+  /**
+   * Stores the spans of a traces export request; spans of sweeps outside the tenant's prefix are
+   * rejected in partial success.
+   */
+  public ExportOutcome exportTraces(ExportTraceServiceRequest request, Tenant tenant)
+      throws KafkaUnavailableException {
+    MappedBatch<SpanRecord> batch =
+        ownSweeps(OtlpMapper.spans(request), tenant, s -> s.cell().sweepId(), "span");
     // every span of a ResourceSpans shares one resource map: mask it once per request
     Map<Map<String, Object>, Map<String, Object>> cleanResources = new IdentityHashMap<>();
     ExportOutcome outcome =
@@ -105,8 +116,19 @@ public final class ExportPipeline {
    */
   public ExportOutcome exportLogs(ExportLogsServiceRequest request)
       throws KafkaUnavailableException {
-    MappedBatch<ScoreEvent> batch = OtlpMapper.scores(request);
-    MappedBatch<SweepPlan> plans = SweepPlanMapper.plans(request);
+    return exportLogs(request, Tenant.OPEN);
+  }
+
+  /**
+   * Stores the scorer events and sweep plans of a logs export request; records of sweeps outside
+   * the tenant's prefix are rejected in partial success.
+   */
+  public ExportOutcome exportLogs(ExportLogsServiceRequest request, Tenant tenant)
+      throws KafkaUnavailableException {
+    MappedBatch<ScoreEvent> batch =
+        ownSweeps(OtlpMapper.scores(request), tenant, e -> e.cell().sweepId(), "evaluation event");
+    MappedBatch<SweepPlan> plans =
+        ownSweeps(SweepPlanMapper.plans(request), tenant, SweepPlan::sweepId, "sweep plan");
     ExportOutcome planned =
         store(
             plans,
@@ -180,6 +202,34 @@ public final class ExportPipeline {
     awaitAll(acks, topic.name());
     return new ExportOutcome(
         acks.size(), rejections.size(), batch.ignored(), errorMessage(rejections, noun));
+  }
+
+  /** The batch with every record outside the tenant's sweeps moved to the rejections. */
+  private static <T> MappedBatch<T> ownSweeps(
+      MappedBatch<T> batch, Tenant tenant, Function<T, String> sweepOf, String noun) {
+    if (tenant.sweepPrefix().isEmpty()) {
+      return batch;
+    }
+    List<T> own = new ArrayList<>(batch.accepted().size());
+    List<String> rejections = new ArrayList<>(batch.rejections());
+    for (T record : batch.accepted()) {
+      String sweep = sweepOf.apply(record);
+      if (tenant.mayWrite(sweep)) {
+        own.add(record);
+      } else {
+        rejections.add(
+            noun
+                + (sweep == null ? " without cab.sweep.id" : " of sweep '" + sweep + "'")
+                + ": tenant '"
+                + tenant.name()
+                + "' may only write sweeps starting with '"
+                + tenant.sweepPrefix()
+                + "'");
+      }
+    }
+    return own.size() == batch.accepted().size()
+        ? batch
+        : new MappedBatch<>(own, rejections, batch.ignored());
   }
 
   /** The Kafka key: the cell id of per-cell records, the sweep id of a plan. */
