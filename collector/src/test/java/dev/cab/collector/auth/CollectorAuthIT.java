@@ -209,9 +209,9 @@ class CollectorAuthIT {
 
   @Test
   void aTenantOverItsRequestRateGets429WithRetryAfterWhileOthersGoOn() throws Exception {
-    // given a collector allowing one request per second and tenant
+    // given a collector allowing one request per 50 s and tenant (slow machines stay under it)
     try (CollectorService limited =
-        CollectorService.start(settings(Map.of(AuthSettings.REQUESTS_PER_SECOND, "0.2")))) {
+        CollectorService.start(settings(Map.of(AuthSettings.REQUESTS_PER_SECOND, "0.02")))) {
       String alpha = "Bearer " + ALPHA_TOKEN;
       // when alpha sends twice at once
       HttpResponse<String> first = postJson(limited, "/v1/logs", "{}", alpha);
@@ -222,7 +222,7 @@ class CollectorAuthIT {
       assertThat(JSON.readTree(second.body()).path("message").asText())
           .isEqualTo("tenant 'alpha' is over its request rate: retry later");
       assertThat(second.headers().firstValue("Retry-After").map(Long::parseLong))
-          .hasValueSatisfying(s -> assertThat(s).isBetween(1L, 5L));
+          .hasValueSatisfying(s -> assertThat(s).isBetween(1L, 50L));
       // and beta is not held back by alpha
       assertThat(postJson(limited, "/v1/logs", "{}", "Bearer " + BETA_TOKEN).statusCode())
           .isEqualTo(200);
