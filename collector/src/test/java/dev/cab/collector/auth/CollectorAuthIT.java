@@ -304,6 +304,8 @@ class CollectorAuthIT {
               .setEndpoint("https://127.0.0.1:" + tls.httpPort() + "/v1/traces")
               .setTrustedCertificates(trusted)
               .addHeader("Authorization", "Bearer " + ALPHA_TOKEN)
+              // a TLS handshake on a loaded 2-core machine can outlast the default 10 s
+              .setTimeout(Duration.ofSeconds(40))
               .build(),
           httpsCell,
           "alpha-tls");
@@ -312,6 +314,7 @@ class CollectorAuthIT {
               .setEndpoint("https://127.0.0.1:" + tls.grpcPort())
               .setTrustedCertificates(trusted)
               .addHeader("Authorization", "Bearer " + ALPHA_TOKEN)
+              .setTimeout(Duration.ofSeconds(40))
               .build(),
           grpcCell,
           "alpha-tls");
@@ -347,7 +350,7 @@ class CollectorAuthIT {
           .setAttribute("cab.span.kind", "tool_call")
           .startSpan()
           .end();
-      assertThat(tracing.forceFlush().join(30, TimeUnit.SECONDS).isSuccess())
+      assertThat(tracing.forceFlush().join(60, TimeUnit.SECONDS).isSuccess())
           .as("export of %s", cell)
           .isTrue();
     }

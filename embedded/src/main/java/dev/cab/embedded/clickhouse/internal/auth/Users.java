@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,22 +41,36 @@ import org.xml.sax.SAXException;
  *       <password>secret</password>
  *       <profile>readonly</profile>
  *       <allow_databases><database>cab</database></allow_databases>   <!-- optional -->
+ *       <grants><query>GRANT SELECT ON cab.*</query></grants>          <!-- optional -->
  *     </reader>
  *   </users>
  * </clickhouse>
  * }</pre>
  *
- * Other elements ({@code networks}, {@code quota}, ...) are ignored. A user without a password
- * element has the empty password. Immutable and thread-safe.
+ * A profile's other settings ({@code max_execution_time}, {@code max_memory_usage}, ...) are set
+ * for each query of its users, before {@code readonly}, so a read-only user cannot change them.
+ * {@code <grants>} are checked by the HTTP layer ({@link Grants}); a user without them may do
+ * anything its readonly level allows. Other elements ({@code networks}, {@code quota}, ...) are
+ * ignored. A user without a password element has the empty password. Immutable and thread-safe.
  */
 public final class Users {
 
   /** One account: how to check its password and what it may do. */
   public record User(
-      String name, String passwordSha256Hex, int readonly, Set<String> allowedDatabases) {
+      String name,
+      String passwordSha256Hex,
+      int readonly,
+      Set<String> allowedDatabases,
+      Map<String, String> settings,
+      Grants grants) {
 
     public User {
       allowedDatabases = Set.copyOf(allowedDatabases);
+      settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    public User(String name, String passwordSha256Hex, int readonly, Set<String> allowedDatabases) {
+      this(name, passwordSha256Hex, readonly, allowedDatabases, Map.of(), null);
     }
 
     /** Whether {@code database} may be the current database (empty set: every database). */
@@ -104,7 +119,9 @@ public final class Users {
       problems.add("the root element must be <clickhouse>, not <" + root.getTagName() + ">");
     }
     Map<String, Integer> profiles = new LinkedHashMap<>();
+    Map<String, Map<String, String>> profileSettings = new LinkedHashMap<>();
     profiles.put("default", 0);
+    profileSettings.put("default", Map.of());
     Element profilesElement = child(root, "profiles");
     if (profilesElement != null) {
       for (Element profile : children(profilesElement)) {
@@ -115,6 +132,21 @@ public final class Users {
               parseReadonly(readonly.getTextContent(), "profile " + profile.getTagName(), problems);
         }
         profiles.put(profile.getTagName(), level);
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (Element setting : children(profile)) {
+          String name = setting.getTagName();
+          String value = setting.getTextContent().strip();
+          if (name.equals("readonly")) {
+            continue;
+          }
+          if (!name.matches("[a-z_][a-z0-9_]*") || !value.matches("[A-Za-z0-9_.\\-]+")) {
+            problems.add(
+                "profile " + profile.getTagName() + ": setting " + name + " is not a plain value");
+            continue;
+          }
+          settings.put(name, value);
+        }
+        profileSettings.put(profile.getTagName(), settings);
       }
     }
     Map<String, User> users = new LinkedHashMap<>();
@@ -156,7 +188,22 @@ public final class Users {
             databases.add(db.getTextContent().strip());
           }
         }
-        users.put(name, new User(name, hash, readonly, databases));
+        Grants grants = null;
+        Element grantsElement = child(user, "grants");
+        if (grantsElement != null) {
+          List<String> statements = new ArrayList<>();
+          for (Element q : children(grantsElement)) {
+            statements.add(q.getTextContent());
+          }
+          try {
+            grants = Grants.parse(statements);
+          } catch (IllegalArgumentException e) {
+            problems.add("user " + name + ": " + e.getMessage());
+            continue;
+          }
+        }
+        users.put(
+            name, new User(name, hash, readonly, databases, profileSettings.get(profile), grants));
       }
       if (users.isEmpty() && problems.isEmpty()) {
         problems.add("<users> defines no user");

@@ -10,6 +10,7 @@ import dev.cab.embedded.clickhouse.internal.compression.CorruptedBlockException;
 import dev.cab.embedded.clickhouse.internal.engine.ChdbEngine;
 import dev.cab.embedded.clickhouse.internal.engine.ChdbResult;
 import dev.cab.embedded.clickhouse.internal.engine.EngineError;
+import dev.cab.embedded.clickhouse.internal.engine.QueryBuffer;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -257,6 +260,10 @@ public final class ClickHouseHttpHandler implements HttpHandler {
       }
 
       List<String> setup = new ArrayList<>();
+      // the profile's limits first: once readonly = 1 holds, the user cannot change them
+      account
+          .settings()
+          .forEach((name, value) -> setup.add("SET " + name + " = " + literal(value)));
       if (account.readonly() > 0) {
         setup.add("SET readonly = " + account.readonly());
       }
@@ -271,6 +278,16 @@ public final class ClickHouseHttpHandler implements HttpHandler {
 
       query = readQuery(exchange, params, get);
       SqlHead head = query.head();
+      if (account.grants() != null) {
+        checkGrants(
+            account,
+            head,
+            query,
+            database == null ? "default" : database,
+            session == null ? null : session.engineSession(),
+            setup,
+            parameters);
+      }
       if (log.isTraceEnabled()) {
         log.trace(
             "query {} of {} ({} body bytes): {}",
@@ -316,6 +333,112 @@ public final class ClickHouseHttpHandler implements HttpHandler {
         sessions.release(session, params.isTrue("close_session"));
       }
     }
+  }
+
+  /** Databases every user may read, as on ClickHouse (metadata, filtered by the server there). */
+  private static final Set<String> ALWAYS_READABLE =
+      Set.of("system", "information_schema", "INFORMATION_SCHEMA");
+
+  /** Table functions that read no data from outside the engine. */
+  private static final Set<String> HARMLESS_TABLE_FUNCTIONS =
+      Set.of("numbers", "numbers_mt", "zeros", "zeros_mt", "one", "values", "null");
+
+  private static final Pattern INSERT_TARGET =
+      Pattern.compile(
+          "(?is)^\\s*INSERT\\s+INTO\\s+(?:(TABLE)\\s+)?(FUNCTION\\s+)?([`\"]?[\\w.]+[`\"]?(?:\\.[`\"]?\\w+[`\"]?)?)");
+
+  private static final Pattern AST_TABLE = Pattern.compile("^\\s*TableIdentifier\\s+(\\S+)");
+  private static final Pattern AST_FUNCTION = Pattern.compile("^\\s*Function\\s+(\\w+)");
+
+  /**
+   * Checks a query against the user's {@code <grants>}: the statement's keyword is the privilege
+   * ({@code SELECT} for SELECT, WITH, SHOW, DESCRIBE, EXISTS, EXPLAIN), and every database it
+   * touches must grant it. The tables a non-INSERT reads are the engine's own answer ({@code
+   * EXPLAIN AST}), so aliases, subqueries and joins count; table functions that reach outside
+   * (file, url, remote, s3...) need a grant on every database.
+   */
+  private void checkGrants(
+      Users.User account,
+      SqlHead head,
+      RequestQuery query,
+      String current,
+      ChdbEngine.Session engineSession,
+      List<String> setup,
+      Map<String, String> parameters)
+      throws RequestFailure, InterruptedException {
+    String keyword = head.keyword();
+    if (keyword.isEmpty() || keyword.equals("SET") || keyword.equals("USE")) {
+      return;
+    }
+    String privilege =
+        switch (keyword) {
+          case "SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS", "EXPLAIN" -> "SELECT";
+          default -> keyword;
+        };
+    Set<String> databases = new LinkedHashSet<>();
+    if (head.isInsert()) {
+      String text = query.sql().head(head.dataClauseStart() >= 0 ? head.dataClauseStart() : 8192);
+      Matcher m = INSERT_TARGET.matcher(text);
+      if (!m.find() || m.group(2) != null) {
+        databases.add("*");
+      } else {
+        databases.add(databaseOf(m.group(3).replace("`", "").replace("\"", ""), current));
+      }
+    } else {
+      String sql = query.sql().head((int) Math.min(query.sql().size(), 1 << 20));
+      String ast;
+      try (QueryBuffer buffer = new QueryBuffer(sql.length() + 16)) {
+        buffer.append("EXPLAIN AST " + sql);
+        try (ChdbResult result =
+            engine.execute(
+                new ChdbEngine.Execution(engineSession, setup, buffer, "TSVRaw", parameters))) {
+          if (result.error() != null) {
+            // the engine refused the query itself (syntax, readonly...): its own answer
+            throw new RequestFailure(result.error().code(), result.error().message());
+          }
+          ast = new String(result.toByteArray(), StandardCharsets.UTF_8);
+        }
+      }
+      String previous = "";
+      for (String line : ast.split("\n")) {
+        Matcher table = AST_TABLE.matcher(line);
+        if (table.find()) {
+          databases.add(databaseOf(table.group(1), current));
+        }
+        Matcher function = AST_FUNCTION.matcher(line);
+        if (previous.contains("TableExpression")
+            && function.find()
+            && !HARMLESS_TABLE_FUNCTIONS.contains(function.group(1))) {
+          databases.add("*");
+        }
+        previous = line;
+      }
+      if (databases.isEmpty() && !privilege.equals("SELECT")) {
+        databases.add(current);
+      }
+    }
+    for (String db : databases) {
+      boolean ok =
+          db.equals("*")
+              ? account.grants().allows(privilege, "*")
+              : (privilege.equals("SELECT") && ALWAYS_READABLE.contains(db))
+                  || account.grants().allows(privilege, db);
+      if (!ok) {
+        throw new RequestFailure(
+            ErrorCodes.ACCESS_DENIED,
+            account.name()
+                + ": Not enough privileges. To execute this query, it's necessary to have the grant "
+                + privilege
+                + " ON "
+                + db
+                + ".*");
+      }
+    }
+  }
+
+  private static String databaseOf(String qualified, String current) {
+    int dot = qualified.indexOf('.');
+    return dot < 0 ? current : qualified.substring(0, dot);
   }
 
   private Users.User authenticate(Headers in, UrlParameters params) throws RequestFailure {

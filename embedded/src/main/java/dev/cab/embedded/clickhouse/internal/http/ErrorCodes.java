@@ -23,6 +23,7 @@ public final class ErrorCodes {
   public static final int SESSION_IS_LOCKED = 373;
   public static final int INVALID_SESSION_TIMEOUT = 374;
   public static final int ZLIB_INFLATE_FAILED = 354;
+  public static final int ACCESS_DENIED = 497;
   public static final int AUTHENTICATION_FAILED = 516;
   public static final int UNKNOWN_EXCEPTION = 1002;
 
@@ -31,7 +32,7 @@ public final class ErrorCodes {
       Set.of(
           192, // UNKNOWN_USER
           193, // WRONG_PASSWORD
-          497, // ACCESS_DENIED
+          ACCESS_DENIED,
           512, // SET_NON_GRANTED_ROLE
           AUTHENTICATION_FAILED);
   private static final Set<Integer> BAD_REQUEST =
@@ -80,6 +81,7 @@ public final class ErrorCodes {
   private static final Map<Integer, String> NAMES =
       Map.ofEntries(
           Map.entry(UNSUPPORTED_METHOD, "UNSUPPORTED_METHOD"),
+          Map.entry(ACCESS_DENIED, "ACCESS_DENIED"),
           Map.entry(CANNOT_READ_ALL_DATA, "CANNOT_READ_ALL_DATA"),
           Map.entry(BAD_ARGUMENTS, "BAD_ARGUMENTS"),
           Map.entry(39, "TOO_LARGE_SIZE_COMPRESSED"),
