@@ -35,6 +35,11 @@ public final class RecordingWriter implements RecordWriter {
     return List.copyOf(sent);
   }
 
+  /** Forgets what was sent (fuzzing reuses one writer for thousands of requests). */
+  public void clear() {
+    sent.clear();
+  }
+
   public List<Sent> sent(String topic) {
     return sent.stream().filter(s -> s.topic().equals(topic)).toList();
   }
