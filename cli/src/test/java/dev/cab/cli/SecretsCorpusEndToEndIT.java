@@ -91,7 +91,8 @@ class SecretsCorpusEndToEndIT {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.cab")).setLevel(Level.DEBUG);
     stack =
         LocalStack.start(
-            new LocalStack.Options(dataDir, 0, 0, 0, 0, "cab", Map.of("sink.batch.max.ms", "100")),
+            new LocalStack.Options(
+                dataDir, 0, 0, 0, 0, 0, "cab", Map.of("sink.batch.max.ms", "100")),
             System.err::println);
     Properties p = new Properties();
     p.setProperty("user", "default");
