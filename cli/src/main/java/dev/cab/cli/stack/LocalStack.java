@@ -229,8 +229,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Who may send, in one line, unless {@link #warnWhenExposed} already said it: open on loopback, or
-   * how many bearer tokens the collector accepts.
+   * Who may send, in one line, unless {@link #warnWhenExposed} already said it: open on loopback,
+   * or how many bearer tokens the collector accepts.
    */
   private static Optional<String> collectorDoors(StageSettings settings) {
     CollectorSettings collector = settings.collector();

@@ -1,7 +1,7 @@
 package dev.cab.collector.config;
 
-import dev.cab.model.config.CommonSettings;
 import dev.cab.collector.auth.AuthSettings;
+import dev.cab.model.config.CommonSettings;
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
 import dev.cab.model.config.KafkaConfig;

@@ -127,7 +127,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
     ExecutorService executor =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("otlp-grpc-", 0).factory());
     Calls calls = new Calls(pipeline, admission, retryAfter, limits);
-    ServerInterceptor auth = new BearerInterceptor(authenticator);
+    ServerInterceptor auth = new BearerInterceptor(authenticator, pipeline.metrics());
     NettyServerBuilder builder =
         keystore == null
             ? NettyServerBuilder.forAddress(address)
@@ -201,7 +201,8 @@ public final class OtlpGrpcServer implements AutoCloseable {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   /** Authenticates a call from its metadata before its message is read. */
-  private record BearerInterceptor(Authenticator authenticator) implements ServerInterceptor {
+  private record BearerInterceptor(Authenticator authenticator, CollectorMetrics metrics)
+      implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -209,6 +210,8 @@ public final class OtlpGrpcServer implements AutoCloseable {
       try {
         tenant = authenticator.authenticate(headers.get(AUTHORIZATION));
       } catch (AuthenticationException e) {
+        metrics.authRejected(CollectorMetrics.Transport.GRPC);
+        metrics.request(CollectorMetrics.Transport.GRPC, Status.Code.UNAUTHENTICATED.name());
         call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
         return new ServerCall.Listener<>() {};
       }
@@ -267,10 +270,13 @@ public final class OtlpGrpcServer implements AutoCloseable {
       CollectorMetrics metrics = pipeline.metrics();
       Tenant tenant = tenant();
       long wait = limits.admitRequest(tenant);
+      String limit = "requests";
       if (wait == 0) {
         wait = limits.admitBytes(tenant, bytes.length);
+        limit = "bytes";
       }
       if (wait > 0) {
+        metrics.tenantLimited(tenant.name(), limit);
         fail(
             observer,
             retryLater(

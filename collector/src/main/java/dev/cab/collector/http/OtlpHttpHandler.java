@@ -160,6 +160,7 @@ public final class OtlpHttpHandler {
     try {
       tenant = authenticator.authenticate(request.header("authorization"));
     } catch (AuthenticationException e) {
+      metrics.authRejected(CollectorMetrics.Transport.HTTP);
       Response r = error(401, format, Code.UNAUTHENTICATED, e.getMessage());
       return new Response(
           r.status(),
@@ -169,6 +170,7 @@ public final class OtlpHttpHandler {
     }
     long wait = limits.admitRequest(tenant);
     if (wait > 0) {
+      metrics.tenantLimited(tenant.name(), "requests");
       return retryLater(
           429,
           format,
@@ -230,6 +232,7 @@ public final class OtlpHttpHandler {
       }
       wait = limits.admitBytes(tenant, body.length);
       if (wait > 0) {
+        metrics.tenantLimited(tenant.name(), "bytes");
         return retryLater(
             429,
             format,

@@ -154,6 +154,51 @@ public final class CollectorMetrics {
     return c == null ? 0 : (long) c.count();
   }
 
+  /** Counts a request refused for want of a valid bearer token (401 / UNAUTHENTICATED). */
+  public void authRejected(Transport transport) {
+    Counter.builder("cab.collector.auth.rejected")
+        .description("Export requests refused without a valid bearer token.")
+        .tag("transport", transport.name().toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * Counts a request refused because its tenant is over a rate (429 / RESOURCE_EXHAUSTED).
+   *
+   * @param tenant the tenant's name from the tokens file (few: one per line of the file)
+   * @param limit {@code requests} or {@code bytes}
+   */
+  public void tenantLimited(String tenant, String limit) {
+    Counter.builder("cab.collector.tenant.limited")
+        .description("Export requests refused because the tenant is over its rate.")
+        .tag("tenant", tenant)
+        .tag("limit", limit)
+        .register(registry)
+        .increment();
+  }
+
+  /** Requests refused without a valid bearer token on a transport. */
+  public long authRejectedCount(Transport transport) {
+    Counter c =
+        registry
+            .find("cab.collector.auth.rejected")
+            .tag("transport", transport.name().toLowerCase(Locale.ROOT))
+            .counter();
+    return c == null ? 0 : (long) c.count();
+  }
+
+  /** Requests of a tenant refused over a limit ({@code requests} or {@code bytes}). */
+  public long tenantLimitedCount(String tenant, String limit) {
+    Counter c =
+        registry
+            .find("cab.collector.tenant.limited")
+            .tag("tenant", tenant)
+            .tag("limit", limit)
+            .counter();
+    return c == null ? 0 : (long) c.count();
+  }
+
   /** Every counter by name, sorted: for the shutdown log and tests. */
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new TreeMap<>();

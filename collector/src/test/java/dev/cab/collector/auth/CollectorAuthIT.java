@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cab.collector.CollectorService;
 import dev.cab.collector.config.CollectorSettings;
+import dev.cab.collector.metrics.CollectorMetrics;
 import dev.cab.collector.testing.TopicReader;
 import dev.cab.embedded.junit.KafkaExtension;
 import dev.cab.embedded.junit.KafkaTestBroker;
@@ -103,6 +104,7 @@ class CollectorAuthIT {
 
   @Test
   void httpWithoutAValidTokenIs401WithAOneLineReason() throws Exception {
+    long rejectedBefore = collector.metrics().authRejectedCount(CollectorMetrics.Transport.HTTP);
     HttpResponse<String> none = postJson(collector, "/v1/traces", span("alpha-1", "c"), null);
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.body()).contains("missing bearer token").doesNotContain("\n\"");
@@ -117,10 +119,14 @@ class CollectorAuthIT {
     HttpResponse<String> basic = postJson(collector, "/v1/logs", "{}", "Basic YWxwaGE6eA==");
     assertThat(basic.statusCode()).isEqualTo(401);
     assertThat(basic.body()).contains("not a bearer token");
+    // and the three refusals are counted on the management registry
+    assertThat(collector.metrics().authRejectedCount(CollectorMetrics.Transport.HTTP))
+        .isEqualTo(rejectedBefore + 3);
   }
 
   @Test
   void grpcWithoutAValidTokenIsUnauthenticatedWithAReason() {
+    long rejectedBefore = collector.metrics().authRejectedCount(CollectorMetrics.Transport.GRPC);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", collector.grpcPort()).usePlaintext().build();
     try {
@@ -142,6 +148,8 @@ class CollectorAuthIT {
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+      assertThat(collector.metrics().authRejectedCount(CollectorMetrics.Transport.GRPC))
+          .isEqualTo(rejectedBefore + 2);
     } finally {
       channel.shutdownNow();
     }
@@ -243,6 +251,9 @@ class CollectorAuthIT {
                   assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                   assertThat(e.getStatus().getDescription()).contains("tenant 'alpha'");
                 });
+        // both refusals counted for alpha, none for beta
+        assertThat(limited.metrics().tenantLimitedCount("alpha", "requests")).isEqualTo(2);
+        assertThat(limited.metrics().tenantLimitedCount("beta", "requests")).isZero();
       } finally {
         channel.shutdownNow();
       }
