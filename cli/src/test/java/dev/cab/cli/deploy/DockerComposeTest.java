@@ -194,6 +194,34 @@ class DockerComposeTest {
   }
 
   @Test
+  void grafanaPreinstallsTheClickHousePluginAndMountsTheProvisioning() throws IOException {
+    Map<String, String> env = environment("grafana");
+    assertThat(env).containsEntry("GF_PLUGINS_PREINSTALL_SYNC", "grafana-clickhouse-datasource");
+    assertThat(volumes("grafana"))
+        .contains(
+            "./dashboards/grafana/provisioning:/etc/grafana/provisioning:ro",
+            "./dashboards/grafana/dashboards:/var/lib/grafana/dashboards/cab:ro");
+    for (String volume : volumes("grafana")) {
+      if (volume.startsWith("./")) {
+        assertThat(root.resolve(volume.substring(0, volume.indexOf(':')))).exists();
+      }
+    }
+    // every ${VAR} the provisioned data sources read comes from the service's environment
+    Matcher reads =
+        Pattern.compile("\\$\\{(\\w+)}")
+            .matcher(
+                Files.readString(
+                        root.resolve("dashboards/grafana/provisioning/datasources/cab.yaml"))
+                    .replaceAll("(?m)^\\s*#.*$", ""));
+    int variables = 0;
+    while (reads.find()) {
+      assertThat(env).as("grafana environment").containsKey(reads.group(1));
+      variables++;
+    }
+    assertThat(variables).isEqualTo(3);
+  }
+
+  @Test
   void theKafkaImageIsTheVersionTheProjectBuildsAgainst() throws IOException {
     Matcher version =
         Pattern.compile("<kafka.version>([^<]+)</kafka.version>")
