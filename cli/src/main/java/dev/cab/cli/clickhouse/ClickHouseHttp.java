@@ -50,6 +50,10 @@ public record ClickHouseHttp(String url, String database, String user, String pa
     return new ClickHouseHttp(newUrl, database, user, password);
   }
 
+  public ClickHouseHttp withDatabase(String newDatabase) {
+    return new ClickHouseHttp(url, newDatabase, user, password);
+  }
+
   /** Runs a query and streams its body (in {@code format}) to {@code sink}. */
   public void stream(String query, String format, Consumer<InputStream> sink) {
     URI uri =

@@ -1,49 +1,87 @@
 package dev.cab.cli.command;
 
-import dev.cab.cli.clickhouse.ClickHouseHttp;
-import dev.cab.cli.stack.LocalStack;
-import dev.cab.cli.stack.ProcessMemory;
-import dev.cab.model.config.CommonSettings;
-import dev.cab.runner.sim.SimulationOptions;
-import dev.cab.runner.sim.SimulationReport;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.cab.cli.bench.PipelineBench;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cab bench freshness}: how long a cell takes from its last scorer event to its row in
- * ClickHouse, on the {@code cab up} defaults. It starts a fresh local stack, sends a sweep at a
- * steady rate (no faults, so the last event a cell gets is the one that completes it), and reads
- * the answer from ClickHouse itself: per cell, {@code inserted_at} (ClickHouse's clock at insert)
- * minus {@code updated_at} (the Kafka timestamp the collector gave the completing event). Same
- * machine, same clock.
+ * {@code cab bench}: the pipeline's throughput, freshness, CPU and memory beside the raw limits of
+ * the engines it runs on, all in one run on a fresh local stack (see {@link PipelineBench}).
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures freshness: last scorer event -> cell row visible in ClickHouse, p50/p99,",
-      "on a fresh local stack with the cab up defaults."
+      "Measures, in one run on a fresh local stack with the cab up defaults:",
+      " (a) raw Kafka: ProducerPerformance with our own records, acks=all, lz4;",
+      " (b) raw ClickHouse: the pipeline's rows bulk-inserted over HTTP (RowBinary), and",
+      "     INSERT ... SELECT inside the engine;",
+      " (c) the pipeline at saturation: pre-encoded OTLP requests replayed over keep-alive",
+      "     connections -> rows in ClickHouse, events/s and cells/s;",
+      " (d) freshness (last scorer event -> cell row) p50/p99 at half the saturated rate;",
+      " (e) CPU per 1,000 events per stage and process, and peak RSS per process;",
+      "and prints one table with the ratios (c)/(a) and sink/(b)."
     })
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(
-      names = "--cells",
-      defaultValue = "1000",
-      description = "Cells to send (default ${DEFAULT-VALUE}).")
-  int cells;
+      names = "--warmup",
+      defaultValue = "20",
+      description = "Seconds of load before (c), not measured (default ${DEFAULT-VALUE}).")
+  int warmupSeconds;
 
   @Option(
-      names = "--rate",
-      defaultValue = "50",
-      description = "Cells per second; a steady load, below saturation (default ${DEFAULT-VALUE}).")
-  double rate;
+      names = "--duration",
+      defaultValue = "60",
+      description = "Seconds of (c), the saturated pipeline (default ${DEFAULT-VALUE}).")
+  int durationSeconds;
+
+  @Option(
+      names = "--freshness-duration",
+      defaultValue = "30",
+      description = "Seconds of (d), freshness at half load (default ${DEFAULT-VALUE}).")
+  int freshnessSeconds;
+
+  @Option(
+      names = "--connections",
+      defaultValue = "8",
+      description = "Keep-alive connections replaying OTLP requests (default ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(
+      names = "--sweep-tasks",
+      defaultValue = "10",
+      description =
+          "Tasks of the recorded sweep (x 4 agent CLIs x 5 models cells; default"
+              + " ${DEFAULT-VALUE}).")
+  int sweepTasks;
+
+  @Option(
+      names = "--backlog",
+      defaultValue = "5000",
+      description =
+          "At most this many events sent but not yet in ClickHouse during (c) (default"
+              + " ${DEFAULT-VALUE}).")
+  long backlog;
+
+  @Option(
+      names = "--kafka-records",
+      defaultValue = "300000",
+      description = "Records ProducerPerformance writes in (a) (default ${DEFAULT-VALUE}).")
+  long kafkaRecords;
+
+  @Option(
+      names = "--clickhouse-rows",
+      defaultValue = "100000",
+      description =
+          "At most this many rows per table re-inserted in (b) (default ${DEFAULT-VALUE}).")
+  long clickhouseRows;
+
+  @Option(names = "--json", description = "Print the results as one JSON object instead.")
+  boolean json;
 
   @Option(
       names = "--set",
@@ -52,77 +90,31 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("cab-bench");
-    int tuis = 4;
-    int models = 5;
-    int tasks = (int) Math.ceil(cells / (double) (tuis * models));
-    LocalStack.Options defaults = LocalStack.Options.defaults(dir);
-    Map<String, String> settings = new java.util.HashMap<>(overrides);
-    // a fresh stack beside whatever runs: every port picked free, the management port too
-    settings.putIfAbsent(CommonSettings.MANAGEMENT_PORT, "0");
-    LocalStack.Options options =
-        new LocalStack.Options(dir, 0, 0, 0, 0, 0, defaults.clickhouseDatabase(), settings);
-    try (LocalStack stack = LocalStack.start(options, System.err::println)) {
-      ClickHouseHttp clickhouse = ClickHouseHttp.fromEnv().withUrl(stack.clickhouseUrl());
-      SimulationOptions sim =
-          SimulationOptions.builder()
-              .sweepId("bench-" + System.currentTimeMillis())
-              .models(
-                  List.of(
-                      "stepfun-ai/step-3.5-flash",
-                      "meta/llama-3.3-70b-instruct",
-                      "qwen/qwen3-coder-480b-a35b-instruct",
-                      "openai/gpt-oss-120b",
-                      "moonshotai/kimi-k2"))
-              .taskCount(tasks)
-              .rate(rate)
-              .concurrency(4)
-              .noFaults()
-              .build();
-      SimulationReport report =
-          SimulateCommand.run(stack.otlpHttpEndpoint(), "http/protobuf", sim, "bench");
-      String sweep = report.sweepId().replace("'", "\\'");
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      long landed = 0;
-      while (System.nanoTime() < deadline) {
-        landed =
-            Long.parseLong(
-                clickhouse.scalar(
-                    "SELECT count() FROM cells FINAL WHERE sweep_id = '"
-                        + sweep
-                        + "' AND status = 'complete'"));
-        if (landed >= report.cellsSent()) {
-          break;
-        }
-        Thread.sleep(250);
-      }
-      List<String> q =
-          clickhouse
-              .rows(
-                  "SELECT toString(count()),"
-                      + " toString(quantileExact(0.5)(ms)), toString(quantileExact(0.99)(ms)),"
-                      + " toString(max(ms))"
-                      + " FROM (SELECT toUnixTimestamp64Milli(inserted_at)"
-                      + " - toUnixTimestamp64Milli(updated_at) AS ms FROM cells FINAL"
-                      + " WHERE sweep_id = '"
-                      + sweep
-                      + "' AND status = 'complete')")
-              .getFirst();
-      System.out.printf(
-          Locale.ROOT,
-          "freshness over %s cells (sent at %.0f cells/s): p50 %s ms, p99 %s ms, max %s ms%n",
-          q.get(0),
-          report.cellsPerSecond(),
-          q.get(1),
-          q.get(2),
-          q.get(3));
-      System.out.printf(
-          Locale.ROOT,
-          "RSS: cab (collector+streams+sink) %d MiB, kafka %d MiB, clickhouse %d MiB%n",
-          ProcessMemory.rssMiB(ProcessHandle.current().pid()),
-          ProcessMemory.rssMiB(stack.childPids().get("kafka")),
-          ProcessMemory.rssMiB(stack.childPids().get("clickhouse")));
-      return landed >= report.cellsSent() ? 0 : 1;
+    if (durationSeconds < 10 || freshnessSeconds < 5 || connections < 1 || sweepTasks < 1) {
+      throw new dev.cab.cli.UserError(
+          "--duration must be >= 10, --freshness-duration >= 5, --connections and --sweep-tasks"
+              + " >= 1");
     }
+    PipelineBench.Options options =
+        new PipelineBench.Options(
+            Duration.ofSeconds(warmupSeconds),
+            Duration.ofSeconds(durationSeconds),
+            Duration.ofSeconds(freshnessSeconds),
+            connections,
+            sweepTasks,
+            backlog,
+            kafkaRecords,
+            clickhouseRows,
+            overrides);
+    PipelineBench.Result result = PipelineBench.run(options, System.err::println);
+    if (json) {
+      System.out.println(
+          dev.cab.model.serde.Json.mapper()
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(result.report()));
+    } else {
+      System.out.print(result.report().table());
+    }
+    return result.complete() ? 0 : 1;
   }
 }

@@ -1,0 +1,203 @@
+package dev.cab.cli.bench;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything one {@code cab bench} run measured, as printed in its table and as {@code --json}.
+ * Immutable.
+ *
+ * @param cores processors this JVM sees
+ * @param loadAverageBefore {@code /proc/loadavg} before the run (other work on the machine)
+ * @param sweep the recorded sweep replayed by (c) and (d)
+ * @param kafka (a) the raw Kafka limit
+ * @param clickhouse (b) the raw ClickHouse limits per table
+ * @param pipeline (c) the pipeline at saturation
+ * @param freshness (d) freshness at half the saturated rate
+ * @param cpuSeconds (e) CPU seconds per stage and process over (c), until drained
+ * @param peakRssMiB (e) peak RSS ({@code VmHWM}) per process at the end of the run
+ */
+public record BenchReport(
+    int cores,
+    String loadAverageBefore,
+    Sweep sweep,
+    RawKafka.Figures kafka,
+    Map<String, RawClickHouse.TableFigures> clickhouse,
+    Pipeline pipeline,
+    Freshness freshness,
+    Map<String, Double> cpuSeconds,
+    Map<String, Long> peakRssMiB) {
+
+  /** Targets of issue 9, as fractions and absolute bounds. */
+  static final double TARGET_PIPELINE_VS_KAFKA = 0.25;
+
+  static final double TARGET_SINK_VS_RAW = 0.50;
+  static final double TARGET_P99_MS = 2000;
+  static final long TARGET_RSS_MIB = 1024;
+  static final double TARGET_STAGE_MICROS_PER_EVENT = 150;
+
+  /** The replayed sweep: cells, spans + scorer events and request bytes per replay. */
+  public record Sweep(int cells, long events, long bytes, int requests) {
+    public double eventsPerCell() {
+      return events / (double) cells;
+    }
+  }
+
+  /**
+   * @param seconds sending time
+   * @param connections keep-alive connections
+   * @param eventsSent spans and scorer events the collector accepted
+   * @param eventsPerSecond events sent / seconds from the first request until the last of them was
+   *     in ClickHouse
+   * @param cellsPerSecond eventsPerSecond / events per cell
+   * @param sinkRowsPerSecond rows of cells, spans and score_events landed per second, same time
+   * @param sinkRows rows landed per table (the sink's mix)
+   * @param cellsComplete cells complete in ClickHouse after the drain
+   * @param cellsExpected cells of the whole rounds sent
+   * @param drainSeconds from the end of sending until every event was in ClickHouse
+   * @param refused requests answered 429/503 and sent again
+   */
+  public record Pipeline(
+      double seconds,
+      int connections,
+      long eventsSent,
+      double eventsPerSecond,
+      double cellsPerSecond,
+      double sinkRowsPerSecond,
+      Map<String, Long> sinkRows,
+      long cellsComplete,
+      long cellsExpected,
+      double drainSeconds,
+      long refused) {}
+
+  /** Freshness of the cells of (d): last scorer event -> cell row, in milliseconds. */
+  public record Freshness(
+      double eventsPerSecond, double seconds, long cells, long p50Ms, long p99Ms, long maxMs) {}
+
+  /** (c)/(a): pipeline events/s over raw Kafka records/s. */
+  @JsonProperty
+  public double pipelineVsKafka() {
+    return pipeline.eventsPerSecond() / kafka.recordsPerSecond();
+  }
+
+  /**
+   * Raw bulk-insert rows/s for the sink's own mix of tables: the rows the sink wrote per table,
+   * timed at each table's raw rate.
+   */
+  @JsonProperty
+  public double rawRowsPerSecondForSinkMix() {
+    double rows = 0;
+    double seconds = 0;
+    for (var e : pipeline.sinkRows().entrySet()) {
+      RawClickHouse.TableFigures raw = clickhouse.get(e.getKey());
+      rows += e.getValue();
+      seconds += e.getValue() / raw.httpRowsPerSecond();
+    }
+    return rows / seconds;
+  }
+
+  /** sink/(b): the sink's rows/s over the raw HTTP bulk insert of the same rows. */
+  @JsonProperty
+  public double sinkVsRawHttp() {
+    return pipeline.sinkRowsPerSecond() / rawRowsPerSecondForSinkMix();
+  }
+
+  /** Stage CPU (collector + streams + sink + the JVM's GC/JIT) per event, in microseconds. */
+  @JsonProperty
+  public double stageMicrosPerEvent() {
+    double s =
+        cpuSeconds.get(CpuMeter.COLLECTOR)
+            + cpuSeconds.get(CpuMeter.STREAMS)
+            + cpuSeconds.get(CpuMeter.SINK)
+            + cpuSeconds.get(CpuMeter.JVM);
+    return s / pipeline.eventsSent() * 1e6;
+  }
+
+  /** The table, as printed and as kept in docs/PERFORMANCE.md. */
+  public String table() {
+    StringBuilder t = new StringBuilder();
+    line(t, "| | measure | figure |");
+    line(t, "|---|---|---|");
+    line(
+        t,
+        "| (a) | raw Kafka: ProducerPerformance, %,d of our records (mean %d B), acks=all, lz4 |"
+            + " **%,.0f records/s** (%.1f MB/s) |",
+        kafka.records(),
+        kafka.recordBytes(),
+        kafka.recordsPerSecond(),
+        kafka.megabytesPerSecond());
+    for (RawClickHouse.TableFigures f : clickhouse.values()) {
+      line(
+          t,
+          "| (b) | raw ClickHouse, `%s` (%,d of the pipeline's rows): HTTP RowBinary bulk /"
+              + " INSERT ... SELECT | %,.0f / %,.0f rows/s |",
+          f.table(),
+          f.rows(),
+          f.httpRowsPerSecond(),
+          f.selectRowsPerSecond());
+    }
+    line(
+        t,
+        "| (b) | raw HTTP bulk insert for the sink's mix of rows | **%,.0f rows/s** |",
+        rawRowsPerSecondForSinkMix());
+    line(
+        t,
+        "| (c) | pipeline at saturation, %.0f s, %d connections, %s cells x %.1f events |"
+            + " **%,.0f events/s = %,.1f cells/s**; sink %,.0f rows/s; %d/%d cells complete;"
+            + " drained in %.1f s |",
+        pipeline.seconds(),
+        pipeline.connections(),
+        sweep.cells(),
+        sweep.eventsPerCell(),
+        pipeline.eventsPerSecond(),
+        pipeline.cellsPerSecond(),
+        pipeline.sinkRowsPerSecond(),
+        pipeline.cellsComplete(),
+        pipeline.cellsExpected(),
+        pipeline.drainSeconds());
+    line(
+        t,
+        "| (d) | freshness at half load (%,.0f events/s, %.0f s, %,d cells) |"
+            + " **p50 %,d ms, p99 %,d ms** (max %,d ms) |",
+        freshness.eventsPerSecond(),
+        freshness.seconds(),
+        freshness.cells(),
+        freshness.p50Ms(),
+        freshness.p99Ms(),
+        freshness.maxMs());
+    StringBuilder cpu = new StringBuilder();
+    for (var e : cpuSeconds.entrySet()) {
+      if (!cpu.isEmpty()) {
+        cpu.append(", ");
+      }
+      cpu.append(
+          String.format(
+              Locale.ROOT, "%s %.0f", e.getKey(), e.getValue() / pipeline.eventsSent() * 1e6));
+    }
+    line(t, "| (e) | CPU ms per 1,000 events (= us/event) during (c) | %s |", cpu);
+    StringBuilder rss = new StringBuilder();
+    peakRssMiB.forEach(
+        (k, v) -> rss.append(rss.isEmpty() ? "" : ", ").append(k).append(' ').append(v));
+    line(t, "| (e) | peak RSS, MiB | %s |", rss);
+    line(
+        t,
+        "| ratio | (c)/(a): pipeline events/s vs raw Kafka records/s (target >= 25%%) | **%.1f%%** |",
+        100 * pipelineVsKafka());
+    line(
+        t,
+        "| ratio | sink/(b): sink rows/s vs raw HTTP bulk insert, same mix (target >= 50%%) |"
+            + " **%.1f%%** |",
+        100 * sinkVsRawHttp());
+    line(
+        t,
+        "| target | stage CPU (collector+streams+sink+gc/jit) per event (target <= 150 us) |"
+            + " **%.0f us** |",
+        stageMicrosPerEvent());
+    return t.toString();
+  }
+
+  private static void line(StringBuilder t, String format, Object... args) {
+    t.append(String.format(Locale.ROOT, format, args)).append('\n');
+  }
+}

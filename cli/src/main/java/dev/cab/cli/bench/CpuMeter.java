@@ -1,0 +1,154 @@
+package dev.cab.cli.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time per pipeline stage of this JVM (thread CPU time from {@link ThreadMXBean}, grouped by
+ * thread name) and per child process ({@code /proc/<pid>/stat}), between {@link #start()} and
+ * {@link #stop()}. Threads are sampled every call to {@link #sample()} too, so a thread that ends
+ * in between still counts up to its last sample. What no thread owns (GC, JIT compilers) is the
+ * process CPU time minus the threads' sum, reported as {@code jvm (gc, jit)}.
+ *
+ * <p>Virtual threads run on the carrier threads {@code ForkJoinPool-1-worker-N}: only the
+ * collector's servers use virtual threads in this JVM (the benchmark's own load uses platform
+ * threads), so carrier time is the collector's.
+ */
+final class CpuMeter {
+
+  static final String COLLECTOR = "collector";
+  static final String STREAMS = "streams";
+  static final String SINK = "sink";
+  static final String LOAD = "load generator";
+  static final String OTHER = "other threads";
+  static final String JVM = "jvm (gc, jit)";
+
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final Map<String, Long> processes;
+  private final Map<Long, Long> threadStart = new HashMap<>();
+  private final Map<Long, Long> threadLast = new HashMap<>();
+  private final Map<Long, String> threadStage = new HashMap<>();
+  private final Map<String, Long> processStart = new HashMap<>();
+  private long selfStart;
+  private Map<String, Double> result;
+
+  /**
+   * @param processes child processes to meter, by name (e.g. kafka, clickhouse)
+   */
+  CpuMeter(Map<String, Long> processes) {
+    this.processes = new LinkedHashMap<>(processes);
+    threads.setThreadCpuTimeEnabled(true);
+  }
+
+  /** The stage a thread of this JVM works for, by its name. */
+  static String stageOf(String threadName) {
+    String n = threadName;
+    if (n.startsWith("cab-bench-") || n.startsWith("HttpClient-")) {
+      return LOAD;
+    }
+    if (n.contains("cab-streams") || n.contains("StreamThread") || n.contains("StateUpdater")) {
+      return STREAMS;
+    }
+    if (n.contains("cab-sink")) {
+      return SINK;
+    }
+    if (n.contains("cab-collector")
+        || n.startsWith("otlp-")
+        || n.startsWith("ForkJoinPool-1-worker")
+        || n.startsWith("HTTP-Dispatcher")
+        || n.startsWith("grpc-")) {
+      return COLLECTOR;
+    }
+    return OTHER;
+  }
+
+  void start() {
+    threadStart.clear();
+    threadLast.clear();
+    threadStage.clear();
+    result = null;
+    for (var t : threads.dumpAllThreads(false, false)) {
+      long cpu = threads.getThreadCpuTime(t.getThreadId());
+      if (cpu >= 0) {
+        threadStart.put(t.getThreadId(), cpu);
+        threadLast.put(t.getThreadId(), cpu);
+        threadStage.put(t.getThreadId(), stageOf(t.getThreadName()));
+      }
+    }
+    selfStart = processCpuNanos(ProcessHandle.current().pid());
+    processes.forEach((name, pid) -> processStart.put(name, processCpuNanos(pid)));
+  }
+
+  /** Records every thread's CPU time now (threads that end before {@link #stop()} still count). */
+  void sample() {
+    for (var t : threads.dumpAllThreads(false, false)) {
+      long cpu = threads.getThreadCpuTime(t.getThreadId());
+      if (cpu >= 0) {
+        threadStart.putIfAbsent(t.getThreadId(), 0L); // started during the measurement
+        threadLast.put(t.getThreadId(), cpu);
+        threadStage.putIfAbsent(t.getThreadId(), stageOf(t.getThreadName()));
+      }
+    }
+  }
+
+  /** CPU seconds per stage and process since {@link #start()}. */
+  Map<String, Double> stop() {
+    sample();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    for (String stage : new String[] {COLLECTOR, STREAMS, SINK, LOAD, OTHER}) {
+      seconds.put(stage, 0.0);
+    }
+    double threadSum = 0;
+    for (var e : threadLast.entrySet()) {
+      double s = (e.getValue() - threadStart.get(e.getKey())) / 1e9;
+      seconds.merge(threadStage.get(e.getKey()), s, Double::sum);
+      threadSum += s;
+    }
+    double self = (processCpuNanos(ProcessHandle.current().pid()) - selfStart) / 1e9;
+    seconds.put(JVM, Math.max(0, self - threadSum));
+    processes.forEach(
+        (name, pid) -> seconds.put(name, (processCpuNanos(pid) - processStart.get(name)) / 1e9));
+    result = seconds;
+    return seconds;
+  }
+
+  Map<String, Double> result() {
+    return result;
+  }
+
+  /** utime + stime of a process, in nanoseconds; -1 when unknown (not Linux, process gone). */
+  static long processCpuNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the command name (which may hold spaces) start after the last ')'.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+      return ticks * (1_000_000_000L / CLOCK_TICKS);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** USER_HZ: 100 on every Linux the JDK supports. */
+  private static final long CLOCK_TICKS = 100;
+
+  /** Peak resident set size ({@code VmHWM}) of a process in MiB; -1 when unknown. */
+  static long peakRssMiB(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

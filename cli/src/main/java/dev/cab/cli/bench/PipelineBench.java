@@ -1,0 +1,366 @@
+package dev.cab.cli.bench;
+
+import dev.cab.cli.clickhouse.ClickHouseHttp;
+import dev.cab.cli.stack.LocalStack;
+import dev.cab.model.config.CommonSettings;
+import dev.cab.model.topic.Topics;
+import dev.cab.runner.CabTelemetry;
+import dev.cab.runner.CabTelemetryOptions;
+import dev.cab.runner.sim.ProgressListener;
+import dev.cab.runner.sim.SimulationOptions;
+import dev.cab.runner.sim.SweepSimulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The one-run benchmark behind {@code cab bench}. On a fresh {@link LocalStack} (the {@code cab up}
+ * defaults, data in a temporary directory):
+ *
+ * <ol>
+ *   <li>records one simulated sweep as the runner SDK sends it (OTLP/HTTP protobuf, no faults) into
+ *       memory ({@link RecordedSweep}), not through the stack;
+ *   <li>(c) after a warm-up (JIT, pools; drained, not measured), replays it as new sweeps over
+ *       keep-alive connections for {@code duration}, keeping a bounded backlog, and divides the
+ *       events sent by the time from the first request until the last of them was in ClickHouse;
+ *       CPU per stage is metered over the same time;
+ *   <li>(d) replays at half that rate for {@code freshnessDuration} and reads freshness from the
+ *       {@code cells} rows (ClickHouse's {@code inserted_at} minus the completing event's Kafka
+ *       timestamp);
+ *   <li>(b) re-inserts the rows the pipeline wrote, as bulk RowBinary over HTTP and by {@code
+ *       INSERT ... SELECT} ({@link RawClickHouse});
+ *   <li>(a) runs ProducerPerformance with record values sampled from our topics ({@link RawKafka}),
+ *       on the same broker.
+ * </ol>
+ *
+ * The raw limits run last so that nothing of theirs is in the pipeline's CPU and RSS figures except
+ * the brokers' own peak RSS, which is read at the very end.
+ */
+public final class PipelineBench {
+
+  private static final long WARMUP_ROUND = 0;
+  private static final long SATURATION_ROUND = 1_000_000;
+  private static final long FRESHNESS_ROUND = 2_000_000;
+  private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration DRAIN_STALL = Duration.ofSeconds(20);
+  private static final List<String> TABLES = List.of("cells", "spans", "score_events");
+
+  /** What to run; see the options of {@code cab bench}. */
+  public record Options(
+      Duration warmup,
+      Duration duration,
+      Duration freshnessDuration,
+      int connections,
+      int sweepTasks,
+      long backlog,
+      long kafkaRecords,
+      long clickhouseRows,
+      Map<String, String> overrides) {}
+
+  /**
+   * @param report the figures
+   * @param complete every event and cell sent landed in ClickHouse
+   */
+  public record Result(BenchReport report, boolean complete) {}
+
+  private PipelineBench() {}
+
+  public static Result run(Options o, Consumer<String> progress) throws Exception {
+    String loadBefore = loadAverage();
+    Path dir = Files.createTempDirectory("cab-bench");
+    LocalStack.Options defaults = LocalStack.Options.defaults(dir);
+    Map<String, String> settings = new HashMap<>(o.overrides());
+    // a fresh stack beside whatever runs: every port picked free, the management port too
+    settings.putIfAbsent(CommonSettings.MANAGEMENT_PORT, "0");
+    LocalStack.Options stackOptions =
+        new LocalStack.Options(dir, 0, 0, 0, 0, 0, defaults.clickhouseDatabase(), settings);
+    try (LocalStack stack = LocalStack.start(stackOptions, progress)) {
+      ClickHouseHttp clickhouse =
+          ClickHouseHttp.fromEnv()
+              .withUrl(stack.clickhouseUrl())
+              .withDatabase(stack.clickhouseDatabase());
+
+      progress.accept("recording a simulated sweep (OTLP/HTTP protobuf, in memory)...");
+      RecordedSweep sweep = RecordedSweep.record(sweepOptions(o.sweepTasks()), PipelineBench::send);
+      BenchReport.Sweep sweepFigures =
+          new BenchReport.Sweep(
+              sweep.cells(), sweep.events(), sweep.bytes(), sweep.requests().size());
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "recorded %d cells, %d events, %d requests, %,d bytes",
+              sweep.cells(),
+              sweep.events(),
+              sweep.requests().size(),
+              sweep.bytes()));
+
+      Map<String, Long> children = stack.childPids();
+      CpuMeter cpu = new CpuMeter(children);
+      BenchReport.Pipeline pipeline;
+      BenchReport.Freshness freshness;
+      boolean complete;
+      try (Replayer replayer =
+              new Replayer(sweep, stack.otlpHttpEndpoint(), o.connections(), progress);
+          RowCounter rows = RowCounter.start(clickhouse, TABLES)) {
+        progress.accept(
+            String.format(
+                Locale.ROOT,
+                "(c) pipeline at saturation for %d s over %d connections...",
+                o.duration().toSeconds(),
+                o.connections()));
+        Saturation s = saturate(progress, o, sweep, replayer, rows, cpu, clickhouse);
+        pipeline = s.pipeline();
+        complete = s.complete();
+        double half = pipeline.eventsPerSecond() / 2;
+        progress.accept(
+            String.format(
+                Locale.ROOT,
+                "(d) freshness at half load, %,.0f events/s for %d s...",
+                half,
+                o.freshnessDuration().toSeconds()));
+        long before = rows.events();
+        Replayer.Sent sent =
+            replayer.openLoop(FRESHNESS_ROUND, o.freshnessDuration(), half, rows::events);
+        long expectedCells = (sent.rounds() - 1) * sweep.cells(); // the last round may be partial
+        complete &=
+            drain(
+                rows, before + sent.events(), clickhouse, FRESHNESS_ROUND, expectedCells, progress);
+        freshness = freshness(clickhouse, half, o.freshnessDuration());
+      }
+
+      progress.accept("(b) raw ClickHouse: the pipeline's rows, bulk over HTTP and in-engine...");
+      Map<String, RawClickHouse.TableFigures> raw =
+          new RawClickHouse(clickhouse).measure(TABLES, o.clickhouseRows(), 10_000);
+
+      progress.accept("(a) raw Kafka: ProducerPerformance with our records...");
+      Path payloads = dir.resolve("payloads.txt");
+      int recordBytes =
+          RawKafka.samplePayloads(
+              stack.bootstrapServers(),
+              List.of(Topics.SPANS.name(), Topics.SCORES.name()),
+              5_000,
+              payloads);
+      RawKafka.Figures kafka =
+          RawKafka.run(stack.kafka(), 4, o.kafkaRecords(), payloads, recordBytes);
+
+      Map<String, Long> rss = new LinkedHashMap<>();
+      rss.put("cab (collector+streams+sink)", CpuMeter.peakRssMiB(ProcessHandle.current().pid()));
+      children.forEach((name, pid) -> rss.put(name, CpuMeter.peakRssMiB(pid)));
+      BenchReport report =
+          new BenchReport(
+              Runtime.getRuntime().availableProcessors(),
+              loadBefore,
+              sweepFigures,
+              kafka,
+              raw,
+              pipeline,
+              freshness,
+              cpu.result(),
+              rss);
+      return new Result(report, complete);
+    }
+  }
+
+  private record Saturation(BenchReport.Pipeline pipeline, boolean complete) {}
+
+  private static Saturation saturate(
+      Consumer<String> progress,
+      Options o,
+      RecordedSweep sweep,
+      Replayer replayer,
+      RowCounter rows,
+      CpuMeter cpu,
+      ClickHouseHttp clickhouse)
+      throws InterruptedException {
+    // Warm-up (JIT, connection pools, first segments and parts), drained, not measured.
+    long beforeWarmup = events(rows.pollNow());
+    Replayer.Sent warm = replayer.closedLoop(WARMUP_ROUND, o.warmup(), o.backlog(), rows::events);
+    drain(
+        rows,
+        beforeWarmup + warm.events(),
+        clickhouse,
+        WARMUP_ROUND,
+        (warm.rounds() - 1) * sweep.cells(),
+        progress);
+
+    Map<String, Long> before = rows.pollNow();
+    cpu.start();
+    long t0 = System.nanoTime();
+    Replayer.Sent sent =
+        replayer.closedLoop(SATURATION_ROUND, o.duration(), o.backlog(), rows::events);
+    long sendingEnded = System.nanoTime();
+    long expectedCells = (sent.rounds() - 1) * sweep.cells();
+    boolean complete =
+        drain(
+            rows,
+            events(before) + sent.events(),
+            clickhouse,
+            SATURATION_ROUND,
+            expectedCells,
+            progress);
+    long t1 = System.nanoTime();
+    cpu.stop();
+    Map<String, Long> after = rows.pollNow();
+
+    // From the first request to the last event in ClickHouse: the backlog bound keeps the drain
+    // short, and every event counted is one that landed.
+    Map<String, Long> landed = new LinkedHashMap<>();
+    long sinkRows = 0;
+    for (String table : TABLES) {
+      long n = after.get(table) - before.get(table);
+      landed.put(table, n);
+      sinkRows += n;
+    }
+    double seconds = (t1 - t0) / 1e9;
+    double eventsPerSecond = sent.events() / seconds;
+    long cellsComplete =
+        Long.parseLong(
+            clickhouse.scalar(
+                "SELECT count() FROM cells FINAL WHERE status = 'complete' AND sweep_id >= '"
+                    + RecordedSweep.sweepId(SATURATION_ROUND)
+                    + "' AND sweep_id < '"
+                    + RecordedSweep.sweepId(FRESHNESS_ROUND)
+                    + "'"));
+    BenchReport.Pipeline p =
+        new BenchReport.Pipeline(
+            (sendingEnded - t0) / 1e9,
+            o.connections(),
+            sent.events(),
+            eventsPerSecond,
+            eventsPerSecond / (sweep.events() / (double) sweep.cells()),
+            sinkRows / seconds,
+            landed,
+            cellsComplete,
+            expectedCells,
+            (t1 - sendingEnded) / 1e9,
+            sent.refused());
+    return new Saturation(p, complete);
+  }
+
+  private static long events(Map<String, Long> counts) {
+    return counts.get("spans") + counts.get("score_events");
+  }
+
+  /**
+   * Waits until ClickHouse holds {@code events} spans and scorer events and the cells of the phase
+   * are complete. False when that did not happen before nothing more landed for {@link
+   * #DRAIN_STALL} (or {@link #DRAIN_TIMEOUT} passed); the shortfall is reported.
+   */
+  private static boolean drain(
+      RowCounter rows,
+      long events,
+      ClickHouseHttp clickhouse,
+      long firstRound,
+      long cells,
+      Consumer<String> progress)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    long seen = -1;
+    long lastChange = System.nanoTime();
+    long complete = 0;
+    while (System.nanoTime() < deadline) {
+      long now = rows.events();
+      if (now >= events && (complete = completeCells(clickhouse, firstRound)) >= cells) {
+        return true;
+      }
+      if (now != seen) {
+        seen = now;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange > DRAIN_STALL.toNanos()) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "  NOT DRAINED: %,d of %,d events, %,d of %,d cells complete in ClickHouse",
+            rows.events(),
+            events,
+            complete,
+            cells));
+    return false;
+  }
+
+  private static long completeCells(ClickHouseHttp clickhouse, long firstRound) {
+    return Long.parseLong(
+        clickhouse.scalar(
+            "SELECT count() FROM cells FINAL WHERE status = 'complete' AND sweep_id >= '"
+                + RecordedSweep.sweepId(firstRound)
+                + "' AND sweep_id < '"
+                + RecordedSweep.sweepId(firstRound + 1_000_000)
+                + "'"));
+  }
+
+  private static BenchReport.Freshness freshness(
+      ClickHouseHttp clickhouse, double eventsPerSecond, Duration duration) {
+    List<String> q =
+        clickhouse
+            .rows(
+                "SELECT toString(count()), toString(quantileExact(0.5)(ms)),"
+                    + " toString(quantileExact(0.99)(ms)), toString(max(ms)) FROM (SELECT"
+                    + " toUnixTimestamp64Milli(inserted_at) - toUnixTimestamp64Milli(updated_at)"
+                    + " AS ms FROM cells FINAL WHERE status = 'complete' AND sweep_id >= '"
+                    + RecordedSweep.sweepId(FRESHNESS_ROUND)
+                    + "')")
+            .getFirst();
+    return new BenchReport.Freshness(
+        eventsPerSecond,
+        duration.toMillis() / 1000.0,
+        Long.parseLong(q.get(0)),
+        Long.parseLong(q.get(1)),
+        Long.parseLong(q.get(2)),
+        Long.parseLong(q.get(3)));
+  }
+
+  private static SimulationOptions sweepOptions(int tasks) {
+    return SimulationOptions.builder()
+        .models(
+            List.of(
+                "stepfun-ai/step-3.5-flash",
+                "meta/llama-3.3-70b-instruct",
+                "qwen/qwen3-coder-480b-a35b-instruct",
+                "openai/gpt-oss-120b",
+                "moonshotai/kimi-k2"))
+        .taskCount(tasks)
+        .concurrency(4)
+        .noFaults()
+        .build();
+  }
+
+  /** Runs a simulated sweep through the runner SDK (OTLP/HTTP protobuf, uncompressed). */
+  private static long send(String endpoint, SimulationOptions sweep) {
+    CabTelemetryOptions options =
+        CabTelemetryOptions.builder()
+            .endpoint(endpoint)
+            .protocol(CabTelemetryOptions.Protocol.HTTP_PROTOBUF)
+            .compression("none")
+            .serviceName("cab-bench")
+            .spanBatchSize(128)
+            .eventBatchSize(128)
+            .build();
+    try (CabTelemetry telemetry = CabTelemetry.create(options)) {
+      // Requests of up to 128 spans or events: many runners sending small batches, not one
+      // sending a few huge ones, and enough requests per sweep to keep every connection busy.
+      return new SweepSimulator(telemetry).run(sweep, ProgressListener.NONE).cellsSent();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while recording the sweep", e);
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip();
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+}
