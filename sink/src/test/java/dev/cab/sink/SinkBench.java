@@ -32,7 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ./mvnw -B -q -pl sink dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
  * $JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED \
  *   -cp sink/target/test-classes:sink/target/classes:$(cat sink/target/test.cp) \
- *   dev.cab.sink.SinkBench [records] [formats: json_each_row,values] [batch.max.rows]
+ *   dev.cab.sink.SinkBench [records] [formats: row_binary,json_each_row] [batch.max.rows]
  * </pre>
  */
 public final class SinkBench {
@@ -40,7 +40,8 @@ public final class SinkBench {
 
   public static void main(String[] args) throws Exception {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    List<String> formats = List.of((args.length > 1 ? args[1] : "json_each_row,values").split(","));
+    List<String> formats =
+        List.of((args.length > 1 ? args[1] : "row_binary,json_each_row").split(","));
     String maxRows = args.length > 2 ? args[2] : "10000";
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
         EmbeddedClickHouse clickhouse = EmbeddedClickHouse.builder().port(0).build().start()) {

@@ -250,7 +250,7 @@ class SinkServiceIT {
 
   @Test
   void poisonPillSandwichLandsTheValidRowsAndDeadLettersTheRest() throws Exception {
-    // given on every topic: valid, undecodable, valid, no cell id, a value ClickHouse rejects
+    // given on every topic: valid, undecodable, valid, no cell id, a time ClickHouse cannot hold
     Map<String, Object> seed = seeds.getFirst();
     CellRecord cell = SeedFixture.cellRecord(seed, 1);
     CellRecord other = SeedFixture.cellRecord(seeds.get(1), 1);
@@ -337,13 +337,9 @@ class SinkServiceIT {
                   ? badBytes.get(e.getKey())
                   : e.getKey().startsWith("cells") ? noCell : noCellEvent;
       assertThat(letter.value()).as(e.getKey()).isEqualTo(expected);
-      if (e.getKey().endsWith("late")) {
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.EXCEPTION))
-            .isEqualTo("java.sql.SQLException");
-      } else {
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.EXCEPTION))
-            .isEqualTo("dev.cab.sink.clickhouse.MappingException");
-      }
+      // A time DateTime64 cannot hold is refused by the mapper: RowBinary would store it wrong.
+      assertThat(DeadLetters.header(letter.headers(), DeadLetters.EXCEPTION))
+          .isEqualTo("dev.cab.sink.clickhouse.MappingException");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.cab.sink.clickhouse;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.AlertRecord;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,12 +53,13 @@ public final class AlertRowMapper implements RowMapper {
   }
 
   @Override
-  public Object[] map(byte[] value, int partition, long offset) throws MappingException {
+  public Map<String, Object> map(byte[] value, int partition, long offset) throws MappingException {
     return map(Decoding.decode(serde, TABLE.topic(), value), partition, offset);
   }
 
   /** Maps a decoded alert transition. */
-  public Object[] map(AlertRecord a, int partition, long offset) throws MappingException {
+  public Map<String, Object> map(AlertRecord a, int partition, long offset)
+      throws MappingException {
     if (a.fingerprint() == null || a.fingerprint().isBlank()) {
       throw new MappingException("alert without fingerprint");
     }
@@ -65,36 +67,38 @@ public final class AlertRowMapper implements RowMapper {
       throw new MappingException("alert " + a.fingerprint() + " without state");
     }
     AlertRecord.Evidence e = a.evidence();
-    return new Object[] {
-      a.fingerprint(),
-      a.sequence(),
-      ClickHouseValues.text(a.rule()),
-      a.state(),
-      ClickHouseValues.text(a.previousState()),
-      ClickHouseValues.text(a.sweepId()),
-      ClickHouseValues.text(a.baselineSweepId()),
-      ClickHouseValues.text(a.tui()),
-      ClickHouseValues.text(a.model()),
-      ClickHouseValues.text(a.task()),
-      ClickHouseValues.text(a.summary()),
-      e == null ? "" : ClickHouseValues.text(e.test()),
-      e == null ? Map.of() : e.counts(),
-      e == null ? null : ClickHouseValues.finite(e.effect()),
-      e == null ? null : ClickHouseValues.finite(e.effectLow()),
-      e == null ? null : ClickHouseValues.finite(e.effectHigh()),
-      e == null ? "" : ClickHouseValues.text(e.effectUnit()),
-      e == null ? null : ClickHouseValues.finite(e.pValue()),
-      e == null ? null : ClickHouseValues.finite(e.sequentialPValue()),
-      e == null ? null : ClickHouseValues.finite(e.adjustedPValue()),
-      e == null ? null : ClickHouseValues.finite(e.fdr()),
-      e == null ? null : ClickHouseValues.finite(e.informationFraction()),
-      e == null ? List.of() : e.cells(),
-      ClickHouseValues.dateTimeOrEpoch(a.startsAt()),
-      ClickHouseValues.dateTime(a.endsAt()),
-      ClickHouseValues.dateTimeOrEpoch(a.at()),
-      a.schemaVersion(),
-      partition,
-      offset
-    };
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("fingerprint", a.fingerprint());
+    row.put("sequence", a.sequence());
+    row.put("rule", ClickHouseValues.text(a.rule()));
+    row.put("state", a.state());
+    row.put("previous_state", ClickHouseValues.text(a.previousState()));
+    row.put("sweep_id", ClickHouseValues.text(a.sweepId()));
+    row.put("baseline_sweep_id", ClickHouseValues.text(a.baselineSweepId()));
+    row.put("tui", ClickHouseValues.text(a.tui()));
+    row.put("model", ClickHouseValues.text(a.model()));
+    row.put("task", ClickHouseValues.text(a.task()));
+    row.put("summary", ClickHouseValues.text(a.summary()));
+    row.put("test", e == null ? "" : ClickHouseValues.text(e.test()));
+    row.put("counts", e == null ? Map.of() : e.counts());
+    row.put("effect", e == null ? null : ClickHouseValues.finite(e.effect()));
+    row.put("effect_low", e == null ? null : ClickHouseValues.finite(e.effectLow()));
+    row.put("effect_high", e == null ? null : ClickHouseValues.finite(e.effectHigh()));
+    row.put("effect_unit", e == null ? "" : ClickHouseValues.text(e.effectUnit()));
+    row.put("p_value", e == null ? null : ClickHouseValues.finite(e.pValue()));
+    row.put("sequential_p_value", e == null ? null : ClickHouseValues.finite(e.sequentialPValue()));
+    row.put("adjusted_p_value", e == null ? null : ClickHouseValues.finite(e.adjustedPValue()));
+    row.put("fdr", e == null ? null : ClickHouseValues.finite(e.fdr()));
+    row.put(
+        "information_fraction",
+        e == null ? null : ClickHouseValues.finite(e.informationFraction()));
+    row.put("cells", e == null ? List.of() : e.cells());
+    row.put("starts_at", ClickHouseValues.dateTimeOrEpoch(a.startsAt()));
+    row.put("ends_at", ClickHouseValues.dateTime(a.endsAt()));
+    row.put("at", ClickHouseValues.dateTimeOrEpoch(a.at()));
+    row.put("schema_version", a.schemaVersion());
+    row.put("kafka_partition", partition);
+    row.put("kafka_offset", offset);
+    return row;
   }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,7 @@ public final class BatchWriter {
   private <S> SQLException insertWithRetry(TableSpec table, List<Row<S>> rows)
       throws InterruptedException {
     String token = DeduplicationTokens.of(table, rows);
-    List<Object[]> values = new ArrayList<>(rows.size());
+    List<Map<String, Object>> values = new ArrayList<>(rows.size());
     for (Row<S> r : rows) {
       values.add(r.values());
     }

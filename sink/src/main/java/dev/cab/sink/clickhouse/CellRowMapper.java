@@ -87,13 +87,13 @@ public final class CellRowMapper implements RowMapper {
   }
 
   @Override
-  public Object[] map(byte[] value, int partition, long offset) throws MappingException {
+  public Map<String, Object> map(byte[] value, int partition, long offset) throws MappingException {
     CellRecord c = Decoding.decode(serde, TABLE.topic(), value);
     return map(c, partition, offset);
   }
 
   /** Maps a decoded cell record. */
-  public Object[] map(CellRecord c, int partition, long offset) throws MappingException {
+  public Map<String, Object> map(CellRecord c, int partition, long offset) throws MappingException {
     if (c.cellId() == null || c.cellId().isBlank()) {
       throw new MappingException("cell record without cell_id");
     }
@@ -115,58 +115,61 @@ public final class CellRowMapper implements RowMapper {
     }
     Map<String, Integer> kinds = new LinkedHashMap<>();
     spans.kinds().forEach((k, v) -> kinds.put(k, v == null ? 0 : v));
-    return new Object[] {
-      c.cellId(),
-      ClickHouseValues.text(c.sweepId()),
-      ClickHouseValues.text(c.tui()),
-      ClickHouseValues.text(c.model()),
-      ClickHouseValues.text(c.task()),
-      ClickHouseValues.text(c.category()),
-      ClickHouseValues.text(c.containerImage()),
-      ClickHouseValues.text(c.imageDigest()),
-      ClickHouseValues.text(c.modelBuildId()),
-      c.exitCode(),
-      ClickHouseValues.dateTime(c.startedAt()),
-      ClickHouseValues.dateTime(c.endedAt()),
-      ClickHouseValues.finite(c.durationMs()),
-      c.status() == null ? "" : c.status().wireName(),
-      c.missingAxes(),
-      composite == null ? null : ClickHouseValues.finite(composite.composite()),
-      composite == null ? "" : ClickHouseValues.text(composite.weightsVersion()),
-      composite == null ? null : ClickHouseValues.json(composite),
-      headline(c, Axes.PASS_RATE),
-      headline(c, Axes.TOKENS),
-      headline(c, Axes.LATENCY),
-      headline(c, Axes.BLAST_RADIUS),
-      headline(c, Axes.REFUSAL),
-      headline(c, Axes.INTEGRITY),
-      breakdown(c, Axes.PASS_RATE),
-      breakdown(c, Axes.TOKENS),
-      breakdown(c, Axes.LATENCY),
-      breakdown(c, Axes.BLAST_RADIUS),
-      breakdown(c, Axes.REFUSAL),
-      breakdown(c, Axes.INTEGRITY),
-      otherAxes,
-      axisScores,
-      spans.count(),
-      ClickHouseValues.text(spans.rootSpanId()),
-      spans.errorSpanIds(),
-      kinds,
-      tokens == null ? null : tokens.inputTokens(),
-      tokens == null ? null : tokens.outputTokens(),
-      tokens == null ? null : tokens.cacheReadInputTokens(),
-      tokens == null ? null : tokens.cacheCreationInputTokens(),
-      tokens == null ? null : tokens.totalTokens(),
-      tokens == null ? null : tokens.modelCalls(),
-      c.schemaVersion(),
-      c.version(),
-      ClickHouseValues.dateTimeOrEpoch(c.updatedAt()),
-      partition,
-      offset,
-      // Records written before schema 2 carry no outcome: '' until streams writes a new version.
-      c.outcome() == null ? "" : c.outcome().wireName(),
-      ClickHouseValues.text(c.outcomeReason())
-    };
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("cell_id", c.cellId());
+    row.put("sweep_id", ClickHouseValues.text(c.sweepId()));
+    row.put("tui", ClickHouseValues.text(c.tui()));
+    row.put("model", ClickHouseValues.text(c.model()));
+    row.put("task", ClickHouseValues.text(c.task()));
+    row.put("category", ClickHouseValues.text(c.category()));
+    row.put("container_image", ClickHouseValues.text(c.containerImage()));
+    row.put("image_digest", ClickHouseValues.text(c.imageDigest()));
+    row.put("model_build_id", ClickHouseValues.text(c.modelBuildId()));
+    row.put("exit_code", c.exitCode());
+    row.put("started_at", ClickHouseValues.dateTime(c.startedAt()));
+    row.put("ended_at", ClickHouseValues.dateTime(c.endedAt()));
+    row.put("duration_ms", ClickHouseValues.finite(c.durationMs()));
+    row.put("status", c.status() == null ? "" : c.status().wireName());
+    row.put("missing_axes", c.missingAxes());
+    row.put("composite", composite == null ? null : ClickHouseValues.finite(composite.composite()));
+    row.put(
+        "composite_weights_version",
+        composite == null ? "" : ClickHouseValues.text(composite.weightsVersion()));
+    row.put("composite_json", composite == null ? null : ClickHouseValues.json(composite));
+    row.put("pass_rate", headline(c, Axes.PASS_RATE));
+    row.put("tokens_per_correct_task", headline(c, Axes.TOKENS));
+    row.put("wall_clock_ms", headline(c, Axes.LATENCY));
+    row.put("blast_radius", headline(c, Axes.BLAST_RADIUS));
+    row.put("refusal", headline(c, Axes.REFUSAL));
+    row.put("integrity", headline(c, Axes.INTEGRITY));
+    row.put("axis_pass_rate", breakdown(c, Axes.PASS_RATE));
+    row.put("axis_tokens", breakdown(c, Axes.TOKENS));
+    row.put("axis_latency", breakdown(c, Axes.LATENCY));
+    row.put("axis_blast_radius", breakdown(c, Axes.BLAST_RADIUS));
+    row.put("axis_refusal", breakdown(c, Axes.REFUSAL));
+    row.put("axis_integrity", breakdown(c, Axes.INTEGRITY));
+    row.put("axes", otherAxes);
+    row.put("axis_scores", axisScores);
+    row.put("span_count", spans.count());
+    row.put("root_span_id", ClickHouseValues.text(spans.rootSpanId()));
+    row.put("error_span_ids", spans.errorSpanIds());
+    row.put("span_kinds", kinds);
+    row.put("input_tokens", tokens == null ? null : tokens.inputTokens());
+    row.put("output_tokens", tokens == null ? null : tokens.outputTokens());
+    row.put("cache_read_input_tokens", tokens == null ? null : tokens.cacheReadInputTokens());
+    row.put(
+        "cache_creation_input_tokens", tokens == null ? null : tokens.cacheCreationInputTokens());
+    row.put("total_tokens", tokens == null ? null : tokens.totalTokens());
+    row.put("model_calls", tokens == null ? null : tokens.modelCalls());
+    row.put("schema_version", c.schemaVersion());
+    row.put("version", c.version());
+    row.put("updated_at", ClickHouseValues.dateTimeOrEpoch(c.updatedAt()));
+    row.put("kafka_partition", partition);
+    row.put("kafka_offset", offset);
+    // Records written before schema 2 carry no outcome: '' until streams writes a new version.
+    row.put("outcome", c.outcome() == null ? "" : c.outcome().wireName());
+    row.put("outcome_reason", ClickHouseValues.text(c.outcomeReason()));
+    return row;
   }
 
   private static Double headline(CellRecord c, String axis) {

@@ -1,12 +1,11 @@
 package dev.cab.sink.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.data_formats.RowBinaryFormatWriter;
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
-import com.clickhouse.client.api.query.QuerySettings;
+import com.clickhouse.client.api.metadata.TableSchema;
 import com.clickhouse.data.ClickHouseFormat;
-import com.clickhouse.jdbc.ConnectionImpl;
-import com.clickhouse.jdbc.StatementImpl;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cab.model.serde.Json;
 import dev.cab.sink.config.SinkSettings;
@@ -15,24 +14,29 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The sink's JDBC connection to ClickHouse and its {@link Inserter}. Per {@code sink.insert.format}
- * an insert is either one batched {@link PreparedStatement}, which clickhouse-jdbc sends as a
- * single {@code INSERT ... VALUES} request, or one {@code INSERT ... FORMAT JSONEachRow} request
- * through the driver's client. Either way it is one block on the server (all rows land or none) and
- * carries the batch's {@code insert_deduplication_token}. Table names are qualified with the
- * configured database, so the connection itself needs no default database (the database may not
- * exist before the migrations).
+ * The sink's ClickHouse connections: its {@link Inserter} on the ClickHouse Java client (client-v2)
+ * and a JDBC connection for the migrations. Per {@code sink.insert.format} an insert is one {@code
+ * INSERT ... FORMAT RowBinaryWithDefaults} request (default: binary rows written by name against
+ * the table's schema as the server reports it; a column a row leaves out gets its default) or one
+ * {@code INSERT ... FORMAT JSONEachRow} request (rows encoded by Jackson, by name). Either way it
+ * is one block on the server (all rows land or none) and carries the batch's {@code
+ * insert_deduplication_token}. Table names are qualified with the configured database, so neither
+ * connection needs a default database (the database may not exist before the migrations).
  *
  * <p>Not thread-safe: the consumer thread owns it.
  */
@@ -40,11 +44,19 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(ClickHouseConnector.class);
 
+  /**
+   * ClickHouse's TYPE_MISMATCH: a value the client cannot encode for its column is a data error.
+   */
+  private static final int TYPE_MISMATCH = 53;
+
   private final SinkSettings settings;
+  private final Client client;
+  private final Map<String, TableSchema> schemas = new HashMap<>();
   private Connection connection;
 
-  private ClickHouseConnector(SinkSettings settings, Connection connection) {
+  private ClickHouseConnector(SinkSettings settings, Client client, Connection connection) {
     this.settings = settings;
+    this.client = client;
     this.connection = connection;
   }
 
@@ -61,7 +73,7 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
       closeQuietly(c, e);
       throw e;
     }
-    return new ClickHouseConnector(settings, c);
+    return new ClickHouseConnector(settings, client(settings), c);
   }
 
   private static Connection connect(SinkSettings s) throws SQLException {
@@ -78,35 +90,95 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
     return DriverManager.getConnection(s.jdbcUrl(), p);
   }
 
+  private static Client client(SinkSettings s) {
+    return new Client.Builder()
+        .addEndpoint(s.httpUrl())
+        .setUsername(s.clickhouseUser())
+        .setPassword(s.clickhousePassword() == null ? "" : s.clickhousePassword())
+        .setSocketTimeout(s.insertTimeout().toMillis(), ChronoUnit.MILLIS)
+        .setConnectTimeout(Math.min(10_000, s.insertTimeout().toMillis()), ChronoUnit.MILLIS)
+        // As for JDBC: the sink's RetryPolicy is the only retry loop.
+        .setMaxRetries(0)
+        .setClientName("cab-sink")
+        .build();
+  }
+
   /** The JDBC connection (for migrations and queries on the consumer thread). */
   public Connection connection() {
     return connection;
   }
 
   @Override
-  public void insert(TableSpec table, List<Object[]> rows, String deduplicationToken)
+  public void insert(TableSpec table, List<Map<String, Object>> rows, String deduplicationToken)
       throws SQLException {
+    InsertSettings insert = new InsertSettings();
+    insert.serverSetting("insert_deduplication_token", deduplicationToken);
     switch (settings.insertFormat()) {
-      case VALUES -> insertValues(table, rows, deduplicationToken);
-      case JSON_EACH_ROW -> insertJsonEachRow(table, rows, deduplicationToken);
+      case ROW_BINARY ->
+          send(table, rowBinary(table, rows), ClickHouseFormat.RowBinaryWithDefaults, insert, rows);
+      case JSON_EACH_ROW -> {
+        // Exact decimal-to-double parsing: the composite must read back with the same bits.
+        insert.serverSetting("precise_float_parsing", "1");
+        send(table, jsonEachRow(table, rows), ClickHouseFormat.JSONEachRow, insert, rows);
+      }
     }
   }
 
   /**
-   * {@code INSERT ... FORMAT JSONEachRow} through the driver's client: the rows are encoded by
-   * Jackson into one request body (no SQL text is built or escaped).
+   * The rows as RowBinaryWithDefaults for the table's schema, each value written by column name.
+   *
+   * @throws SQLDataException (TYPE_MISMATCH, a data error) when a value does not fit its column
    */
-  private void insertJsonEachRow(TableSpec table, List<Object[]> rows, String deduplicationToken)
+  private byte[] rowBinary(TableSpec table, List<Map<String, Object>> rows) throws SQLException {
+    TableSchema schema = schema(table);
+    ByteArrayOutputStream body = new ByteArrayOutputStream(rows.size() * 256);
+    RowBinaryFormatWriter writer =
+        new RowBinaryFormatWriter(body, schema, ClickHouseFormat.RowBinaryWithDefaults);
+    for (Map<String, Object> row : rows) {
+      try {
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+          writer.setValue(e.getKey(), e.getValue());
+        }
+        writer.commitRow();
+      } catch (IOException | RuntimeException e) {
+        // Not an IOException in the cause chain: that would read as "retry", and retrying
+        // cannot fix a value. The message names the table only: values may be anything.
+        throw new SQLDataException(
+            "a row does not fit the columns of " + table.name() + ": " + e.getClass().getName(),
+            "22000",
+            TYPE_MISMATCH,
+            e instanceof IOException ? null : e);
+      }
+    }
+    return body.toByteArray();
+  }
+
+  /** The table's columns as the server has them (read once: migrations ran before). */
+  private TableSchema schema(TableSpec table) throws SQLException {
+    TableSchema schema = schemas.get(table.name());
+    if (schema == null) {
+      try {
+        schema = client.getTableSchema(table.name(), settings.database());
+      } catch (RuntimeException e) {
+        throw new SQLException("cannot read the columns of " + table.name(), e);
+      }
+      schemas.put(table.name(), schema);
+    }
+    return schema;
+  }
+
+  /** The rows as JSONEachRow, times as UTC text. */
+  private static byte[] jsonEachRow(TableSpec table, List<Map<String, Object>> rows)
       throws SQLException {
     ByteArrayOutputStream body = new ByteArrayOutputStream(rows.size() * 512);
-    List<String> columns = table.columns();
     try (JsonGenerator g = Json.mapper().getFactory().createGenerator(body)) {
       g.setCodec(Json.mapper());
-      for (Object[] row : rows) {
+      for (Map<String, Object> row : rows) {
         g.writeStartObject();
-        for (int i = 0; i < columns.size(); i++) {
-          g.writeFieldName(columns.get(i));
-          g.writeObject(row[i]);
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+          g.writeFieldName(e.getKey());
+          g.writeObject(
+              e.getValue() instanceof Instant t ? ClickHouseValues.dateTimeText(t) : e.getValue());
         }
         g.writeEndObject();
         g.writeRaw('\n');
@@ -114,18 +186,22 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
     } catch (IOException e) {
       throw new SQLException("cannot encode rows for " + table.name(), e);
     }
-    InsertSettings insert = new InsertSettings();
-    insert.serverSetting("insert_deduplication_token", deduplicationToken);
-    insert.serverSetting("precise_float_parsing", "1");
-    Client client = connection.unwrap(ConnectionImpl.class).getClient();
+    return body.toByteArray();
+  }
+
+  private void send(
+      TableSpec table,
+      byte[] body,
+      ClickHouseFormat format,
+      InsertSettings insert,
+      List<Map<String, Object>> rows)
+      throws SQLException {
+    List<String> columns = format == ClickHouseFormat.JSONEachRow ? table.columns() : null;
+    String target = settings.database() + "." + table.name();
     try (InsertResponse response =
-        client
-            .insert(
-                settings.database() + "." + table.name(),
-                columns,
-                new ByteArrayInputStream(body.toByteArray()),
-                ClickHouseFormat.JSONEachRow,
-                insert)
+        (columns == null
+                ? client.insert(target, new ByteArrayInputStream(body), format, insert)
+                : client.insert(target, columns, new ByteArrayInputStream(body), format, insert))
             .get(settings.insertTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
       if (response.getWrittenRows() != rows.size()) {
         LOG.debug(
@@ -151,29 +227,9 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
     return ClickHouseErrors.serverCode(t).orElse(0);
   }
 
-  /** A batched {@code INSERT ... VALUES} PreparedStatement: the driver sends it as one request. */
-  private void insertValues(TableSpec table, List<Object[]> rows, String deduplicationToken)
-      throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(table.insertSql(settings.database()))) {
-      // Per-request server setting: the driver's SQL parser does not accept INSERT ... SETTINGS,
-      // and a connection-wide setting would apply one token to every batch.
-      QuerySettings local = ps.unwrap(StatementImpl.class).getLocalSettings();
-      local.serverSetting("insert_deduplication_token", deduplicationToken);
-      // Exact decimal-to-double parsing: the composite must read back with the same bits.
-      local.serverSetting("precise_float_parsing", "1");
-      int columns = table.columns().size();
-      for (Object[] row : rows) {
-        for (int i = 0; i < columns; i++) {
-          ps.setObject(i + 1, row[i]);
-        }
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
   @Override
   public void close() throws SQLException {
+    client.close();
     if (connection != null) {
       connection.close();
       connection = null;

@@ -2,6 +2,7 @@ package dev.cab.sink.clickhouse;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 /** Sends one INSERT of rows to one table: all rows land, or none (ClickHouse inserts one block). */
 @FunctionalInterface
@@ -9,9 +10,10 @@ public interface Inserter {
 
   /**
    * @param table the table
-   * @param rows row values in column order
+   * @param rows the rows, column name to value
    * @param deduplicationToken the {@code insert_deduplication_token} of this insert
-   * @throws SQLException as the driver reports it; {@link ClickHouseErrors} says what it means
+   * @throws SQLException as the client reports it; {@link ClickHouseErrors} says what it means
    */
-  void insert(TableSpec table, List<Object[]> rows, String deduplicationToken) throws SQLException;
+  void insert(TableSpec table, List<Map<String, Object>> rows, String deduplicationToken)
+      throws SQLException;
 }

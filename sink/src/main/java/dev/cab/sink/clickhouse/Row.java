@@ -1,5 +1,7 @@
 package dev.cab.sink.clickhouse;
 
+import java.util.Map;
+
 /**
  * One row on its way to ClickHouse with where it came from.
  *
@@ -7,7 +9,8 @@ package dev.cab.sink.clickhouse;
  * @param topic source topic
  * @param partition source partition
  * @param offset source offset
- * @param values the row, in {@link TableSpec#columns()} order
+ * @param values the row: column name to value (see {@link RowMapper#map})
  * @param <S> the caller's handle on the source record
  */
-public record Row<S>(S source, String topic, int partition, long offset, Object[] values) {}
+public record Row<S>(
+    S source, String topic, int partition, long offset, Map<String, Object> values) {}

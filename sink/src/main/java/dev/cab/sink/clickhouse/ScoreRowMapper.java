@@ -8,7 +8,9 @@ import dev.cab.model.wire.ScoreEvent;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code cab.scores.v1} ({@link ScoreEvent}) to {@code score_events} rows. */
 public final class ScoreRowMapper implements RowMapper {
@@ -46,37 +48,37 @@ public final class ScoreRowMapper implements RowMapper {
   }
 
   @Override
-  public Object[] map(byte[] value, int partition, long offset) throws MappingException {
+  public Map<String, Object> map(byte[] value, int partition, long offset) throws MappingException {
     return map(Decoding.decode(serde, TABLE.topic(), value), partition, offset);
   }
 
   /** Maps a decoded scorer event. */
-  public Object[] map(ScoreEvent e, int partition, long offset) throws MappingException {
+  public Map<String, Object> map(ScoreEvent e, int partition, long offset) throws MappingException {
     CellIdentity cell = e.cell();
     if (cell == null || cell.cellId().isBlank()) {
       throw new MappingException("scorer event without cell id");
     }
-    return new Object[] {
-      cell.cellId(),
-      ClickHouseValues.text(cell.sweepId()),
-      ClickHouseValues.text(cell.tui()),
-      ClickHouseValues.text(cell.model()),
-      ClickHouseValues.text(cell.task()),
-      ClickHouseValues.text(cell.category()),
-      ClickHouseValues.text(e.axis()),
-      eventHash(e),
-      ClickHouseValues.finite(e.scoreValue()),
-      ClickHouseValues.text(e.scoreLabel()),
-      ClickHouseValues.text(e.explanation()),
-      ClickHouseValues.json(e.breakdown()),
-      ClickHouseValues.json(e.attributes()),
-      ClickHouseValues.text(e.traceId()),
-      ClickHouseValues.text(e.spanId()),
-      ClickHouseValues.dateTimeOrEpoch(e.time()),
-      e.schemaVersion(),
-      partition,
-      offset
-    };
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("cell_id", cell.cellId());
+    row.put("sweep_id", ClickHouseValues.text(cell.sweepId()));
+    row.put("tui", ClickHouseValues.text(cell.tui()));
+    row.put("model", ClickHouseValues.text(cell.model()));
+    row.put("task", ClickHouseValues.text(cell.task()));
+    row.put("category", ClickHouseValues.text(cell.category()));
+    row.put("axis", ClickHouseValues.text(e.axis()));
+    row.put("event_hash", eventHash(e));
+    row.put("score_value", ClickHouseValues.finite(e.scoreValue()));
+    row.put("score_label", ClickHouseValues.text(e.scoreLabel()));
+    row.put("explanation", ClickHouseValues.text(e.explanation()));
+    row.put("breakdown", ClickHouseValues.json(e.breakdown()));
+    row.put("attributes", ClickHouseValues.json(e.attributes()));
+    row.put("trace_id", ClickHouseValues.text(e.traceId()));
+    row.put("span_id", ClickHouseValues.text(e.spanId()));
+    row.put("event_time", ClickHouseValues.dateTimeOrEpoch(e.time()));
+    row.put("schema_version", e.schemaVersion());
+    row.put("kafka_partition", partition);
+    row.put("kafka_offset", offset);
+    return row;
   }
 
   /**

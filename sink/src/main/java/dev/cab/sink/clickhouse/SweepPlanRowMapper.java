@@ -3,7 +3,9 @@ package dev.cab.sink.clickhouse;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.SweepPlan;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code cab.sweep-plans.v1} ({@link SweepPlan}) to {@code sweep_plans} rows. */
 public final class SweepPlanRowMapper implements RowMapper {
@@ -33,27 +35,27 @@ public final class SweepPlanRowMapper implements RowMapper {
   }
 
   @Override
-  public Object[] map(byte[] value, int partition, long offset) throws MappingException {
+  public Map<String, Object> map(byte[] value, int partition, long offset) throws MappingException {
     return map(Decoding.decode(serde, TABLE.topic(), value), partition, offset);
   }
 
   /** Maps a decoded sweep plan. */
-  public Object[] map(SweepPlan p, int partition, long offset) throws MappingException {
+  public Map<String, Object> map(SweepPlan p, int partition, long offset) throws MappingException {
     if (p.sweepId() == null || p.sweepId().isBlank()) {
       throw new MappingException("sweep plan without sweep id");
     }
-    return new Object[] {
-      p.sweepId(),
-      p.tuis(),
-      p.models(),
-      p.tasks(),
-      ClickHouseValues.text(p.baselineSweepId()),
-      p.plannedCells(),
-      ClickHouseValues.dateTimeOrEpoch(p.declaredAt()),
-      ClickHouseValues.json(p.attributes()),
-      p.schemaVersion(),
-      partition,
-      offset
-    };
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("sweep_id", p.sweepId());
+    row.put("tuis", p.tuis());
+    row.put("models", p.models());
+    row.put("tasks", p.tasks());
+    row.put("baseline_sweep_id", ClickHouseValues.text(p.baselineSweepId()));
+    row.put("planned_cells", p.plannedCells());
+    row.put("declared_at", ClickHouseValues.dateTimeOrEpoch(p.declaredAt()));
+    row.put("attributes", ClickHouseValues.json(p.attributes()));
+    row.put("schema_version", p.schemaVersion());
+    row.put("kafka_partition", partition);
+    row.put("kafka_offset", offset);
+    return row;
   }
 }

@@ -46,7 +46,7 @@ import java.util.Map;
  * @param scoresTopic {@value #TOPIC_SCORES}: scorer events (default {@code cab.scores.v1})
  * @param dlqTopic {@value #TOPIC_DLQ}: dead letters (default {@code cab.dlq.v1}); the topic
  *     overrides exist for tests that share one broker and for side-by-side schema versions
- * @param insertFormat {@value #INSERT_FORMAT}: {@code values} or {@code json_each_row}
+ * @param insertFormat {@value #INSERT_FORMAT}: {@code row_binary} or {@code json_each_row}
  * @param retention {@code sink.retention.*}: how long ClickHouse keeps rows ({@link
  *     RetentionSettings})
  * @param alertsTopic {@value #TOPIC_ALERTS}: alert transitions (default {@code cab.alerts.v1})
@@ -92,11 +92,13 @@ public record SinkSettings(
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
   public enum InsertFormat {
-    /** A batched JDBC PreparedStatement: {@code INSERT ... VALUES (...), (...)}. */
-    VALUES,
     /**
-     * {@code INSERT ... FORMAT JSONEachRow} through the driver's client, rows encoded by Jackson.
+     * {@code INSERT ... FORMAT RowBinaryWithDefaults} through the ClickHouse Java client: binary
+     * rows, written by column name against the table's schema (the default: least CPU on both
+     * sides).
      */
+    ROW_BINARY,
+    /** {@code INSERT ... FORMAT JSONEachRow} through the same client, rows encoded by Jackson. */
     JSON_EACH_ROW
   }
 
@@ -127,7 +129,7 @@ public record SinkSettings(
   public static final String TOPIC_SWEEP_PLANS = "sink.topic.sweep.plans";
   public static final String PRICES_FILE = "sink.prices.file";
   public static final String INSERT_FORMAT = "sink.insert.format";
-  public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.JSON_EACH_ROW;
+  public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.ROW_BINARY;
 
   public static final String DEFAULT_USER = CommonSettings.DEFAULT_CLICKHOUSE_USER;
   public static final String DEFAULT_DATABASE = CommonSettings.DEFAULT_CLICKHOUSE_DATABASE;
@@ -225,7 +227,7 @@ public record SinkSettings(
     try {
       insertFormat = InsertFormat.valueOf(format.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      c.problem(INSERT_FORMAT, "must be values or json_each_row, not '" + format + "'");
+      c.problem(INSERT_FORMAT, "must be row_binary or json_each_row, not '" + format + "'");
     }
     if (new java.util.HashSet<>(List.of(cells, spans, scores, dlq, alerts, plans)).size() != 6) {
       c.problem(TOPIC_DLQ, "and the other sink.topic.* settings must name six different topics");
@@ -289,6 +291,11 @@ public record SinkSettings(
 
   private static String stripJdbcPrefix(String url) {
     return ClickHouseConfig.withoutJdbcPrefix(url);
+  }
+
+  /** The ClickHouse HTTP URL, without a {@code jdbc:} prefix. */
+  public String httpUrl() {
+    return stripJdbcPrefix(clickhouseUrl);
   }
 
   /** The JDBC URL the driver is given: {@code jdbc:clickhouse:<http url>}. */

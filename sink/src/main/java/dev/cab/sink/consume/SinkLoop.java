@@ -232,7 +232,7 @@ public final class SinkLoop implements Runnable {
     }
     RowMapper mapper = mappers.get(r.topic());
     try {
-      Object[] values = mapper.map(r.value(), r.partition(), r.offset());
+      Map<String, Object> values = mapper.map(r.value(), r.partition(), r.offset());
       pending.get(mapper.table()).add(new Row<>(r, r.topic(), r.partition(), r.offset(), values));
     } catch (MappingException | RuntimeException e) {
       deadLetters.send(r, e);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class BatchWriterTest {
   private Instant now = Instant.parse("2026-01-01T00:00:00Z");
   private final InstantSource clock = () -> now;
   private final List<String> tokens = new ArrayList<>();
-  private final List<List<Object[]>> landed = new ArrayList<>();
+  private final List<List<Map<String, Object>>> landed = new ArrayList<>();
 
   private BatchWriter writer(Inserter inserter, Duration timeout) {
     return new BatchWriter(
@@ -39,7 +40,7 @@ class BatchWriterTest {
 
   private static List<Row<Integer>> rows(int n) {
     return IntStream.range(0, n)
-        .mapToObj(i -> new Row<>(i, "topic", 0, 100L + i, new Object[] {"v" + i}))
+        .mapToObj(i -> new Row<>(i, "topic", 0, 100L + i, Map.<String, Object>of("v", "v" + i)))
         .toList();
   }
 
@@ -53,7 +54,7 @@ class BatchWriterTest {
     Inserter inserter =
         (t, rows, token) -> {
           tokens.add(token);
-          if (rows.stream().anyMatch(r -> r[0].equals("v3") || r[0].equals("v6"))) {
+          if (rows.stream().anyMatch(r -> r.get("v").equals("v3") || r.get("v").equals("v6"))) {
             throw code(27);
           }
           landed.add(rows);
@@ -65,7 +66,7 @@ class BatchWriterTest {
     // then the two bad rows come back, the six others landed exactly once
     assertThat(rejected).extracting(r -> r.row().source()).containsExactly(3, 6);
     assertThat(rejected).allSatisfy(r -> assertThat(r.error()).isInstanceOf(SQLException.class));
-    assertThat(landed.stream().flatMap(List::stream).map(r -> r[0]))
+    assertThat(landed.stream().flatMap(List::stream).map(r -> r.get("v")))
         .containsExactlyInAnyOrder("v0", "v1", "v2", "v4", "v5", "v7");
     assertThat(metrics.snapshot().rowsWritten("t")).isEqualTo(6);
     assertThat(metrics.snapshot().splits()).isPositive();

@@ -28,7 +28,7 @@ class ClickHouseConnectorIT {
   @BeforeAll
   static void schema(ClickHouseTestServer clickhouse) throws Exception {
     try (ClickHouseConnector c =
-        ClickHouseConnector.open(settings(clickhouse, InsertFormat.VALUES))) {
+        ClickHouseConnector.open(settings(clickhouse, InsertFormat.ROW_BINARY))) {
       Migrations.apply(c.connection(), clickhouse.database());
     }
   }
@@ -45,10 +45,10 @@ class ClickHouseConnectorIT {
         Map.of());
   }
 
-  private Object[] seedRow(String cellId) throws Exception {
-    Object[] row =
+  private Map<String, Object> seedRow(String cellId) throws Exception {
+    Map<String, Object> row =
         new CellRowMapper().map(SeedFixture.cellRecord(SeedFixture.cells().getFirst(), 4), 0, 1);
-    row[0] = cellId;
+    row.put("cell_id", cellId);
     return row;
   }
 
@@ -57,7 +57,7 @@ class ClickHouseConnectorIT {
     // given the same row sent through each path
     for (InsertFormat f : InsertFormat.values()) {
       try (ClickHouseConnector c = ClickHouseConnector.open(settings(clickhouse, f))) {
-        c.insert(CellRowMapper.TABLE, List.<Object[]>of(seedRow("same-" + f)), "same-" + f);
+        c.insert(CellRowMapper.TABLE, List.of(seedRow("same-" + f)), "same-" + f);
       }
     }
 
@@ -66,11 +66,11 @@ class ClickHouseConnectorIT {
         String.join(
             ", ",
             CellRowMapper.TABLE.columns().stream().filter(col -> !col.equals("cell_id")).toList());
-    String values =
-        clickhouse.query("SELECT " + columns + " FROM cells WHERE cell_id = 'same-VALUES'");
+    String binary =
+        clickhouse.query("SELECT " + columns + " FROM cells WHERE cell_id = 'same-ROW_BINARY'");
     String json =
         clickhouse.query("SELECT " + columns + " FROM cells WHERE cell_id = 'same-JSON_EACH_ROW'");
-    assertThat(values).isNotBlank().isEqualTo(json);
+    assertThat(binary).isNotBlank().isEqualTo(json);
     assertThat(
             clickhouse
                 .query(
@@ -86,9 +86,9 @@ class ClickHouseConnectorIT {
     for (InsertFormat f : InsertFormat.values()) {
       try (ClickHouseConnector c = ClickHouseConnector.open(settings(clickhouse, f))) {
         // when the same batch is sent twice (a retry after a lost answer)
-        Object[] row = seedRow("retried-" + f);
-        c.insert(CellRowMapper.TABLE, List.<Object[]>of(row), "retried-" + f);
-        c.insert(CellRowMapper.TABLE, List.<Object[]>of(row), "retried-" + f);
+        Map<String, Object> row = seedRow("retried-" + f);
+        c.insert(CellRowMapper.TABLE, List.of(row), "retried-" + f);
+        c.insert(CellRowMapper.TABLE, List.of(row), "retried-" + f);
       }
       // then one row is stored, even without FINAL
       assertThat(
@@ -100,12 +100,52 @@ class ClickHouseConnectorIT {
   }
 
   @Test
+  void rowBinaryRejectsAValueItCannotEncodeAsADataError() throws Exception {
+    Map<String, Object> row = seedRow("bad-number");
+    row.put("span_count", "not a number");
+    try (ClickHouseConnector c =
+        ClickHouseConnector.open(settings(clickhouse, InsertFormat.ROW_BINARY))) {
+      assertThatThrownBy(() -> c.insert(CellRowMapper.TABLE, List.of(row), "bad-number"))
+          .isInstanceOf(SQLException.class)
+          .satisfies(
+              e -> assertThat(ClickHouseErrors.classify(e)).isEqualTo(ClickHouseErrors.Kind.DATA));
+    }
+  }
+
+  @Test
+  void rowBinaryLeavesColumnsWithADefaultToTheServerAndRejectsARowMissingAnyOther()
+      throws Exception {
+    // given a row without inserted_at (DEFAULT now64(3)), and one also without image_digest
+    Map<String, Object> row = seedRow("defaults");
+    Map<String, Object> incomplete = seedRow("incomplete");
+    incomplete.remove("image_digest");
+    try (ClickHouseConnector c =
+        ClickHouseConnector.open(settings(clickhouse, InsertFormat.ROW_BINARY))) {
+      // when
+      c.insert(CellRowMapper.TABLE, List.of(row), "defaults");
+      // then the second is a data error, named by the table
+      assertThatThrownBy(() -> c.insert(CellRowMapper.TABLE, List.of(incomplete), "incomplete"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("cells")
+          .satisfies(
+              e -> assertThat(ClickHouseErrors.classify(e)).isEqualTo(ClickHouseErrors.Kind.DATA));
+    }
+    assertThat(
+            clickhouse
+                .query(
+                    "SELECT inserted_at > now64(3) - INTERVAL 1 HOUR FROM cells"
+                        + " WHERE cell_id = 'defaults'")
+                .strip())
+        .isEqualTo("1");
+  }
+
+  @Test
   void jsonEachRowRejectsAValueTheColumnCannotHoldAsADataError() throws Exception {
-    Object[] row = seedRow("bad-time");
-    row[CellRowMapper.TABLE.indexOf("started_at")] = "+10000-01-01 00:00:00.000000000";
+    Map<String, Object> row = seedRow("bad-time");
+    row.put("started_at", "+10000-01-01 00:00:00.000000000");
     try (ClickHouseConnector c =
         ClickHouseConnector.open(settings(clickhouse, InsertFormat.JSON_EACH_ROW))) {
-      assertThatThrownBy(() -> c.insert(CellRowMapper.TABLE, List.<Object[]>of(row), "bad"))
+      assertThatThrownBy(() -> c.insert(CellRowMapper.TABLE, List.of(row), "bad"))
           .isInstanceOf(SQLException.class)
           .satisfies(
               e -> assertThat(ClickHouseErrors.classify(e)).isEqualTo(ClickHouseErrors.Kind.DATA));

@@ -10,7 +10,7 @@ class DeduplicationTokensTest {
   private static final TableSpec CELLS = CellRowMapper.TABLE;
 
   private static Row<Void> row(int partition, long offset) {
-    return new Row<>(null, "cab.cells.v1", partition, offset, new Object[0]);
+    return new Row<>(null, "cab.cells.v1", partition, offset, java.util.Map.of());
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
 import dev.cab.sink.SeedFixture;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class SpanAndScoreRowMapperTest {
     byte[] bytes = new JsonSerde<>(SpanRecord.class).serialize("cab.spans.v1", span);
 
     // when
-    Map<String, Object> row = SpanRowMapper.TABLE.asMap(new SpanRowMapper().map(bytes, 1, 5));
+    Map<String, Object> row = (new SpanRowMapper().map(bytes, 1, 5));
 
     // then
     assertThat(row.keySet()).containsExactlyElementsOf(SpanRowMapper.TABLE.columns());
@@ -36,8 +37,8 @@ class SpanAndScoreRowMapperTest {
         .containsEntry("parent_span_id", "13a0cea7a79542e5")
         .containsEntry("name", "openhands:run")
         .containsEntry("kind", "container")
-        .containsEntry("start_time", "2026-06-16 19:05:37.658695000")
-        .containsEntry("end_time", "2026-06-16 19:08:02.768695000")
+        .containsEntry("start_time", Instant.parse("2026-06-16T19:05:37.658695000Z"))
+        .containsEntry("end_time", Instant.parse("2026-06-16T19:08:02.768695000Z"))
         .containsEntry("duration_ms", 145110.0)
         .containsEntry("status_code", "OK")
         .containsEntry("status_message", "")
@@ -57,8 +58,31 @@ class SpanAndScoreRowMapperTest {
             .filter(s -> "adapter_run".equals(s.kind()))
             .findFirst()
             .orElseThrow();
-    Object[] row = new SpanRowMapper().map(root, 0, 0);
-    assertThat(SpanRowMapper.TABLE.valueOf(row, "parent_span_id")).isEqualTo("");
+    Map<String, Object> row = new SpanRowMapper().map(root, 0, 0);
+    assertThat(row.get("parent_span_id")).isEqualTo("");
+  }
+
+  @Test
+  void rejectsATimeDateTime64CannotHold() {
+    SpanRecord s = SeedFixture.spans(seed001).getFirst();
+    SpanRecord late =
+        new SpanRecord(
+            s.schemaVersion(),
+            s.cell(),
+            s.traceId(),
+            s.spanId(),
+            s.parentSpanId(),
+            s.name(),
+            s.kind(),
+            Instant.parse("+10000-01-01T00:00:00Z"),
+            s.endTime(),
+            s.statusCode(),
+            s.statusMessage(),
+            s.attributes(),
+            s.resource());
+    assertThatThrownBy(() -> new SpanRowMapper().map(late, 0, 0))
+        .isInstanceOf(MappingException.class)
+        .hasMessageContaining("DateTime64");
   }
 
   @Test
@@ -73,10 +97,8 @@ class SpanAndScoreRowMapperTest {
     ScoreRowMapper mapper = new ScoreRowMapper();
 
     // when it is mapped twice from its bytes
-    Map<String, Object> row =
-        ScoreRowMapper.TABLE.asMap(mapper.map(serde.serialize("cab.scores.v1", latency), 2, 8));
-    Map<String, Object> again =
-        ScoreRowMapper.TABLE.asMap(mapper.map(serde.serialize("cab.scores.v1", latency), 2, 9));
+    Map<String, Object> row = (mapper.map(serde.serialize("cab.scores.v1", latency), 2, 8));
+    Map<String, Object> again = (mapper.map(serde.serialize("cab.scores.v1", latency), 2, 9));
 
     // then
     assertThat(row.keySet()).containsExactlyElementsOf(ScoreRowMapper.TABLE.columns());
@@ -88,7 +110,7 @@ class SpanAndScoreRowMapperTest {
             "breakdown",
             "{\"wall_clock_ms\":145118.041,\"container_active_ms\":145110.14,\"model_call_ms\":0}")
         .containsEntry("attributes", "{\"cab.latency_efficiency\":0.45648295258205523}")
-        .containsEntry("event_time", "2026-06-16 19:08:02.776736000");
+        .containsEntry("event_time", Instant.parse("2026-06-16T19:08:02.776736000Z"));
     assertThat((Long) row.get("event_hash")).isNotNegative().isEqualTo(again.get("event_hash"));
   }
 
