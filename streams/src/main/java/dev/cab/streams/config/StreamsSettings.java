@@ -47,6 +47,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * @param closeTimeout how long {@code close} waits for a clean shutdown
  * @param createTopics whether missing catalogue topics are created at start
  * @param management where metrics and health are served
+ * @param rocksDbMemoryBytes the off-heap memory every RocksDB store of this process shares: block
+ *     cache, index and filter blocks, and memtables ({@link BoundedRocksDbMemory})
  * @param effective every setting as used, secrets masked, for the start-up log
  */
 public record StreamsSettings(
@@ -66,6 +68,7 @@ public record StreamsSettings(
     Duration closeTimeout,
     boolean createTopics,
     ManagementConfig management,
+    long rocksDbMemoryBytes,
     Map<String, String> effective) {
 
   /** The stage name: key prefix, {@code stage} metric label, log name. */
@@ -91,6 +94,7 @@ public record StreamsSettings(
   public static final String TOPIC_REPLICATION_FACTOR = CommonSettings.TOPIC_REPLICATION_FACTOR;
   public static final String STARTUP_TIMEOUT = "streams.startup.timeout.ms";
   public static final String CLOSE_TIMEOUT = "streams.close.timeout.ms";
+  public static final String ROCKSDB_MEMORY_BYTES = "streams.rocksdb.memory.bytes";
 
   public static final String DEFAULT_APPLICATION_ID = "cab-streams";
 
@@ -105,6 +109,13 @@ public record StreamsSettings(
   static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
   public static final int DEFAULT_NUM_THREADS = 1;
+
+  /**
+   * 64 MiB for every store together: the cell state of a million cells is a few hundred MB on disk
+   * and is read per cell, so a cache of the hot cells and bounded memtables suffice.
+   */
+  public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 64L << 20;
+
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -195,6 +206,8 @@ public record StreamsSettings(
     OutcomeRules outcomeRules = outcomeRules(c);
     Duration startup = c.duration(STARTUP_TIMEOUT, DEFAULT_STARTUP_TIMEOUT);
     Duration close = c.duration(CLOSE_TIMEOUT, DEFAULT_CLOSE_TIMEOUT);
+    long rocksDbMemory =
+        c.longValue(ROCKSDB_MEMORY_BYTES, DEFAULT_ROCKSDB_MEMORY_BYTES, 8L << 20, 64L << 30);
     if (startup.isZero()) {
       c.problem(STARTUP_TIMEOUT, "must be greater than 0");
     }
@@ -217,6 +230,7 @@ public record StreamsSettings(
         close,
         kafka.createTopics(),
         management,
+        rocksDbMemory,
         c.effective());
   }
 
@@ -340,6 +354,11 @@ public record StreamsSettings(
     // Same as the consumer default in Kafka Streams, pinned: a new application id must fold every
     // span and score still on the topics, not only new ones.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // Default: each store (and each of its tasks) gets its own RocksDB block cache and memtables,
+    // so native memory grows with partitions and stores, unbounded by the heap. One budget shared
+    // by every store of the process instead.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+    p.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, rocksDbMemoryBytes);
     return p;
   }
 }

@@ -119,6 +119,43 @@ class StreamsSettingsTest {
   }
 
   @Test
+  void everyRocksDbStoreSharesOneBoundedCacheAndSmallMemtables() {
+    // given a 32 MiB budget
+    Properties p =
+        StreamsSettings.from(
+                Map.of("cab.kafka.bootstrap", "k:9092", "streams.rocksdb.memory.bytes", "33554432"),
+                Map.of())
+            .toProperties();
+    assertThat(p)
+        .containsEntry(
+            StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName())
+        .containsEntry(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, 33_554_432L);
+
+    // when two stores are configured the way Kafka Streams does it
+    Map<String, Object> configs = new java.util.HashMap<>();
+    p.forEach((k, v) -> configs.put((String) k, v));
+    try (org.rocksdb.Options a = new org.rocksdb.Options();
+        org.rocksdb.Options b = new org.rocksdb.Options()) {
+      a.setTableFormatConfig(new org.rocksdb.BlockBasedTableConfig());
+      b.setTableFormatConfig(new org.rocksdb.BlockBasedTableConfig());
+      new BoundedRocksDbMemory().setConfig("cab-cell-state", a, configs);
+      new BoundedRocksDbMemory().setConfig("cab-cell-emitted", b, configs);
+
+      // then both have small memtables, index and filter blocks in the one cache of the budget
+      for (org.rocksdb.Options o : List.of(a, b)) {
+        assertThat(o.writeBufferSize()).isEqualTo(BoundedRocksDbMemory.MEMTABLE_BYTES);
+        assertThat(o.maxWriteBufferNumber()).isEqualTo(BoundedRocksDbMemory.MEMTABLES);
+        assertThat(
+                ((org.rocksdb.BlockBasedTableConfig) o.tableFormatConfig())
+                    .cacheIndexAndFilterBlocks())
+            .isTrue();
+      }
+      // (the first store of the JVM sets the budget; other tests may have opened one before)
+      assertThat(BoundedRocksDbMemory.budgetBytes()).isPositive();
+    }
+  }
+
+  @Test
   void commitIntervalAboveTheTransactionTimeoutRaisesTheTimeoutSoKafkaStreamsAcceptsIt() {
     // given
     StreamsSettings s =
