@@ -156,16 +156,24 @@ public record BenchReport(
         pipeline.cellsComplete(),
         pipeline.cellsExpected(),
         pipeline.drainSeconds());
-    line(
-        t,
-        "| (d) | freshness at half load (%,.0f events/s, %.0f s, %,d cells) |"
-            + " **p50 %,d ms, p99 %,d ms** (max %,d ms) |",
-        freshness.eventsPerSecond(),
-        freshness.seconds(),
-        freshness.cells(),
-        freshness.p50Ms(),
-        freshness.p99Ms(),
-        freshness.maxMs());
+    if (freshness.cells() == 0) {
+      line(
+          t,
+          "| (d) | freshness at half load (%,.0f events/s, %.0f s) | no cell completed in time |",
+          freshness.eventsPerSecond(),
+          freshness.seconds());
+    } else {
+      line(
+          t,
+          "| (d) | freshness at half load (%,.0f events/s, %.0f s, %,d cells) |"
+              + " **p50 %,d ms, p99 %,d ms** (max %,d ms) |",
+          freshness.eventsPerSecond(),
+          freshness.seconds(),
+          freshness.cells(),
+          freshness.p50Ms(),
+          freshness.p99Ms(),
+          freshness.maxMs());
+    }
     StringBuilder cpu = new StringBuilder();
     for (var e : cpuSeconds.entrySet()) {
       if (!cpu.isEmpty()) {
