@@ -114,6 +114,18 @@ public record AlertsSettings(
     return fromWithEffective(properties, env).settings();
   }
 
+  /**
+   * Reads and validates every setting from {@code c} (what {@code ./cab up} uses: {@code --set},
+   * {@code -D}, the environment and the settings file, like every stage).
+   *
+   * @throws InvalidConfigException listing every problem
+   */
+  public static AlertsSettings from(ConfigValues c) {
+    AlertsSettings s = read(c);
+    c.validate("alerts");
+    return s;
+  }
+
   /** Like {@link #from} but also returns the effective settings for the start-up log. */
   public static Effective fromWithEffective(
       Map<String, String> properties, Map<String, String> env) {

@@ -1,7 +1,6 @@
 package dev.cab.cli.stack;
 
 import dev.cab.alerts.AlertsService;
-import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.cli.UserError;
 import dev.cab.collector.CollectorService;
 import dev.cab.collector.config.CollectorSettings;
@@ -26,7 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -147,7 +145,7 @@ public final class LocalStack implements AutoCloseable {
 
     StageSettings settings = StageSettings.read(o, kafka.bootstrapServers(), clickhouse.url());
     settings.warnings().forEach(w -> progress.accept("cab: warning: " + w));
-    settings.describe().forEach(LOG::info);
+    logSettings(settings, o.dataDir(), progress);
     warnWhenExposed(settings, progress);
 
     try {
@@ -164,17 +162,7 @@ public final class LocalStack implements AutoCloseable {
     StreamsService streams =
         StreamsService.start(settings.streams(), management.stage(StreamsSettings.STAGE));
     started.push(streams);
-    // ALERTS_* variables (ALERTS_ALERTMANAGER_URL, ALERTS_WEBHOOK_URL, ...) reach the alerts stage
-    // of the local stack as they would reach `java -jar cab-alerts-all.jar`.
-    Map<String, String> alertsEnv = new HashMap<>();
-    System.getenv()
-        .forEach(
-            (k, v) -> {
-              if (k.startsWith("ALERTS_")) {
-                alertsEnv.put(k, v);
-              }
-            });
-    AlertsService alerts = AlertsService.start(AlertsSettings.from(alertsProps(o), alertsEnv));
+    AlertsService alerts = AlertsService.start(settings.alerts());
     started.push(alerts);
     collector =
         CollectorService.start(settings.collector(), management.stage(CollectorSettings.STAGE));
@@ -193,20 +181,24 @@ public final class LocalStack implements AutoCloseable {
             (System.nanoTime() - t0) / 1e9));
   }
 
-  /** What the alerts stage gets from the stack: where Kafka and ClickHouse run, and --set. */
-  private Map<String, String> alertsProps(Options o) {
-    Map<String, String> props = new HashMap<>();
-    o.overrides()
-        .forEach(
-            (k, v) -> {
-              if (k.startsWith("alerts.") || k.startsWith("cab.")) {
-                props.put(k, v);
-              }
-            });
-    props.put("cab.kafka.bootstrap", kafka.bootstrapServers());
-    props.put("cab.clickhouse.url", clickhouse.url());
-    props.put("cab.clickhouse.database", o.clickhouseDatabase());
-    return props;
+  /**
+   * Every stage's effective settings, one format, secrets masked: the whole listing goes to {@code
+   * <data dir>/effective-settings.txt} (and the log at debug level), the terminal gets one line
+   * naming the file, so the progress of {@code ./cab demo} is not buried under a hundred keys.
+   */
+  private static void logSettings(StageSettings settings, Path dataDir, Consumer<String> progress) {
+    String listing = String.join("\n\n", settings.describe()) + "\n";
+    Path file = dataDir.resolve("effective-settings.txt");
+    try {
+      Files.createDirectories(dataDir);
+      Files.writeString(file, listing);
+      progress.accept("cab: every stage's effective settings (secrets masked): " + file);
+    } catch (IOException e) {
+      LOG.warn("cannot write {} ({}); the settings follow", file, e.getMessage());
+      settings.describe().forEach(LOG::info);
+      return;
+    }
+    settings.describe().forEach(LOG::debug);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.cab.cli.stack;
 
+import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.cli.UserError;
 import dev.cab.collector.config.CollectorSettings;
 import dev.cab.dashboards.config.DashboardsSettings;
@@ -17,7 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The settings of the three stages of {@code ./cab up}, read the way each stage reads them alone
+ * The settings of the five stages of {@code ./cab up}, read the way each stage reads them alone
  * ({@link ConfigValues#fromProcess}: {@code -D}, the environment, the settings file) under the
  * stack's own values (where Kafka and ClickHouse run) and the user's {@code --set}. Every problem
  * of every stage is reported at once, including {@code --set} keys whose prefix names no stage.
@@ -26,6 +27,7 @@ import java.util.TreeSet;
  * @param streams the streams stage's settings
  * @param sink the sink's settings
  * @param dashboards the dashboards' settings
+ * @param alerts the alerts stage's settings
  * @param warnings unknown environment variables, each once
  * @param describe the start-up log entry of each stage, one format
  * @param collectorTokensConfigured whether {@value #COLLECTOR_TOKENS_FILE} is set
@@ -35,6 +37,7 @@ record StageSettings(
     StreamsSettings streams,
     SinkSettings sink,
     DashboardsSettings dashboards,
+    AlertsSettings alerts,
     List<String> warnings,
     List<String> describe,
     boolean collectorTokensConfigured) {
@@ -45,9 +48,18 @@ record StageSettings(
   /** The dashboards stage's name and key prefix. */
   static final String DASHBOARDS = "dashboards";
 
+  /** The alerts stage's name and key prefix. */
+  static final String ALERTS = "alerts";
+
   /** Key prefixes of the stages run by {@code ./cab up}, plus the shared one. */
   static final Set<String> PREFIXES =
-      Set.of("cab", CollectorSettings.STAGE, StreamsSettings.STAGE, SinkSettings.STAGE, DASHBOARDS);
+      Set.of(
+          "cab",
+          CollectorSettings.STAGE,
+          StreamsSettings.STAGE,
+          SinkSettings.STAGE,
+          DASHBOARDS,
+          ALERTS);
 
   /**
    * @throws UserError listing every problem of every stage, one line each
@@ -77,8 +89,10 @@ record StageSettings(
     ConfigValues sinkValues =
         ConfigValues.fromProcess(SinkSettings.STAGE, only(common, SinkSettings.STAGE));
     ConfigValues dashboardsValues = ConfigValues.fromProcess(DASHBOARDS, only(common, DASHBOARDS));
+    ConfigValues alertsValues = ConfigValues.fromProcess(ALERTS, only(common, ALERTS));
     CollectorSettings collector = null;
     DashboardsSettings dashboards = null;
+    AlertsSettings alerts = null;
     StreamsSettings streams = null;
     SinkSettings sink = null;
     try {
@@ -101,6 +115,11 @@ record StageSettings(
     } catch (InvalidConfigException e) {
       problems.addAll(e.problems());
     }
+    try {
+      alerts = AlertsSettings.from(alertsValues);
+    } catch (InvalidConfigException e) {
+      problems.addAll(e.problems());
+    }
     if (!problems.isEmpty()) {
       throw new UserError(
           "the settings are invalid:\n  - " + String.join("\n  - ", new LinkedHashSet<>(problems)));
@@ -110,17 +129,20 @@ record StageSettings(
     warnings.addAll(streamsValues.warnings(StreamsSettings.STAGE));
     warnings.addAll(sinkValues.warnings(SinkSettings.STAGE));
     warnings.addAll(dashboardsValues.warnings(DASHBOARDS));
+    warnings.addAll(alertsValues.warnings(ALERTS));
     return new StageSettings(
         collector,
         streams,
         sink,
         dashboards,
+        alerts,
         List.copyOf(warnings),
         List.of(
             collectorValues.describe(CollectorSettings.STAGE),
             streamsValues.describe(StreamsSettings.STAGE),
             sinkValues.describe(SinkSettings.STAGE),
-            dashboardsValues.describe(DASHBOARDS)),
+            dashboardsValues.describe(DASHBOARDS),
+            alertsValues.describe(ALERTS)),
         collectorValues.isSet(COLLECTOR_TOKENS_FILE));
   }
 

@@ -43,8 +43,10 @@ public final class CommonSettings {
       Set.of("cab.home", "cab.cache.dir", "cab.long");
 
   /**
-   * Environment variables of the {@code ./cab} launcher (ports and folders of the local stack), not
-   * settings of a stage: no warning for them.
+   * Environment variables of the {@code ./cab} launcher (ports and folders of the local stack), the
+   * log configuration and docker-compose.yml, not settings of a stage: no warning for them. {@code
+   * LauncherVariablesTest} finds every {@code CAB_} name the project uses and checks it is a
+   * setting or listed here.
    */
   public static final Set<String> LAUNCHER_VARIABLES =
       Set.of(
@@ -57,7 +59,19 @@ public final class CommonSettings {
           "CAB_CLICKHOUSE_PORT",
           "CAB_OTLP_HTTP_PORT",
           "CAB_OTLP_GRPC_PORT",
-          "CAB_BUILD_LOCK_TIMEOUT_S");
+          "CAB_DASHBOARD_PORT",
+          "CAB_BUILD_LOCK_TIMEOUT_S",
+          // logback.xml of the jars: the root log level
+          "CAB_LOG_LEVEL",
+          // docker-compose.yml's own variables, often exported in the operator's shell
+          "CAB_PUBLISH_ADDRESS",
+          "CAB_KAFKA_HOST_NAME",
+          "CAB_IMAGE_TAG",
+          "CAB_DASHBOARDS_CLICKHOUSE_PASSWORD",
+          "CAB_READER_PASSWORD",
+          "CAB_GRAFANA_ADMIN_PASSWORD",
+          "CAB_GRAFANA_CLICKHOUSE_HOST",
+          "CAB_PROMETHEUS_URL");
 
   /** Only this machine: runners in containers or on other hosts need {@code 0.0.0.0}. */
   public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";

@@ -234,8 +234,15 @@ public final class ConfigValues {
   /**
    * A duration in milliseconds; ISO-8601 ({@code PT5S}) is accepted too. Duration keys end in
    * {@code .ms} so the unit is in the name.
+   *
+   * @throws IllegalArgumentException if {@code key} does not end in {@code .ms} (a programming
+   *     error, caught by every stage's settings tests)
    */
   public Duration duration(String key, Duration defaultValue) {
+    if (!key.endsWith(".ms")) {
+      throw new IllegalArgumentException(
+          "duration setting " + key + " must end in .ms so its unit is in its name");
+    }
     String v = raw(key);
     Duration result = defaultValue;
     if (v != null) {

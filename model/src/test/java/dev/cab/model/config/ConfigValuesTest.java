@@ -54,6 +54,15 @@ class ConfigValuesTest {
   }
 
   @Test
+  void aDurationKeyWithoutItsUnitIsAProgrammingError() {
+    ConfigValues c = ConfigValues.of(Map.of(), Map.of());
+
+    assertThatThrownBy(() -> c.duration("streams.outcome.scores.grace", Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must end in .ms");
+  }
+
+  @Test
   void masksSecretsInTheEffectiveSettings() {
     ConfigValues c =
         ConfigValues.of(

@@ -89,7 +89,7 @@ public record StreamsSettings(
   public static final String OUTCOME_INFRA_ERROR_SPAN_KINDS =
       "streams.outcome.infra.error.span.kinds";
   public static final String OUTCOME_TIMEOUT_ERROR_TYPES = "streams.outcome.timeout.error.types";
-  public static final String OUTCOME_SCORES_GRACE = "streams.outcome.scores.grace";
+  public static final String OUTCOME_SCORES_GRACE = "streams.outcome.scores.grace.ms";
   public static final String TOPIC_PARTITIONS = CommonSettings.TOPIC_PARTITIONS;
   public static final String TOPIC_REPLICATION_FACTOR = CommonSettings.TOPIC_REPLICATION_FACTOR;
   public static final String STARTUP_TIMEOUT = "streams.startup.timeout.ms";
