@@ -115,7 +115,9 @@ class CabUserErrorsIT {
             "--set",
             "colector.http.port=1",
             "--set",
-            "cab.kafka.topic.partitions=0");
+            "cab.kafka.topic.partitions=0",
+            "--set",
+            "alerts.fdr=2");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err().lines())
@@ -123,10 +125,11 @@ class CabUserErrorsIT {
             "  - sink.batch.max.rowz (env SINK_BATCH_MAX_ROWZ) is not a setting of sink;"
                 + " closest: sink.batch.max.rows (env SINK_BATCH_MAX_ROWS)",
             "  - streams.num.threads (env STREAMS_NUM_THREADS) must be a whole number, not 'lots'",
-            "  - colector.http.port (--set) names no stage: keys start with [cab, collector,"
-                + " dashboards, sink, streams].",
+            "  - colector.http.port (--set) names no stage: keys start with [alerts, cab,"
+                + " collector, dashboards, sink, streams].",
             "  - cab.kafka.topic.partitions (env CAB_KAFKA_TOPIC_PARTITIONS) must be between 1 and"
                 + " 10000, not 0")
+        .anyMatch(line -> line.startsWith("  - alerts.fdr (env ALERTS_FDR) must be"))
         .noneMatch(line -> line.contains("\tat "));
     assertThat(run.err().lines().filter(l -> l.contains("cab.kafka.topic.partitions")))
         .as("a shared key's problem is listed once, not once per stage")

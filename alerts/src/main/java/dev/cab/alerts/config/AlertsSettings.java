@@ -151,12 +151,12 @@ public record AlertsSettings(
     int replication = c.intValue(TOPIC_REPLICATION, 1, 1, Short.MAX_VALUE);
     double fdr = c.doubleValue(FDR, DEFAULT_FDR);
     if (!(fdr > 0 && fdr < 1)) {
-      c.problem(FDR + " must be between 0 and 1 (exclusive), not " + fdr);
+      c.problem(FDR, "must be between 0 and 1 (exclusive), not " + fdr);
     }
     double[] looks = parseLooks(c, c.string(LOOKS, DEFAULT_LOOKS));
     double rho = c.doubleValue(SPENDING_RHO, DEFAULT_SPENDING_RHO);
     if (!(rho > 0 && rho <= 20)) {
-      c.problem(SPENDING_RHO + " must be in (0, 20], not " + rho);
+      c.problem(SPENDING_RHO, "must be in (0, 20], not " + rho);
     }
     int minPairs = c.intValue(MIN_PAIRS, DEFAULT_MIN_PAIRS, 1, 100_000);
     Map<String, String> baselines = parseBaselines(c, c.string(BASELINES, ""));
@@ -169,22 +169,22 @@ public record AlertsSettings(
     Duration max = c.duration(RETRY_BACKOFF_MAX_MS, DEFAULT_RETRY_MAX);
     Duration http = c.duration(HTTP_TIMEOUT_MS, DEFAULT_HTTP_TIMEOUT);
     if (resend.isZero()) {
-      c.problem(RESEND_MS + " must be at least 1 ms");
+      c.problem(RESEND_MS, "must be at least 1 ms");
     }
     if (initial.isZero()) {
-      c.problem(RETRY_BACKOFF_INITIAL_MS + " must be at least 1 ms");
+      c.problem(RETRY_BACKOFF_INITIAL_MS, "must be at least 1 ms");
     }
     if (max.compareTo(initial) < 0) {
-      c.problem(RETRY_BACKOFF_MAX_MS + " must not be smaller than " + RETRY_BACKOFF_INITIAL_MS);
+      c.problem(RETRY_BACKOFF_MAX_MS, "must not be smaller than " + RETRY_BACKOFF_INITIAL_MS);
     }
     if (http.isZero()) {
-      c.problem(HTTP_TIMEOUT_MS + " must be at least 1 ms");
+      c.problem(HTTP_TIMEOUT_MS, "must be at least 1 ms");
     }
     String group = c.string(DELIVERY_GROUP_ID, DEFAULT_DELIVERY_GROUP_ID);
     String clientId = c.string(CLIENT_ID, DEFAULT_CLIENT_ID);
     Duration startup = c.duration(STARTUP_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT);
     if (cells.equals(alerts)) {
-      c.problem(TOPIC_CELLS + " and " + TOPIC_ALERTS + " must name different topics");
+      c.problem(TOPIC_CELLS, "and " + TOPIC_ALERTS + " must name different topics");
     }
     return new AlertsSettings(
         bootstrap,
@@ -217,17 +217,17 @@ public record AlertsSettings(
               .toArray();
       for (int i = 0; i < looks.length; i++) {
         if (!(looks[i] > (i == 0 ? 0 : looks[i - 1]) && looks[i] <= 1)) {
-          c.problem(LOOKS + " must increase within (0, 1], not '" + text + "'");
+          c.problem(LOOKS, "must increase within (0, 1], not '" + text + "'");
           return new double[] {1.0};
         }
       }
       if (looks[looks.length - 1] != 1.0) {
-        c.problem(LOOKS + " must end with 1 (the full sweep), not '" + text + "'");
+        c.problem(LOOKS, "must end with 1 (the full sweep), not '" + text + "'");
         return new double[] {1.0};
       }
       return looks;
     } catch (NumberFormatException e) {
-      c.problem(LOOKS + " must be comma-separated fractions like 0.25,0.5,1, not '" + text + "'");
+      c.problem(LOOKS, "must be comma-separated fractions like 0.25,0.5,1, not '" + text + "'");
       return new double[] {1.0};
     }
   }
@@ -244,8 +244,8 @@ public record AlertsSettings(
           || kv[1].isBlank()
           || kv[0].trim().equals(kv[1].trim())) {
         c.problem(
-            BASELINES
-                + " must be candidate=baseline pairs of two different sweeps, separated by commas;"
+            BASELINES,
+            "must be candidate=baseline pairs of two different sweeps, separated by commas;"
                 + " '"
                 + part.trim()
                 + "' is not");
@@ -279,7 +279,7 @@ public record AlertsSettings(
   private static void checkUrl(ConfigValues c, String key, String url) {
     String problem = urlProblem(url);
     if (problem != null) {
-      c.problem(key + " (env " + ConfigValues.envName(key) + ") " + problem);
+      c.problem(key, problem);
     }
   }
 

@@ -127,23 +127,23 @@ public record DashboardsSettings(
     if (url != null) {
       String problem = httpUrlProblem(url);
       if (problem != null) {
-        c.problem(CLICKHOUSE_URL + " " + problem);
+        c.problem(CLICKHOUSE_URL, "" + problem);
       }
     }
     if (!base.isEmpty()) {
       String problem = httpUrlProblem(base);
       if (problem != null) {
-        c.problem(PUBLIC_BASE_URL + " " + problem);
+        c.problem(PUBLIC_BASE_URL, "" + problem);
       }
     }
     if (!IDENTIFIER.matcher(database).matches()) {
-      c.problem(CLICKHOUSE_DATABASE + " must be a plain identifier, not '" + database + "'");
+      c.problem(CLICKHOUSE_DATABASE, "must be a plain identifier, not '" + database + "'");
     }
     if (timeout.isZero()) {
-      c.problem(QUERY_TIMEOUT_MS + " must be at least 1 ms");
+      c.problem(QUERY_TIMEOUT_MS, "must be at least 1 ms");
     }
     if (push.toMillis() < 10) {
-      c.problem(PUSH_INTERVAL_MS + " must be at least 10 ms");
+      c.problem(PUSH_INTERVAL_MS, "must be at least 10 ms");
     }
     return new DashboardsSettings(
         bind,

@@ -220,7 +220,7 @@ public record SinkSettings(
       prices =
           pricesFile.isBlank() ? ModelPrices.defaults() : ModelPrices.read(Path.of(pricesFile));
     } catch (IllegalArgumentException e) {
-      c.problem(PRICES_FILE + ": " + e.getMessage());
+      c.problem(PRICES_FILE, e.getMessage());
     }
     String format = c.string(INSERT_FORMAT, DEFAULT_INSERT_FORMAT.name().toLowerCase(Locale.ROOT));
     InsertFormat insertFormat = DEFAULT_INSERT_FORMAT;

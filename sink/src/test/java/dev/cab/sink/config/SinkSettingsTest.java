@@ -79,7 +79,9 @@ class SinkSettingsTest {
     assertThatThrownBy(() -> SinkSettings.from(Map.of("sink.prices.file", bad.toString()), ENV))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining(
-            "sink.prices.file: " + bad + " line 2: output must be a non-negative number");
+            "sink.prices.file (env SINK_PRICES_FILE) "
+                + bad
+                + " line 2: output must be a non-negative number");
     assertThatThrownBy(
             () ->
                 SinkSettings.from(

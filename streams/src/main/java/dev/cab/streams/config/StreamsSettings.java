@@ -245,10 +245,8 @@ public record StreamsSettings(
         exitCodes.add(Integer.parseInt(part));
       } catch (NumberFormatException e) {
         c.problem(
-            OUTCOME_INFRA_EXIT_CODES
-                + " must be comma-separated exit codes like 125,126,127,137, not '"
-                + part
-                + "'");
+            OUTCOME_INFRA_EXIT_CODES,
+            "must be comma-separated exit codes like 125,126,127,137, not '" + part + "'");
       }
     }
     Set<String> kinds =
@@ -265,7 +263,7 @@ public record StreamsSettings(
                     joined(new java.util.TreeSet<>(OutcomeRules.DEFAULT_TIMEOUT_ERROR_TYPES)))));
     Duration grace = c.duration(OUTCOME_SCORES_GRACE, OutcomeRules.DEFAULT_SCORES_GRACE);
     if (grace.isZero() || grace.isNegative()) {
-      c.problem(OUTCOME_SCORES_GRACE + " must be greater than 0, e.g. PT10M");
+      c.problem(OUTCOME_SCORES_GRACE, "must be greater than 0, e.g. PT10M");
       grace = OutcomeRules.DEFAULT_SCORES_GRACE;
     }
     return new OutcomeRules(exitCodes, kinds, timeouts, grace);
