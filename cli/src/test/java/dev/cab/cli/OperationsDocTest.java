@@ -2,6 +2,7 @@ package dev.cab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.collector.config.CollectorSettings;
 import dev.cab.dashboards.config.DashboardsSettings;
 import dev.cab.model.config.CommonSettings;
@@ -35,6 +36,7 @@ class OperationsDocTest {
     STAGES.put(StreamsSettings.STAGE, StreamsSettings::from);
     STAGES.put(SinkSettings.STAGE, SinkSettings::from);
     STAGES.put("dashboards", DashboardsSettings::from);
+    STAGES.put("alerts", AlertsSettings::from);
   }
 
   /** {@code | `key` | `ENV` | default | ...}: the first three columns of a settings row. */
