@@ -34,6 +34,9 @@ import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -51,12 +54,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OTLP/gRPC endpoint ({@code TraceService/Export}, {@code LogsService/Export}) on grpc-java's
- * shaded Netty, with calls run on virtual threads. Same semantics as OTLP/HTTP: OK with {@code
- * partial_success} after Kafka acknowledged, INVALID_ARGUMENT for a message that does not decode
- * (the request bytes are parsed here rather than by gRPC's marshaller, which would say INTERNAL),
- * RESOURCE_EXHAUSTED with a {@link RetryInfo} when overloaded (OTLP exporters retry it only with
- * one), UNAVAILABLE when Kafka did not acknowledge. gzip request compression is built in.
+ * The OTLP/gRPC endpoint ({@code TraceService/Export}, {@code LogsService/Export}, {@code
+ * MetricsService/Export}: metrics are counted, not stored) on grpc-java's shaded Netty, with calls
+ * run on virtual threads. Same semantics as OTLP/HTTP: OK with {@code partial_success} after Kafka
+ * acknowledged, INVALID_ARGUMENT for a message that does not decode (the request bytes are parsed
+ * here rather than by gRPC's marshaller, which would say INTERNAL), RESOURCE_EXHAUSTED with a
+ * {@link RetryInfo} when overloaded (OTLP exporters retry it only with one), UNAVAILABLE when Kafka
+ * did not acknowledge. gzip request compression is built in.
  *
  * <p>Once tokens are configured, a call without a valid {@code authorization: Bearer <token>}
  * metadata entry ends UNAUTHENTICATED before its message is read; a tenant over its request or byte
@@ -142,6 +146,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
             .maxInboundMessageSize(maxMessageBytes)
             .addService(ServerInterceptors.intercept(traceService(calls), auth))
             .addService(ServerInterceptors.intercept(logsService(calls), auth))
+            .addService(ServerInterceptors.intercept(metricsService(calls), auth))
             .build()
             .start();
     return new OtlpGrpcServer(server, executor, drainTimeout);
@@ -171,6 +176,17 @@ public final class OtlpGrpcServer implements AutoCloseable {
             .build();
     return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
         .addMethod(method, ServerCalls.asyncUnaryCall(calls::logs))
+        .build();
+  }
+
+  private static ServerServiceDefinition metricsService(Calls calls) {
+    MethodDescriptor<byte[], ExportMetricsServiceResponse> method =
+        MetricsServiceGrpc.getExportMethod().toBuilder(
+                RawBytes.INSTANCE,
+                ProtoUtils.marshaller(ExportMetricsServiceResponse.getDefaultInstance()))
+            .build();
+    return ServerServiceDefinition.builder(MetricsServiceGrpc.SERVICE_NAME)
+        .addMethod(method, ServerCalls.asyncUnaryCall(calls::metrics))
         .build();
   }
 
@@ -220,7 +236,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
     }
   }
 
-  /** The two unary calls. */
+  /** The three unary calls. */
   private record Calls(
       ExportPipeline pipeline,
       AdmissionControl admission,
@@ -254,6 +270,21 @@ public final class OtlpGrpcServer implements AutoCloseable {
               throw invalid("not a valid ExportLogsServiceRequest: " + e.getMessage());
             }
             return pipeline.exportLogs(request, tenant()).logsResponse();
+          });
+    }
+
+    void metrics(byte[] bytes, StreamObserver<ExportMetricsServiceResponse> observer) {
+      answer(
+          bytes,
+          observer,
+          () -> {
+            ExportMetricsServiceRequest request;
+            try {
+              request = ExportMetricsServiceRequest.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+              throw invalid("not a valid ExportMetricsServiceRequest: " + e.getMessage());
+            }
+            return pipeline.exportMetrics(request).metricsResponse();
           });
     }
 

@@ -15,6 +15,7 @@ import dev.cab.collector.metrics.CollectorMetrics;
 import dev.cab.collector.otlp.OtlpDecodeException;
 import dev.cab.collector.otlp.OtlpJson;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -29,9 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OTLP/HTTP semantics, independent of the HTTP server: {@code POST /v1/traces} and {@code POST
- * /v1/logs} with {@code application/x-protobuf} or {@code application/json} bodies, optionally
- * gzip-encoded; answers in the request's content type.
+ * OTLP/HTTP semantics, independent of the HTTP server: {@code POST /v1/traces}, {@code POST
+ * /v1/logs} and {@code POST /v1/metrics} with {@code application/x-protobuf} or {@code
+ * application/json} bodies, optionally gzip-encoded; answers in the request's content type. Metrics
+ * are decoded and counted, not stored (an SDK exports them by default; the pipeline has no use for
+ * them), behind the same authentication, limits and decoding as the other signals.
  *
  * <ul>
  *   <li>200 only after Kafka acknowledged every stored record, with {@code partial_success} when
@@ -69,6 +72,13 @@ public final class OtlpHttpHandler {
     public String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
     }
+  }
+
+  /** What an export path carries. */
+  private enum Signal {
+    TRACES,
+    LOGS,
+    METRICS
   }
 
   private enum Format {
@@ -142,16 +152,23 @@ public final class OtlpHttpHandler {
   private Response route(Request request) {
     String path = request.path();
     switch (path) {
-      case "/v1/traces", "/v1/logs" -> {
-        return export(request, path.equals("/v1/traces"));
+      case "/v1/traces" -> {
+        return export(request, Signal.TRACES);
+      }
+      case "/v1/logs" -> {
+        return export(request, Signal.LOGS);
+      }
+      case "/v1/metrics" -> {
+        return export(request, Signal.METRICS);
       }
       default -> {
-        return error(404, null, Code.NOT_FOUND, "no such path: use /v1/traces or /v1/logs");
+        return error(
+            404, null, Code.NOT_FOUND, "no such path: use /v1/traces, /v1/logs or /v1/metrics");
       }
     }
   }
 
-  private Response export(Request request, boolean traces) {
+  private Response export(Request request, Signal signal) {
     Format format = format(request.header("content-type"));
     if (!"POST".equals(request.method())) {
       return methodNotAllowed("POST", format);
@@ -242,7 +259,11 @@ public final class OtlpHttpHandler {
       }
       metrics.bytesReceived(body.length);
       try {
-        return traces ? exportTraces(body, format, tenant) : exportLogs(body, format, tenant);
+        return switch (signal) {
+          case TRACES -> exportTraces(body, format, tenant);
+          case LOGS -> exportLogs(body, format, tenant);
+          case METRICS -> exportMetrics(body, format);
+        };
       } catch (OtlpDecodeException e) {
         return error(400, format, Code.INVALID_ARGUMENT, e.getMessage());
       } catch (KafkaUnavailableException e) {
@@ -282,6 +303,21 @@ public final class OtlpHttpHandler {
       request = OtlpJson.logs(body);
     }
     return ok(pipeline.exportLogs(request, tenant).logsResponse(), format);
+  }
+
+  private Response exportMetrics(byte[] body, Format format) throws OtlpDecodeException {
+    ExportMetricsServiceRequest request;
+    if (format == Format.PROTOBUF) {
+      try {
+        request = ExportMetricsServiceRequest.parseFrom(body);
+      } catch (InvalidProtocolBufferException e) {
+        throw new OtlpDecodeException(
+            "body is not a valid ExportMetricsServiceRequest protobuf: " + e.getMessage(), e);
+      }
+    } else {
+      request = OtlpJson.metrics(body);
+    }
+    return ok(pipeline.exportMetrics(request).metricsResponse(), format);
   }
 
   private byte[] readBody(InputStream raw, boolean gzip) throws IOException {

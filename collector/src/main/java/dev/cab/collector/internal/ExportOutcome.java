@@ -2,6 +2,8 @@ package dev.cab.collector.internal;
 
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 
@@ -39,6 +41,18 @@ public record ExportOutcome(int accepted, int rejected, int ignored, String erro
       response.setPartialSuccess(
           ExportLogsPartialSuccess.newBuilder()
               .setRejectedLogRecords(rejected)
+              .setErrorMessage(errorMessage));
+    }
+    return response.build();
+  }
+
+  /** The metrics response: like {@link #traceResponse()}, counting rejected data points. */
+  public ExportMetricsServiceResponse metricsResponse() {
+    ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
+    if (rejected > 0) {
+      response.setPartialSuccess(
+          ExportMetricsPartialSuccess.newBuilder()
+              .setRejectedDataPoints(rejected)
               .setErrorMessage(errorMessage));
     }
     return response.build();

@@ -14,7 +14,11 @@ import dev.cab.model.wire.ScoreEvent;
 import dev.cab.model.wire.SpanRecord;
 import dev.cab.model.wire.SweepPlan;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -202,6 +206,36 @@ public final class ExportPipeline {
     awaitAll(acks, topic.name());
     return new ExportOutcome(
         acks.size(), rejections.size(), batch.ignored(), errorMessage(rejections, noun));
+  }
+
+  /**
+   * Accepts a metrics export request and counts its data points. Nothing downstream reads OTLP
+   * metrics, so they are not stored; but an OpenTelemetry SDK exports metrics by default, and the
+   * OTLP specification has a receiver answer success for data it accepts and does not keep, rather
+   * than an error at every export interval. Nothing goes to Kafka, so there is nothing to wait for.
+   */
+  public ExportOutcome exportMetrics(ExportMetricsServiceRequest request) {
+    long points = 0;
+    for (ResourceMetrics resource : request.getResourceMetricsList()) {
+      for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+        for (Metric metric : scope.getMetricsList()) {
+          points += dataPoints(metric);
+        }
+      }
+    }
+    metrics.metricPointsAccepted(points);
+    return new ExportOutcome((int) Math.min(points, Integer.MAX_VALUE), 0, 0, "");
+  }
+
+  private static int dataPoints(Metric metric) {
+    return switch (metric.getDataCase()) {
+      case GAUGE -> metric.getGauge().getDataPointsCount();
+      case SUM -> metric.getSum().getDataPointsCount();
+      case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
+      case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
+      case SUMMARY -> metric.getSummary().getDataPointsCount();
+      case DATA_NOT_SET -> 0;
+    };
   }
 
   /** The batch with every record outside the tenant's sweeps moved to the rejections. */

@@ -13,6 +13,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -51,6 +52,13 @@ public final class OtlpJson {
   public static ExportLogsServiceRequest logs(byte[] json) throws OtlpDecodeException {
     ExportLogsServiceRequest.Builder builder = ExportLogsServiceRequest.newBuilder();
     merge(json, builder, "ExportLogsServiceRequest");
+    return builder.build();
+  }
+
+  /** Decodes an OTLP/JSON metrics export request (exemplars' trace and span ids are hex too). */
+  public static ExportMetricsServiceRequest metrics(byte[] json) throws OtlpDecodeException {
+    ExportMetricsServiceRequest.Builder builder = ExportMetricsServiceRequest.newBuilder();
+    merge(json, builder, "ExportMetricsServiceRequest");
     return builder.build();
   }
 

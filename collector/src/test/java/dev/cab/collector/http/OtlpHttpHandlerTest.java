@@ -8,6 +8,7 @@ import com.google.rpc.Code;
 import dev.cab.collector.internal.AdmissionControl;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.otlp.OtlpJson;
 import dev.cab.collector.redact.SecretRedactor;
 import dev.cab.collector.testing.RecordingWriter;
 import dev.cab.collector.testing.SeedOtlp;
@@ -17,6 +18,7 @@ import dev.cab.model.wire.SpanRecord;
 import dev.cab.model.wire.SweepPlan;
 import dev.cab.model.wire.WireAttributes;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -343,6 +345,47 @@ class OtlpHttpHandlerTest {
     assertThat(statusMessage(hung)).contains("within 200 ms");
     assertThat(metrics.spansAccepted()).isZero();
     assertThat(metrics.requests(CollectorMetrics.Transport.HTTP, "503")).isEqualTo(2);
+  }
+
+  @Test
+  void acceptsAndCountsMetricsAsProtobufAndJsonWithoutStoringThem() throws Exception {
+    // given the committed metrics seed: one point of each of the five kinds, two of the sum
+    byte[] json = metricsSeed();
+    byte[] protobuf = OtlpJson.metrics(json).toByteArray();
+
+    // when
+    OtlpHttpHandler.Response asProtobuf = handler.handle(post("/v1/metrics", PROTOBUF, protobuf));
+    OtlpHttpHandler.Response asJson = handler.handle(post("/v1/metrics", JSON, json));
+
+    // then an empty success, the points counted, nothing sent to Kafka
+    assertThat(asProtobuf.status()).isEqualTo(200);
+    assertThat(ExportMetricsServiceResponse.parseFrom(asProtobuf.body()).hasPartialSuccess())
+        .isFalse();
+    assertThat(asJson.status()).isEqualTo(200);
+    assertThat(asJson.bodyText()).isEqualTo("{}");
+    assertThat(metrics.metricPointsAccepted()).isEqualTo(12);
+    assertThat(writer.sent()).isEmpty();
+  }
+
+  @Test
+  void refusesUndecodableMetricsWith400AndAReason() {
+    OtlpHttpHandler.Response bad =
+        handler.handle(
+            post("/v1/metrics", JSON, "{\"resourceMetrics\":7}".getBytes(StandardCharsets.UTF_8)));
+    OtlpHttpHandler.Response badProtobuf =
+        handler.handle(post("/v1/metrics", PROTOBUF, new byte[] {(byte) 0xff, 0x01}));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.bodyText()).contains("ExportMetricsServiceRequest");
+    assertThat(badProtobuf.status()).isEqualTo(400);
+    assertThat(metrics.metricPointsAccepted()).isZero();
+  }
+
+  private static byte[] metricsSeed() throws IOException {
+    try (InputStream in =
+        OtlpHttpHandlerTest.class.getResourceAsStream("/dev/cab/collector/fuzz/metrics.json")) {
+      return in.readAllBytes();
+    }
   }
 
   @Test
