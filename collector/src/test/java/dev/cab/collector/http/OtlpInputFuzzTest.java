@@ -9,10 +9,12 @@ import dev.cab.collector.auth.TenantTokens;
 import dev.cab.collector.internal.AdmissionControl;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.otlp.OtlpDecodeException;
 import dev.cab.collector.otlp.OtlpJson;
 import dev.cab.collector.redact.SecretRedactor;
 import dev.cab.collector.testing.RecordingWriter;
 import dev.cab.collector.testing.SeedOtlp;
+import dev.cab.testing.Mutator;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -75,6 +77,7 @@ class OtlpInputFuzzTest {
 
   private static final List<byte[]> PROTOBUF_TRACES = new ArrayList<>();
   private static final List<byte[]> PROTOBUF_LOGS = new ArrayList<>();
+  private static final List<byte[]> PROTOBUF_METRICS = new ArrayList<>();
   private static final List<byte[]> JSON_TRACES = new ArrayList<>();
 
   static {
@@ -86,6 +89,14 @@ class OtlpInputFuzzTest {
       JSON_TRACES.add(OtlpJson.print(traces));
       JSON_TRACES.add(OtlpJson.print(logs));
     }
+    // fuzz/metrics.json: one OTLP metrics request with every kind of metric
+    byte[] metrics = FuzzSeeds.bytes("metrics.json");
+    try {
+      PROTOBUF_METRICS.add(OtlpJson.metrics(metrics).toByteArray());
+    } catch (OtlpDecodeException e) {
+      throw new IllegalStateException("the metrics seed does not decode", e);
+    }
+    JSON_TRACES.add(metrics);
   }
 
   @Test
@@ -94,11 +105,15 @@ class OtlpInputFuzzTest {
         fuzz(
             "protobuf",
             r -> {
-              boolean traces = r.nextBoolean();
-              List<byte[]> seeds = traces ? PROTOBUF_TRACES : PROTOBUF_LOGS;
+              int signal = r.nextInt(3);
+              List<byte[]> seeds =
+                  List.of(PROTOBUF_TRACES, PROTOBUF_LOGS, PROTOBUF_METRICS).get(signal);
               byte[] body = mutate(r, seeds.get(r.nextInt(seeds.size())), seeds);
               return post(
-                  traces ? "/v1/traces" : "/v1/logs", "application/x-protobuf", body, Map.of());
+                  List.of("/v1/traces", "/v1/logs", "/v1/metrics").get(signal),
+                  "application/x-protobuf",
+                  body,
+                  Map.of());
             });
     assertThat(statuses).containsKeys(200, 400);
   }
@@ -111,8 +126,12 @@ class OtlpInputFuzzTest {
             r -> {
               byte[] seed = JSON_TRACES.get(r.nextInt(JSON_TRACES.size()));
               byte[] body = r.nextInt(4) == 0 ? nest(r) : mutate(r, seed, JSON_TRACES);
-              boolean traces = new String(seed, 0, 20, StandardCharsets.UTF_8).contains("Spans");
-              return post(traces ? "/v1/traces" : "/v1/logs", "application/json", body, Map.of());
+              String head = new String(seed, 0, 20, StandardCharsets.UTF_8);
+              String path =
+                  head.contains("Spans")
+                      ? "/v1/traces"
+                      : head.contains("Metrics") ? "/v1/metrics" : "/v1/logs";
+              return post(path, "application/json", body, Map.of());
             });
     assertThat(statuses).containsKeys(200, 400);
   }
@@ -150,7 +169,9 @@ class OtlpInputFuzzTest {
                           StandardCharsets.ISO_8859_1));
                 }
               }
-              String path = List.of("/v1/traces", "/v1/logs", "/metrics", "/x").get(r.nextInt(4));
+              String path =
+                  List.of("/v1/traces", "/v1/logs", "/v1/metrics", "/metrics", "/x")
+                      .get(r.nextInt(5));
               String method = List.of("POST", "GET", "PUT").get(r.nextInt(3));
               return new OtlpHttpHandler.Request(
                   method,
@@ -367,58 +388,23 @@ class OtlpInputFuzzTest {
     return new OtlpHttpHandler.Request("POST", path, headers, new ByteArrayInputStream(body));
   }
 
-  /** One to four mutations of a seed: flips, insertions, deletions, truncation, splices. */
+  /** One to four mutations of a seed ({@link Mutator}) with OTLP's interesting tokens. */
   static byte[] mutate(SplittableRandom r, byte[] seed, List<byte[]> others) {
-    byte[] b = seed.clone();
-    for (int m = 1 + r.nextInt(4); m > 0; m--) {
-      int op = r.nextInt(7);
-      if (b.length == 0) {
-        op = 1;
-      }
-      switch (op) {
-        case 0 -> b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
-        case 1 -> b = insert(b, r.nextInt(b.length + 1), interesting(r));
-        case 2 -> {
-          int from = r.nextInt(b.length);
-          int len = Math.min(b.length - from, 1 + r.nextInt(16));
-          b = cut(b, from, len);
-        }
-        case 3 -> b = java.util.Arrays.copyOf(b, r.nextInt(b.length + 1));
-        case 4 -> {
-          int from = r.nextInt(b.length);
-          int len = Math.min(b.length - from, 1 + r.nextInt(64));
-          b = insert(b, r.nextInt(b.length + 1), java.util.Arrays.copyOfRange(b, from, from + len));
-        }
-        case 5 -> {
-          if (!others.isEmpty()) {
-            byte[] o = others.get(r.nextInt(others.size()));
-            int at = r.nextInt(b.length);
-            int from = r.nextInt(o.length);
-            byte[] head = java.util.Arrays.copyOf(b, at);
-            byte[] tail = java.util.Arrays.copyOfRange(o, from, o.length);
-            b = insert(head, head.length, tail);
-          }
-        }
-        default -> b[r.nextInt(b.length)] = (byte) r.nextInt(256);
-      }
-    }
-    return b;
+    return Mutator.mutate(r, seed, others, TOKENS);
   }
 
-  private static byte[] interesting(SplittableRandom r) {
-    List<byte[]> tokens =
-        List.of(
-            new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f},
-            new byte[] {0},
-            "{\"".getBytes(StandardCharsets.UTF_8),
-            "[[[[[[[[".getBytes(StandardCharsets.UTF_8),
-            "\"kvlistValue\":{\"values\":[".getBytes(StandardCharsets.UTF_8),
-            "\\u0000".getBytes(StandardCharsets.UTF_8),
-            "1e999999".getBytes(StandardCharsets.UTF_8),
-            new byte[] {(byte) 0xc3, 0x28},
-            new byte[] {0x0a, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01});
-    return tokens.get(r.nextInt(tokens.size()));
-  }
+  /** Protobuf varints and length prefixes, JSON structure, escapes, huge numbers, bad UTF-8. */
+  private static final List<byte[]> TOKENS =
+      List.of(
+          new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f},
+          new byte[] {0},
+          "{\"".getBytes(StandardCharsets.UTF_8),
+          "[[[[[[[[".getBytes(StandardCharsets.UTF_8),
+          "\"kvlistValue\":{\"values\":[".getBytes(StandardCharsets.UTF_8),
+          "\\u0000".getBytes(StandardCharsets.UTF_8),
+          "1e999999".getBytes(StandardCharsets.UTF_8),
+          new byte[] {(byte) 0xc3, 0x28},
+          new byte[] {0x0a, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01});
 
   /** Deeply nested JSON: kvlist values or arrays, up to 20,000 levels. */
   private static byte[] nest(SplittableRandom r) {
@@ -470,21 +456,6 @@ class OtlpInputFuzzTest {
     return com.google.protobuf.ByteString.copyFrom(b);
   }
 
-  private static byte[] insert(byte[] b, int at, byte[] what) {
-    byte[] out = new byte[b.length + what.length];
-    System.arraycopy(b, 0, out, 0, at);
-    System.arraycopy(what, 0, out, at, what.length);
-    System.arraycopy(b, at, out, at + what.length, b.length - at);
-    return out;
-  }
-
-  private static byte[] cut(byte[] b, int from, int len) {
-    byte[] out = new byte[b.length - len];
-    System.arraycopy(b, 0, out, 0, from);
-    System.arraycopy(b, from + len, out, from, b.length - from - len);
-    return out;
-  }
-
   static byte[] gzip(byte[] b) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
@@ -497,6 +468,16 @@ class OtlpInputFuzzTest {
 
   /** Seed inputs kept in the repository ({@code fuzz/seeds.txt}: {@code [section]} then lines). */
   static final class FuzzSeeds {
+    /** A whole seed file of {@code fuzz/}. */
+    static byte[] bytes(String name) {
+      try (InputStream in =
+          OtlpInputFuzzTest.class.getResourceAsStream("/dev/cab/collector/fuzz/" + name)) {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
     static List<String> lines(String section) {
       try (InputStream in =
           OtlpInputFuzzTest.class.getResourceAsStream("/dev/cab/collector/fuzz/seeds.txt")) {

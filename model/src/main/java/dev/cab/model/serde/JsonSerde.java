@@ -1,5 +1,6 @@
 package dev.cab.model.serde;
 
+import com.fasterxml.jackson.core.JacksonException;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -52,9 +53,27 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       return value;
     } catch (IOException e) {
       throw new SerializationException(
-          "cannot read " + type.getSimpleName() + " from topic " + topic + ": " + e.getMessage(),
-          e);
+          "cannot read " + type.getSimpleName() + " from topic " + topic + ": " + reason(e), e);
     }
+  }
+
+  /**
+   * Jackson's reason on one line: its message without the source excerpt it appends on a second
+   * line, plus where in the input the problem is.
+   */
+  private static String reason(IOException e) {
+    if (e instanceof JacksonException j) {
+      String where =
+          j.getLocation() == null || j.getLocation().getColumnNr() < 0
+              ? ""
+              : " (at byte " + j.getLocation().getByteOffset() + ")";
+      return oneLine(j.getOriginalMessage()) + where;
+    }
+    return oneLine(e.getMessage());
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "no reason given" : s.replaceAll("\\s*\\R\\s*", " ").strip();
   }
 
   @Override
