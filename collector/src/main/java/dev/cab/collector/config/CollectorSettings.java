@@ -30,6 +30,7 @@ import java.util.Map;
  * @param createTopics {@code cab.kafka.topic.create}: create missing topics at start
  * @param topicPartitions {@code cab.kafka.topic.partitions}: partitions of created topics
  * @param topicReplicationFactor {@code cab.kafka.topic.replication.factor}: of created topics
+ * @param dlqRetention {@code cab.kafka.topic.dlq.retention.ms}: how long dead letters are kept
  * @param drainTimeout {@code collector.drain.timeout.ms}: how long close waits for requests in
  *     progress
  * @param management {@code cab.listen.address} and {@code cab.management.port}: metrics and health
@@ -51,6 +52,7 @@ public record CollectorSettings(
     boolean createTopics,
     int topicPartitions,
     short topicReplicationFactor,
+    Duration dlqRetention,
     Duration drainTimeout,
     ManagementConfig management,
     AuthSettings auth,
@@ -162,6 +164,7 @@ public record CollectorSettings(
         kafka.createTopics(),
         kafka.topicPartitions(),
         kafka.topicReplicationFactor(),
+        kafka.dlqRetention(),
         drain,
         management,
         auth,
@@ -194,6 +197,7 @@ public record CollectorSettings(
 
   /** The Kafka settings shared with every stage. */
   public KafkaConfig kafka() {
-    return new KafkaConfig(kafkaBootstrap, createTopics, topicPartitions, topicReplicationFactor);
+    return new KafkaConfig(
+        kafkaBootstrap, createTopics, topicPartitions, topicReplicationFactor, dlqRetention);
   }
 }

@@ -15,6 +15,7 @@ public final class CommonSettings {
   public static final String TOPIC_CREATE = "cab.kafka.topic.create";
   public static final String TOPIC_PARTITIONS = "cab.kafka.topic.partitions";
   public static final String TOPIC_REPLICATION_FACTOR = "cab.kafka.topic.replication.factor";
+  public static final String TOPIC_DLQ_RETENTION = "cab.kafka.topic.dlq.retention.ms";
   public static final String CLICKHOUSE_URL = "cab.clickhouse.url";
   public static final String CLICKHOUSE_USER = "cab.clickhouse.user";
   public static final String CLICKHOUSE_PASSWORD = "cab.clickhouse.password";
@@ -30,6 +31,7 @@ public final class CommonSettings {
           TOPIC_CREATE,
           TOPIC_PARTITIONS,
           TOPIC_REPLICATION_FACTOR,
+          TOPIC_DLQ_RETENTION,
           CLICKHOUSE_URL,
           CLICKHOUSE_USER,
           CLICKHOUSE_PASSWORD,
@@ -80,6 +82,9 @@ public final class CommonSettings {
   public static final int DEFAULT_MANAGEMENT_PORT = 9464;
 
   public static final int DEFAULT_TOPIC_PARTITIONS = 4;
+
+  /** Dead letters are kept 30 days: long enough to notice, inspect and replay them. */
+  public static final java.time.Duration DEFAULT_DLQ_RETENTION = java.time.Duration.ofDays(30);
 
   /** One broker locally; a cluster sets 3. */
   public static final short DEFAULT_TOPIC_REPLICATION_FACTOR = 1;

@@ -1,5 +1,7 @@
 package dev.cab.model.config;
 
+import java.time.Duration;
+
 /**
  * The Kafka settings of every stage.
  *
@@ -8,9 +10,15 @@ package dev.cab.model.config;
  *     at start (true); off where an operator manages topics
  * @param topicPartitions {@value CommonSettings#TOPIC_PARTITIONS}: partitions of created topics
  * @param topicReplicationFactor {@value CommonSettings#TOPIC_REPLICATION_FACTOR}: of created topics
+ * @param dlqRetention {@value CommonSettings#TOPIC_DLQ_RETENTION}: how long the dead-letter topic
+ *     keeps a record ({@code retention.ms} of {@code cab.dlq.v1}, set by the topic provisioner)
  */
 public record KafkaConfig(
-    String bootstrap, boolean createTopics, int topicPartitions, short topicReplicationFactor) {
+    String bootstrap,
+    boolean createTopics,
+    int topicPartitions,
+    short topicReplicationFactor,
+    Duration dlqRetention) {
 
   /** Reads the Kafka keys; problems go to {@code values}. */
   public static KafkaConfig read(ConfigValues values) {
@@ -27,6 +35,11 @@ public record KafkaConfig(
             CommonSettings.DEFAULT_TOPIC_REPLICATION_FACTOR,
             1,
             Short.MAX_VALUE);
-    return new KafkaConfig(bootstrap, create, partitions, (short) replication);
+    Duration dlqRetention =
+        values.duration(CommonSettings.TOPIC_DLQ_RETENTION, CommonSettings.DEFAULT_DLQ_RETENTION);
+    if (dlqRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+      values.problem(CommonSettings.TOPIC_DLQ_RETENTION, "must be at least 60000 (one minute)");
+    }
+    return new KafkaConfig(bootstrap, create, partitions, (short) replication, dlqRetention);
   }
 }

@@ -132,6 +132,16 @@ public final class TopicProvisioner {
     }
   }
 
+  /** The catalogue's configs of {@code topic}, with the settings that override them. */
+  static Map<String, String> configOf(Topic<?, ?> topic, KafkaConfig kafka) {
+    if (!topic.name().equals(Topics.DLQ.name())) {
+      return topic.config();
+    }
+    Map<String, String> config = new java.util.HashMap<>(topic.config());
+    config.put("retention.ms", Long.toString(kafka.dlqRetention().toMillis()));
+    return Map.copyOf(config);
+  }
+
   private static Set<String> create(
       Admin admin,
       Collection<Topic<?, ?>> topics,
@@ -145,7 +155,7 @@ public final class TopicProvisioner {
             .map(
                 t ->
                     new NewTopic(t.name(), kafka.topicPartitions(), kafka.topicReplicationFactor())
-                        .configs(t.config()))
+                        .configs(configOf(t, kafka)))
             .toList();
     Set<String> created = new TreeSet<>();
     if (missing.isEmpty()) {
@@ -208,7 +218,7 @@ public final class TopicProvisioner {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, t.name());
       Config actual = configs.get(resource);
       List<AlterConfigOp> ops = new ArrayList<>();
-      t.config()
+      configOf(t, kafka)
           .forEach(
               (key, value) -> {
                 ConfigEntry entry = actual == null ? null : actual.get(key);

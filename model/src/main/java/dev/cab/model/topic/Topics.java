@@ -68,7 +68,8 @@ public final class Topics {
 
   /**
    * Dead letters. Key and value: the original bytes of the record that could not be processed.
-   * Headers name where it came from and why (see {@link DeadLetters}). Kept 30 days.
+   * Headers name where it came from and why (see {@link DeadLetters}). Kept 30 days unless {@code
+   * cab.kafka.topic.dlq.retention.ms} says otherwise ({@link TopicProvisioner} sets it).
    */
   public static final Topic<byte[], byte[]> DLQ =
       new Topic<>(

@@ -57,6 +57,7 @@ import java.util.Map;
  * @param createTopics {@code cab.kafka.topic.create}: create missing catalogue topics at start
  * @param topicPartitions {@code cab.kafka.topic.partitions}: partitions of created topics
  * @param topicReplicationFactor {@code cab.kafka.topic.replication.factor}: of created topics
+ * @param dlqRetention {@code cab.kafka.topic.dlq.retention.ms}: how long dead letters are kept
  * @param management {@code cab.listen.address}, {@code cab.management.port}: metrics and health
  */
 public record SinkSettings(
@@ -88,6 +89,7 @@ public record SinkSettings(
     boolean createTopics,
     int topicPartitions,
     short topicReplicationFactor,
+    Duration dlqRetention,
     ManagementConfig management) {
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
@@ -276,12 +278,14 @@ public record SinkSettings(
         kafka.createTopics(),
         kafka.topicPartitions(),
         kafka.topicReplicationFactor(),
+        kafka.dlqRetention(),
         management);
   }
 
   /** The Kafka settings shared with every stage. */
   public KafkaConfig kafka() {
-    return new KafkaConfig(kafkaBootstrap, createTopics, topicPartitions, topicReplicationFactor);
+    return new KafkaConfig(
+        kafkaBootstrap, createTopics, topicPartitions, topicReplicationFactor, dlqRetention);
   }
 
   /** The ClickHouse settings shared with every stage. */

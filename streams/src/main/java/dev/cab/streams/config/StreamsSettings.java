@@ -43,6 +43,7 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * @param outcomeRules how a cell's outcome is triaged (passed, failed, infra_error, pending)
  * @param topicPartitions partitions of the topics created when missing
  * @param topicReplicationFactor replication factor of the topics created when missing
+ * @param dlqRetention {@code cab.kafka.topic.dlq.retention.ms}: how long dead letters are kept
  * @param startupTimeout how long {@code start} waits for Kafka and the RUNNING state
  * @param closeTimeout how long {@code close} waits for a clean shutdown
  * @param createTopics whether missing catalogue topics are created at start
@@ -64,6 +65,7 @@ public record StreamsSettings(
     OutcomeRules outcomeRules,
     int topicPartitions,
     short topicReplicationFactor,
+    Duration dlqRetention,
     Duration startupTimeout,
     Duration closeTimeout,
     boolean createTopics,
@@ -226,6 +228,7 @@ public record StreamsSettings(
         outcomeRules,
         kafka.topicPartitions(),
         kafka.topicReplicationFactor(),
+        kafka.dlqRetention(),
         startup,
         close,
         kafka.createTopics(),
@@ -304,7 +307,8 @@ public record StreamsSettings(
 
   /** The Kafka settings shared with every stage. */
   public KafkaConfig kafka() {
-    return new KafkaConfig(bootstrap, createTopics, topicPartitions, topicReplicationFactor);
+    return new KafkaConfig(
+        bootstrap, createTopics, topicPartitions, topicReplicationFactor, dlqRetention);
   }
 
   /** The composite scorer these settings describe. */
