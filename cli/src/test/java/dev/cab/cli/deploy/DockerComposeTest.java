@@ -186,10 +186,14 @@ class DockerComposeTest {
         Path dockerfile =
             root.resolve((String) build.get("context")).resolve((String) build.get("dockerfile"));
         assertThat(dockerfile).exists();
+        assertThat((Map<?, ?>) build.get("args"))
+            .as(service + " builds the image of its own stage")
+            .containsEntry("STAGE", stage);
         assertThat(Files.readString(dockerfile))
-            .as(dockerfile + " builds and runs the stage jar")
-            .contains("-pl " + stage + " ")
-            .contains("\"/app/cab-" + stage + ".jar\"");
+            .as(dockerfile + " builds the stage named by STAGE and runs its jar")
+            .contains("-pl \"${STAGE}\" -am package")
+            .contains("cp \"${STAGE}\"/target/cab-\"${STAGE}\"-*-all.jar /cab-stage.jar")
+            .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/cab-stage.jar\"]");
         assertThat(volumes(service))
             .as(service + " mounts no jar from the host")
             .noneMatch(v -> v.contains(".jar"));
