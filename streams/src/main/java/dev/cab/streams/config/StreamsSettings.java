@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -50,6 +51,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * @param management where metrics and health are served
  * @param rocksDbMemoryBytes the off-heap memory every RocksDB store of this process shares: block
  *     cache, index and filter blocks, and memtables ({@link BoundedRocksDbMemory})
+ * @param stateFormat how cell states are written to the store and its changelog (both formats are
+ *     always read)
  * @param effective every setting as used, secrets masked, for the start-up log
  */
 public record StreamsSettings(
@@ -71,7 +74,19 @@ public record StreamsSettings(
     boolean createTopics,
     ManagementConfig management,
     long rocksDbMemoryBytes,
+    StateFormat stateFormat,
     Map<String, String> effective) {
+
+  /** How the cell state store writes its values ({@value #STATE_FORMAT}). */
+  public enum StateFormat {
+    /** The compact binary layout of {@code CellStateSerde} (the default: least CPU). */
+    BINARY,
+    /**
+     * JSON, as releases before the binary layout wrote it: for rolling back to such a release with
+     * the state kept (run with this first so the changelog holds JSON again).
+     */
+    JSON
+  }
 
   /** The stage name: key prefix, {@code stage} metric label, log name. */
   public static final String STAGE = "streams";
@@ -97,6 +112,8 @@ public record StreamsSettings(
   public static final String STARTUP_TIMEOUT = "streams.startup.timeout.ms";
   public static final String CLOSE_TIMEOUT = "streams.close.timeout.ms";
   public static final String ROCKSDB_MEMORY_BYTES = "streams.rocksdb.memory.bytes";
+  public static final String STATE_FORMAT = "streams.state.format";
+  public static final StateFormat DEFAULT_STATE_FORMAT = StateFormat.BINARY;
 
   public static final String DEFAULT_APPLICATION_ID = "cab-streams";
 
@@ -213,6 +230,13 @@ public record StreamsSettings(
     if (startup.isZero()) {
       c.problem(STARTUP_TIMEOUT, "must be greater than 0");
     }
+    String format = c.string(STATE_FORMAT, DEFAULT_STATE_FORMAT.name().toLowerCase(Locale.ROOT));
+    StateFormat stateFormat = DEFAULT_STATE_FORMAT;
+    try {
+      stateFormat = StateFormat.valueOf(format.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      c.problem(STATE_FORMAT, "must be binary or json, not '" + format + "'");
+    }
 
     c.validate(STAGE);
     return new StreamsSettings(
@@ -234,6 +258,7 @@ public record StreamsSettings(
         kafka.createTopics(),
         management,
         rocksDbMemory,
+        stateFormat,
         c.effective());
   }
 

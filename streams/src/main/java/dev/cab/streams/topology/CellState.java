@@ -7,10 +7,11 @@ import java.util.Map;
 /**
  * The per-cell aggregate in the {@code cab-cell-state} store: small by design (per span only its
  * kind, error flag and tokens; per axis what the record shows). The cell record is derived from it
- * whenever a new version is emitted ({@link CellFolder#record}). Serialised as JSON (states stored
- * by earlier releases with a {@code changed} field read fine: unknown fields are ignored);
- * immutable (a fold that changes something returns a new state, one that changes nothing returns
- * the state it was given, and no fold mutates the maps it was given).
+ * whenever a new version is emitted ({@link CellFolder#record}). Stored in a binary layout ({@link
+ * CellStateSerde}); states stored as JSON by earlier releases read fine (unknown fields such as an
+ * old {@code changed} are ignored); immutable (a fold that changes something returns a new state,
+ * one that changes nothing returns the state it was given, and no fold mutates the maps it was
+ * given).
  *
  * @param cell the cell identity, merged from every span and scorer event seen
  * @param root the run facts of the {@code adapter_run} span, or null before it arrived

@@ -3,6 +3,7 @@ package dev.cab.streams.topology;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.Topics;
 import dev.cab.streams.config.StreamsSettings;
+import dev.cab.streams.config.StreamsSettings.StateFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class CellTopology {
 
   static final Serde<SpanFact> SPAN_FACT_SERDE = new JsonSerde<>(SpanFact.class);
   static final Serde<AxisFact> AXIS_FACT_SERDE = new JsonSerde<>(AxisFact.class);
-  static final Serde<CellState> CELL_STATE_SERDE = new JsonSerde<>(CellState.class);
+  static final Serde<CellState> CELL_STATE_SERDE = new CellStateSerde(StateFormat.BINARY);
 
   /** Builds the topology; pure: no I/O, the same settings give the same topology. */
   public static Topology build(StreamsSettings settings) {
@@ -84,6 +85,7 @@ public final class CellTopology {
         new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings.toProperties())));
     CellFolder folder =
         new CellFolder(settings.requiredAxes(), settings.scorer(), settings.outcomeRules());
+    Serde<CellState> stateSerde = new CellStateSerde(settings.stateFormat());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(AWAITING_SCORES_STORE), Serdes.String(), Serdes.Long()));
@@ -112,7 +114,7 @@ public final class CellTopology {
                 Named.as("cab-cell-fold"),
                 Materialized.<String, CellState, KeyValueStore<Bytes, byte[]>>as(STATE_STORE)
                     .withKeySerde(Serdes.String())
-                    .withValueSerde(CELL_STATE_SERDE)
+                    .withValueSerde(stateSerde)
                     // The cache collapses the folds of a cell within one commit interval into one
                     // forwarded state (emit on change); it is on by default, stated here because
                     // the output volume depends on it.

@@ -1,6 +1,7 @@
 package dev.cab.streams.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.cab.model.config.InvalidConfigException;
@@ -116,6 +117,23 @@ class StreamsSettingsTest {
         .isEqualTo("cab.dlq.v1");
     assertThat(config.deserializationExceptionHandler())
         .isInstanceOf(LogAndContinueExceptionHandler.class);
+  }
+
+  @Test
+  void theStateFormatIsBinaryUnlessSetToJsonAndAnythingElseIsRefused() {
+    Map<String, String> kafka = Map.of("cab.kafka.bootstrap", "k:9092");
+    assertThat(StreamsSettings.from(kafka, Map.of()).stateFormat())
+        .isEqualTo(StreamsSettings.StateFormat.BINARY);
+    assertThat(StreamsSettings.from(kafka, Map.of("STREAMS_STATE_FORMAT", "JSON")).stateFormat())
+        .isEqualTo(StreamsSettings.StateFormat.JSON);
+    assertThatThrownBy(
+            () ->
+                StreamsSettings.from(
+                    Map.of("cab.kafka.bootstrap", "k:9092", "streams.state.format", "avro"),
+                    Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("streams.state.format")
+        .hasMessageContaining("must be binary or json, not 'avro'");
   }
 
   @Test
