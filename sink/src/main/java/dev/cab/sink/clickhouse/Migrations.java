@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -40,6 +41,17 @@ import org.slf4j.LoggerFactory;
  * applied again (its statements are idempotent too) whenever the values it uses differ from those
  * recorded in {@code schema_migrations.parameters} when it last ran. A name without a value stops
  * start-up with {@link MigrationException}.
+ *
+ * <p>Conditions: a statement that starts with {@code SELECT} is not executed but evaluated; when
+ * its first value is 0 (or it returns no row) the statements up to the next condition are skipped.
+ * This keeps a migration that cannot be idempotent statement by statement (V008 swaps a table) safe
+ * to run again after it died half-way.
+ *
+ * <p>Lock: pending migrations are applied while holding {@code <database>.schema_migrations_lock},
+ * a table whose creation is the test-and-set (ClickHouse refuses to create a table that exists), so
+ * two sinks starting at once apply them one after the other. A lock left by a process of this host
+ * that no longer runs is broken at once; one held longer than {@link #LOCK_TIMEOUT} by another host
+ * stops start-up with a message saying how to release it.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -50,6 +62,14 @@ public final class Migrations {
   private static final Pattern FILE_NAME = Pattern.compile("V(\\d{3})__([a-z0-9_]+)\\.sql");
 
   private static final Pattern PARAMETER = Pattern.compile("\\$\\{([a-z0-9_]+)}");
+
+  /** How long a sink waits for another one's migrations before it gives up. */
+  public static final Duration LOCK_TIMEOUT = Duration.ofMinutes(10);
+
+  private static final Duration LOCK_POLL = Duration.ofMillis(200);
+
+  /** ClickHouse's TABLE_ALREADY_EXISTS. */
+  private static final int TABLE_ALREADY_EXISTS = 57;
 
   /**
    * One migration file.
@@ -205,6 +225,59 @@ public final class Migrations {
       st.execute(
           "ALTER TABLE %s.schema_migrations ADD COLUMN IF NOT EXISTS parameters String DEFAULT ''"
               .formatted(database));
+      if (pending(st, database, migrations, parameters)) {
+        synchronized (IN_PROCESS) {
+          lock(st, database);
+          try {
+            return applyPending(connection, st, database, migrations, parameters);
+          } finally {
+            st.execute("DROP TABLE IF EXISTS " + database + "." + LOCK_TABLE);
+          }
+        }
+      }
+      return List.of();
+    }
+  }
+
+  /**
+   * Threads of one JVM take the lock one at a time, so a lock naming this JVM (host and pid) found
+   * while taking it is stale: e.g. left by an earlier container that had the same pid.
+   */
+  private static final Object IN_PROCESS = new Object();
+
+  /** The lock table's name. */
+  static final String LOCK_TABLE = "schema_migrations_lock";
+
+  /**
+   * Whether any migration needs to run (checked before taking the lock: a start-up that has nothing
+   * to do never waits).
+   */
+  private static boolean pending(
+      Statement st, String database, List<Migration> migrations, Map<String, String> parameters)
+      throws SQLException {
+    Map<Integer, String> applied = applied(st, database);
+    Map<Integer, String> appliedParameters = appliedParameters(st, database);
+    for (Migration m : migrations) {
+      String checksum = applied.get(m.version());
+      if (checksum == null
+          || !checksum.equals(m.checksum())
+          || !m.parameterValues(parameters)
+              .equals(appliedParameters.getOrDefault(m.version(), ""))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Integer> applyPending(
+      Connection connection,
+      Statement st,
+      String database,
+      List<Migration> migrations,
+      Map<String, String> parameters)
+      throws SQLException {
+    {
+      // read again under the lock: another sink may have applied them while this one waited
       Map<Integer, String> applied = applied(st, database);
       Map<Integer, String> appliedParameters = appliedParameters(st, database);
       List<Integer> done = new ArrayList<>();
@@ -228,8 +301,13 @@ public final class Migrations {
         } else {
           LOG.info("Applying schema migration {} to database {}", m.name(), database);
         }
+        boolean skipping = false;
         for (String sql : m.statements(database, parameters)) {
-          st.execute(sql);
+          if (isCondition(sql)) {
+            skipping = !holds(st, sql);
+          } else if (!skipping) {
+            st.execute(sql);
+          }
         }
         try (var ps =
             connection.prepareStatement(
@@ -247,6 +325,98 @@ public final class Migrations {
         done.add(m.version());
       }
       return List.copyOf(done);
+    }
+  }
+
+  /** Whether a migration statement is a condition: it starts with {@code SELECT}. */
+  static boolean isCondition(String sql) {
+    return sql.regionMatches(true, 0, "SELECT", 0, 6)
+        && (sql.length() == 6 || Character.isWhitespace(sql.charAt(6)));
+  }
+
+  private static boolean holds(Statement st, String condition) throws SQLException {
+    try (ResultSet rs = st.executeQuery(condition)) {
+      return rs.next() && rs.getLong(1) != 0;
+    }
+  }
+
+  /**
+   * Takes the migration lock: creates the lock table (ClickHouse refuses a table that exists) and
+   * records who holds it; waits while another process holds it.
+   */
+  private static void lock(Statement st, String database) throws SQLException {
+    String table = database + "." + LOCK_TABLE;
+    String me = holder();
+    long deadline = System.nanoTime() + LOCK_TIMEOUT.toNanos();
+    boolean logged = false;
+    while (true) {
+      try {
+        st.execute("CREATE TABLE " + table + " (x UInt8) ENGINE = Memory COMMENT '" + me + "'");
+        return;
+      } catch (SQLException e) {
+        if (ClickHouseErrors.serverCode(e).orElse(-1) != TABLE_ALREADY_EXISTS) {
+          throw e;
+        }
+      }
+      String held = lockHolder(st, database);
+      if (held != null && (held.equals(me) || holderIsGone(held))) {
+        LOG.warn("Breaking the schema migration lock of {}, which no longer runs", held);
+        st.execute("DROP TABLE IF EXISTS " + table);
+        continue;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new MigrationException(
+            ("another process (%s) has held the schema migration lock of %s for over %s: if it is"
+                    + " gone, DROP TABLE %s and start again")
+                .formatted(held, database, LOCK_TIMEOUT, table));
+      }
+      if (!logged) {
+        LOG.info("Waiting for {} to finish the schema migrations of {}", held, database);
+        logged = true;
+      }
+      try {
+        Thread.sleep(LOCK_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MigrationException("interrupted while waiting for the schema migration lock");
+      }
+    }
+  }
+
+  /** {@code host pid}: who holds the lock. */
+  static String holder() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return host.replace("'", "") + " " + ProcessHandle.current().pid();
+  }
+
+  /** A holder on this host whose process is no longer alive. */
+  static boolean holderIsGone(String held) {
+    String[] parts = held.split(" ");
+    if (parts.length != 2 || !holder().split(" ")[0].equals(parts[0])) {
+      return false;
+    }
+    try {
+      long pid = Long.parseLong(parts[1]);
+      return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static String lockHolder(Statement st, String database) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT comment FROM system.tables WHERE database = '"
+                + database
+                + "' AND name = '"
+                + LOCK_TABLE
+                + "'")) {
+      return rs.next() ? rs.getString(1) : null;
     }
   }
 
