@@ -48,6 +48,15 @@ public final class PipelineBench {
   private static final long WARMUP_ROUND = 0;
   private static final long SATURATION_ROUND = 1_000_000;
   private static final long FRESHNESS_ROUND = 2_000_000;
+  private static final long SCALE_WARMUP_ROUND = 3_000_000;
+  private static final long SCALE_SATURATION_ROUND = 4_000_000;
+
+  /** The rounds of one phase: its first round up to this many more. */
+  private static final long ROUND_RANGE = 1_000_000;
+
+  /** How often each query of {@code --scale} is timed. */
+  private static final int QUERY_RUNS = 5;
+
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration DRAIN_STALL = Duration.ofSeconds(20);
   private static final List<String> TABLES = List.of("cells", "spans", "score_events");
@@ -62,13 +71,27 @@ public final class PipelineBench {
       long backlog,
       long kafkaRecords,
       long clickhouseRows,
+      long scaleCells,
+      int scaleCellsPerSweep,
       Map<String, String> overrides) {}
 
   /**
-   * @param report the figures
+   * @param report the figures of {@code cab bench}, or null after a {@code --scale} run
+   * @param scale the figures of {@code cab bench --scale N}, or null
    * @param complete every event and cell sent landed in ClickHouse
    */
-  public record Result(BenchReport report, boolean complete) {}
+  public record Result(BenchReport report, ScaleBench.Report scale, boolean complete) {
+
+    /** The table to print. */
+    public String table() {
+      return report != null ? report.table() : scale.table();
+    }
+
+    /** The object to print as JSON. */
+    public Object json() {
+      return report != null ? report : scale;
+    }
+  }
 
   private PipelineBench() {}
 
@@ -101,6 +124,9 @@ public final class PipelineBench {
               sweep.requests().size(),
               sweep.bytes()));
 
+      if (o.scaleCells() > 0) {
+        return scale(o, stack, clickhouse, sweep, sweepFigures, loadBefore, progress);
+      }
       Map<String, Long> children = stack.childPids();
       CpuMeter cpu = new CpuMeter(children);
       BenchReport.Pipeline pipeline;
@@ -115,7 +141,17 @@ public final class PipelineBench {
                 "(c) pipeline at saturation for %d s over %d connections...",
                 o.duration().toSeconds(),
                 o.connections()));
-        Saturation s = saturate(progress, o, sweep, replayer, rows, cpu, clickhouse);
+        Saturation s =
+            saturate(
+                progress,
+                o,
+                sweep,
+                replayer,
+                rows,
+                cpu,
+                clickhouse,
+                WARMUP_ROUND,
+                SATURATION_ROUND);
         pipeline = s.pipeline();
         complete = s.complete();
         double half = pipeline.eventsPerSecond() / 2;
@@ -164,7 +200,83 @@ public final class PipelineBench {
               freshness,
               cpu.result(),
               rss);
-      return new Result(report, complete);
+      return new Result(report, null, complete);
+    }
+  }
+
+  /**
+   * {@code --scale N}: (c) on the empty database, N cells loaded inside ClickHouse, (c) again, then
+   * the per-sweep and per-cell queries timed (see {@link ScaleBench}).
+   */
+  private static Result scale(
+      Options o,
+      LocalStack stack,
+      ClickHouseHttp clickhouse,
+      RecordedSweep sweep,
+      BenchReport.Sweep sweepFigures,
+      String loadBefore,
+      Consumer<String> progress)
+      throws Exception {
+    CpuMeter cpu = new CpuMeter(stack.childPids());
+    try (Replayer replayer =
+            new Replayer(sweep, stack.otlpHttpEndpoint(), o.connections(), progress);
+        RowCounter rows = RowCounter.start(clickhouse, TABLES)) {
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "(c) pipeline at saturation for %d s on the empty database...",
+              o.duration().toSeconds()));
+      Saturation empty =
+          saturate(
+              progress, o, sweep, replayer, rows, cpu, clickhouse, WARMUP_ROUND, SATURATION_ROUND);
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "loading %,d cells (with their spans and scorer events) inside ClickHouse...",
+              o.scaleCells()));
+      ScaleBench.Load load =
+          ScaleBench.load(
+              clickhouse,
+              RecordedSweep.sweepId(SATURATION_ROUND),
+              o.scaleCells(),
+              o.scaleCellsPerSweep(),
+              progress);
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "(c) pipeline at saturation for %d s with %,d cells in ClickHouse...",
+              o.duration().toSeconds(),
+              load.cells()));
+      Saturation loaded =
+          saturate(
+              progress,
+              o,
+              sweep,
+              replayer,
+              rows,
+              cpu,
+              clickhouse,
+              SCALE_WARMUP_ROUND,
+              SCALE_SATURATION_ROUND);
+      String middle = ScaleBench.sweepId(load.sweeps() / 2);
+      String cell =
+          clickhouse.scalar(
+              "SELECT cell_id FROM cells WHERE sweep_id = '"
+                  + middle
+                  + "' ORDER BY cell_id LIMIT 1");
+      progress.accept("timing the per-sweep and per-cell queries on sweep " + middle + "...");
+      List<ScaleBench.QueryTime> queries =
+          ScaleBench.queries(clickhouse, stack.dashboardsUrl(), middle, cell, QUERY_RUNS);
+      ScaleBench.Report report =
+          new ScaleBench.Report(
+              loadBefore,
+              loadAverage(),
+              sweepFigures,
+              empty.pipeline(),
+              load,
+              loaded.pipeline(),
+              queries);
+      return new Result(null, report, empty.complete() && loaded.complete());
     }
   }
 
@@ -177,16 +289,18 @@ public final class PipelineBench {
       Replayer replayer,
       RowCounter rows,
       CpuMeter cpu,
-      ClickHouseHttp clickhouse)
+      ClickHouseHttp clickhouse,
+      long warmupRound,
+      long saturationRound)
       throws InterruptedException {
     // Warm-up (JIT, connection pools, first segments and parts), drained, not measured.
     long beforeWarmup = events(rows.pollNow());
-    Replayer.Sent warm = replayer.closedLoop(WARMUP_ROUND, o.warmup(), o.backlog(), rows::events);
+    Replayer.Sent warm = replayer.closedLoop(warmupRound, o.warmup(), o.backlog(), rows::events);
     drain(
         rows,
         beforeWarmup + warm.events(),
         clickhouse,
-        WARMUP_ROUND,
+        warmupRound,
         (warm.rounds() - 1) * sweep.cells(),
         progress);
 
@@ -194,7 +308,7 @@ public final class PipelineBench {
     cpu.start();
     long t0 = System.nanoTime();
     Replayer.Sent sent =
-        replayer.closedLoop(SATURATION_ROUND, o.duration(), o.backlog(), rows::events);
+        replayer.closedLoop(saturationRound, o.duration(), o.backlog(), rows::events);
     long sendingEnded = System.nanoTime();
     long expectedCells = (sent.rounds() - 1) * sweep.cells();
     boolean complete =
@@ -202,7 +316,7 @@ public final class PipelineBench {
             rows,
             events(before) + sent.events(),
             clickhouse,
-            SATURATION_ROUND,
+            saturationRound,
             expectedCells,
             progress);
     long t1 = System.nanoTime();
@@ -224,9 +338,9 @@ public final class PipelineBench {
         Long.parseLong(
             clickhouse.scalar(
                 "SELECT count() FROM cells FINAL WHERE status = 'complete' AND sweep_id >= '"
-                    + RecordedSweep.sweepId(SATURATION_ROUND)
+                    + RecordedSweep.sweepId(saturationRound)
                     + "' AND sweep_id < '"
-                    + RecordedSweep.sweepId(FRESHNESS_ROUND)
+                    + RecordedSweep.sweepId(saturationRound + ROUND_RANGE)
                     + "'"));
     BenchReport.Pipeline p =
         new BenchReport.Pipeline(
@@ -295,7 +409,7 @@ public final class PipelineBench {
             "SELECT count() FROM cells FINAL WHERE status = 'complete' AND sweep_id >= '"
                 + RecordedSweep.sweepId(firstRound)
                 + "' AND sweep_id < '"
-                + RecordedSweep.sweepId(firstRound + 1_000_000)
+                + RecordedSweep.sweepId(firstRound + ROUND_RANGE)
                 + "'"));
   }
 

@@ -1,0 +1,330 @@
+package dev.cab.cli.bench;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cab.cli.clickhouse.ClickHouseHttp;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code cab bench --scale N}: does the pipeline stay as fast, and do the per-sweep queries stay
+ * fast, when ClickHouse already holds N cells with their spans and scorer events?
+ *
+ * <p>The N cells are made inside ClickHouse ({@code INSERT ... SELECT} from {@code numbers()}, the
+ * fastest way in): the cells, spans and scorer events the pipeline wrote for one replayed sweep are
+ * the templates, copied into sweeps named {@code scale-NNNNNNNN} of {@code cellsPerSweep} cells
+ * (each copy gets its own cell id, beginning with its sweep id as the runner SDK's do, and its own
+ * task name), so every row has the pipeline's own shape and size.
+ */
+final class ScaleBench {
+  private ScaleBench() {}
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  /**
+   * @param cells cells loaded
+   * @param sweeps sweeps they form
+   * @param rows rows loaded per table
+   * @param loadSeconds time of the loading {@code INSERT ... SELECT}s, per table
+   */
+  record Load(long cells, long sweeps, Map<String, Long> rows, Map<String, Double> loadSeconds) {}
+
+  /**
+   * One query's times over several runs.
+   *
+   * @param what what users see it as
+   * @param query the SQL or the dashboards' URL path
+   * @param medianMs median time
+   * @param maxMs slowest run
+   */
+  record QueryTime(String what, String query, double medianMs, double maxMs) {}
+
+  /**
+   * What {@code cab bench --scale N} measured.
+   *
+   * @param loadAverageBefore {@code /proc/loadavg} before the run
+   * @param loadAverageAfter {@code /proc/loadavg} at the end
+   * @param sweep the replayed sweep
+   * @param empty (c) on the empty database
+   * @param load the N cells loaded
+   * @param loaded (c) again with the N cells in ClickHouse
+   * @param queries per-sweep and per-cell query times with the N cells in ClickHouse
+   */
+  record Report(
+      String loadAverageBefore,
+      String loadAverageAfter,
+      BenchReport.Sweep sweep,
+      BenchReport.Pipeline empty,
+      Load load,
+      BenchReport.Pipeline loaded,
+      List<QueryTime> queries) {
+
+    /** Target of issue 9: insert throughput within 20% of the empty database's. */
+    static final double TARGET_LOADED_VS_EMPTY = 0.8;
+
+    @JsonProperty
+    double eventsLoadedVsEmpty() {
+      return loaded.eventsPerSecond() / empty.eventsPerSecond();
+    }
+
+    @JsonProperty
+    double sinkRowsLoadedVsEmpty() {
+      return loaded.sinkRowsPerSecond() / empty.sinkRowsPerSecond();
+    }
+
+    String table() {
+      StringBuilder t = new StringBuilder();
+      line(t, "| | measure | figure |");
+      line(t, "|---|---|---|");
+      line(
+          t,
+          "| load | load average before / after | %s / %s |",
+          loadAverageBefore,
+          loadAverageAfter);
+      line(
+          t,
+          "| (c) empty | pipeline at saturation, %.0f s, empty database | **%,.0f events/s**;"
+              + " sink %,.0f rows/s; %d/%d cells complete |",
+          empty.seconds(),
+          empty.eventsPerSecond(),
+          empty.sinkRowsPerSecond(),
+          empty.cellsComplete(),
+          empty.cellsExpected());
+      StringBuilder rows = new StringBuilder();
+      load.rows()
+          .forEach(
+              (table, n) ->
+                  rows.append(rows.isEmpty() ? "" : ", ")
+                      .append(
+                          String.format(
+                              Locale.ROOT,
+                              "%s %,d in %.1f s (%,.0f rows/s)",
+                              table,
+                              n,
+                              load.loadSeconds().get(table),
+                              n / load.loadSeconds().get(table))));
+      line(
+          t,
+          "| load | %,d cells in %,d sweeps, INSERT ... SELECT inside ClickHouse | %s |",
+          load.cells(),
+          load.sweeps(),
+          rows);
+      line(
+          t,
+          "| (c) loaded | pipeline at saturation, %.0f s, with the %,d cells | **%,.0f events/s**;"
+              + " sink %,.0f rows/s; %d/%d cells complete |",
+          loaded.seconds(),
+          load.cells(),
+          loaded.eventsPerSecond(),
+          loaded.sinkRowsPerSecond(),
+          loaded.cellsComplete(),
+          loaded.cellsExpected());
+      line(
+          t,
+          "| ratio | loaded/empty: events/s (target >= %.0f%%) / sink rows/s | **%.1f%%** / %.1f%% |",
+          100 * TARGET_LOADED_VS_EMPTY,
+          100 * eventsLoadedVsEmpty(),
+          100 * sinkRowsLoadedVsEmpty());
+      for (QueryTime q : queries) {
+        line(
+            t,
+            "| query | %s (`%s`) | **%,.0f ms** median (max %,.0f ms) |",
+            q.what(),
+            q.query(),
+            q.medianMs(),
+            q.maxMs());
+      }
+      return t.toString();
+    }
+
+    private static void line(StringBuilder t, String format, Object... args) {
+      t.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+  }
+
+  /**
+   * Loads {@code cells} cells made from the cells of the template sweep, in sweeps of about {@code
+   * cellsPerSweep}.
+   */
+  static Load load(
+      ClickHouseHttp clickhouse,
+      String templateSweep,
+      long cells,
+      int cellsPerSweep,
+      Consumer<String> progress) {
+    String template = quote(templateSweep);
+    long templateCells =
+        Long.parseLong(
+            clickhouse.scalar("SELECT count() FROM cells FINAL WHERE sweep_id = " + template));
+    if (templateCells == 0) {
+      throw new IllegalStateException("the template sweep " + templateSweep + " has no cells");
+    }
+    long copies = (cells + templateCells - 1) / templateCells;
+    long perSweep = Math.max(1, cellsPerSweep / templateCells);
+    // copy c of template row t: sweep intDiv(c, perSweep), replica c % perSweep
+    String sweep =
+        "concat('scale-', leftPad(toString(intDiv(n.number, " + perSweep + ")), 8, '0'))";
+    String replica = "toString(n.number % " + perSweep + ")";
+    Map<String, String> identity = new LinkedHashMap<>();
+    identity.put("sweep_id", sweep);
+    identity.put("cell_id", "concat(" + sweep + ", '/', " + replica + ", '/', t.cell_id)");
+    identity.put("task", "concat(t.task, '#', " + replica + ")");
+    identity.put("inserted_at", "now64(3)");
+    Map<String, Long> rows = new LinkedHashMap<>();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    for (String table : List.of("cells", "spans", "score_events")) {
+      List<String> columns =
+          clickhouse
+              .rows(
+                  "SELECT name FROM system.columns WHERE database = currentDatabase()"
+                      + " AND table = '"
+                      + table
+                      + "' AND default_kind NOT IN ('MATERIALIZED', 'ALIAS') ORDER BY position")
+              .stream()
+              .map(List::getFirst)
+              .toList();
+      List<String> select = new ArrayList<>();
+      for (String column : columns) {
+        select.add(identity.getOrDefault(column, "t." + column));
+      }
+      long before = count(clickhouse, table);
+      progress.accept(
+          String.format(
+              Locale.ROOT, "  loading %s: %,d copies of the template's rows...", table, copies));
+      long t0 = System.nanoTime();
+      clickhouse.rows(
+          "INSERT INTO "
+              + table
+              + " ("
+              + String.join(", ", columns)
+              + ") SELECT "
+              + String.join(", ", select)
+              + " FROM (SELECT * FROM "
+              + table
+              + " FINAL WHERE sweep_id = "
+              + template
+              + ") AS t CROSS JOIN numbers("
+              + copies
+              + ") AS n SETTINGS max_block_size = 65536, max_insert_block_size = 262144,"
+              + " min_insert_block_size_rows = 262144, max_insert_threads = 2");
+      seconds.put(table, (System.nanoTime() - t0) / 1e9);
+      rows.put(table, count(clickhouse, table) - before);
+    }
+    return new Load(
+        copies * templateCells, (copies + perSweep - 1) / perSweep, rows, Map.copyOf(seconds));
+  }
+
+  /** The id of loaded sweep {@code index}. */
+  static String sweepId(long index) {
+    return String.format(Locale.ROOT, "scale-%08d", index);
+  }
+
+  /** The queries users run on a sweep and a cell, timed {@code runs} times each. */
+  static List<QueryTime> queries(
+      ClickHouseHttp clickhouse, String dashboardsUrl, String sweepId, String cellId, int runs) {
+    String sweep = quote(sweepId);
+    List<QueryTime> times = new ArrayList<>();
+    times.add(
+        sql(
+            clickhouse,
+            "leaderboard view (V007), one sweep",
+            "SELECT * FROM leaderboard WHERE sweep_id = " + sweep + " FORMAT Null",
+            runs));
+    times.add(
+        sql(
+            clickhouse,
+            "sweep_progress view (V007), one sweep",
+            "SELECT * FROM sweep_progress WHERE sweep_id = " + sweep + " FORMAT Null",
+            runs));
+    times.add(
+        sql(
+            clickhouse,
+            "cells_latest, one cell",
+            "SELECT * FROM cells_latest WHERE cell_id = " + quote(cellId) + " FORMAT Null",
+            runs));
+    String encodedSweep = URLEncoder.encode(sweepId, StandardCharsets.UTF_8);
+    times.add(
+        page(
+            dashboardsUrl,
+            "dashboards board JSON (progress, leaderboard, squares, timeline)",
+            "/api/sweeps/" + encodedSweep,
+            runs));
+    times.add(page(dashboardsUrl, "dashboards board page", "/sweeps/" + encodedSweep, runs));
+    times.add(
+        page(
+            dashboardsUrl,
+            "dashboards cell page (cell and its spans)",
+            "/cells/" + cellPath(cellId),
+            runs));
+    times.add(page(dashboardsUrl, "dashboards sweep list (every sweep)", "/api/sweeps", runs));
+    return times;
+  }
+
+  private static QueryTime sql(ClickHouseHttp clickhouse, String what, String query, int runs) {
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      long t0 = System.nanoTime();
+      clickhouse.rows(query);
+      ms.add((System.nanoTime() - t0) / 1e6);
+    }
+    return summary(what, query, ms);
+  }
+
+  private static QueryTime page(String base, String what, String path, int runs) {
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      long t0 = System.nanoTime();
+      try {
+        HttpResponse<byte[]> r =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path))
+                    .timeout(Duration.ofMinutes(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+          throw new IllegalStateException("GET " + path + " answered " + r.statusCode());
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("GET " + path + " failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      ms.add((System.nanoTime() - t0) / 1e6);
+    }
+    return summary(what, path, ms);
+  }
+
+  private static QueryTime summary(String what, String query, List<Double> ms) {
+    List<Double> sorted = ms.stream().sorted().toList();
+    return new QueryTime(what, query, sorted.get(sorted.size() / 2), sorted.getLast());
+  }
+
+  /** A cell id as the dashboards' {@code /cells/<cellId>} path: each segment encoded. */
+  private static String cellPath(String cellId) {
+    List<String> parts = new ArrayList<>();
+    for (String p : cellId.split("/", -1)) {
+      parts.add(URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    return String.join("/", parts);
+  }
+
+  private static long count(ClickHouseHttp clickhouse, String table) {
+    return Long.parseLong(clickhouse.scalar("SELECT count() FROM " + table));
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+}
