@@ -1,6 +1,7 @@
 package dev.cab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import dev.cab.runner.CellIdentity;
 import dev.cab.runner.CellSpan;
 import dev.cab.runner.CellSpanKind;
 import dev.cab.runner.FlushResult;
+import dev.cab.runner.SweepPlan;
 import dev.cab.runner.sim.ProgressListener;
 import dev.cab.runner.sim.SeedCells;
 import dev.cab.runner.sim.SeedCells.SeedCell;
@@ -373,6 +375,7 @@ class DashboardsBrowserIT {
 
     // then the open board shows all 21 without a reload
     awaitTrue(() -> text("#n-landed").equals("21"), "board shows 21 landed cells");
+    awaitTrue(() -> text("#n-running").equals("0"), "every landed cell decided");
     assertThat(js("return window.cabMarker")).isEqualTo("same page");
     assertThat(text("#alerts h2")).startsWith("Active alerts (");
     assertThat(browser.findElements(By.cssSelector("#leaderboard tbody tr"))).hasSize(5);
@@ -410,6 +413,116 @@ class DashboardsBrowserIT {
     String href = browser.findElement(By.cssSelector("#heatmap a.sq")).getDomProperty("href");
     assertThat(get(URI.create(href).getPath()).statusCode()).isEqualTo(200);
     Files.write(screenshots.resolve("board.png"), fullPage());
+  }
+
+  @Test
+  @Order(6)
+  void theBoardShowsPlannedCellsAsPendingTheViewsLeaderboardAndTheCostParetoFront()
+      throws Exception {
+    // given a sweep whose 12 cells ran, then a plan with two more tasks that have not run yet
+    String sweep = "board-plan";
+    SimulationOptions ran =
+        SimulationOptions.builder()
+            .sweepId(sweep)
+            .seed(21)
+            .taskCount(3)
+            .noFaults()
+            .tuis(List.of("aider", "opencode"))
+            .models(List.of("meta/llama-3.3-70b-instruct", "openai/gpt-oss-120b"))
+            .build();
+    send(ran);
+    List<String> plannedTasks = new ArrayList<>(ran.tasks());
+    plannedTasks.addAll(List.of("later/task-a", "later/task-b"));
+    try (CabTelemetry telemetry = telemetry()) {
+      telemetry.declareSweep(SweepPlan.of(sweep, ran.tuis(), ran.models(), plannedTasks));
+      assertThat(telemetry.flush(Duration.ofSeconds(20)).allExported()).isTrue();
+    }
+
+    // when the board is opened (read in one script: a push may re-render it between two calls)
+    browser.get(base + Urls.sweep(sweep));
+    String read =
+        "var q = s => [...document.querySelectorAll(s)], t = s => q(s).map(e =>"
+            + " e.textContent.trim());"
+            + "return JSON.stringify({planned: t('#n-planned')[0], landed: t('#n-landed')[0],"
+            + " expected: t('#n-expected')[0], pending: t('#n-pending')[0],"
+            + " pendingSquares: q('#heatmap td span.sq.o-pending').length,"
+            + " links: q('#heatmap a.sq').length, tasks: t('#heatmap tbody th'),"
+            + " rows: q('#leaderboard tbody tr').map(r => [r.dataset.tui + ' × ' + r.dataset.model,"
+            + " r.querySelectorAll('td')[4].dataset.v, r.querySelectorAll('td')[11].textContent.trim()]),"
+            + " points: q('#cost-chart circle.pt').map(c => [c.dataset.tui + ' × ' + c.dataset.model,"
+            + " c.dataset.pareto]),"
+            + " front: q('#cost-chart polyline.front').map(p => p.getAttribute('points'))})";
+    JsonNode[] board = new JsonNode[1];
+    awaitTrue(
+        () -> {
+          try {
+            board[0] = JSON.readTree((String) js(read));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          if (board[0].path("planned").isMissingNode() || board[0].path("planned").isNull()) {
+            browser.get(base + Urls.sweep(sweep)); // no board yet: its first cell has not landed
+            return false;
+          }
+          return board[0].path("planned").asText().equals("20")
+              && board[0].path("landed").asText().equals("12");
+        },
+        "the board counts the bigger plan and the 12 landed cells");
+    JsonNode b = board[0];
+
+    // then the 8 planned cells that have not run are pending squares, the 12 others link to pages
+    assertThat(b.path("expected").asText()).isEqualTo("20");
+    assertThat(b.path("pending").asText()).isEqualTo("8");
+    assertThat(b.path("pendingSquares").asInt()).isEqualTo(8);
+    assertThat(b.path("links").asInt()).isEqualTo(12);
+    List<String> taskRows = new ArrayList<>();
+    b.path("tasks").forEach(t -> taskRows.add(t.asText()));
+    assertThat(taskRows).containsExactlyElementsOf(plannedTasks);
+
+    // the leaderboard is the leaderboard view's, row for row
+    Map<String, JsonNode> view = new java.util.HashMap<>();
+    for (JsonNode r :
+        clickhouse(
+            "SELECT tui, model, pass_rate, infra_errors, cost_per_cell_usd FROM leaderboard"
+                + " WHERE sweep_id = 'board-plan'")) {
+      view.put(r.path("tui").asText() + " × " + r.path("model").asText(), r);
+    }
+    assertThat(b.path("rows").size()).isEqualTo(4);
+    for (JsonNode row : b.path("rows")) {
+      JsonNode expected = view.get(row.get(0).asText());
+      assertThat(Double.parseDouble(row.get(1).asText()))
+          .as(row.get(0).asText())
+          .isCloseTo(expected.path("pass_rate").asDouble(), within(1e-9));
+      assertThat(row.get(2).asText()).isEqualTo(expected.path("infra_errors").asText());
+    }
+
+    // and the cost chart has a point per priced pair, the Pareto front being the undominated ones
+    assertThat(b.path("points").size()).isEqualTo(4);
+    List<String> front = new ArrayList<>();
+    for (JsonNode x : view.values()) {
+      boolean dominated = false;
+      for (JsonNode y : view.values()) {
+        double cx = x.path("cost_per_cell_usd").asDouble();
+        double cy = y.path("cost_per_cell_usd").asDouble();
+        double px = x.path("pass_rate").asDouble();
+        double py = y.path("pass_rate").asDouble();
+        dominated |= cy <= cx && py >= px && (cy < cx || py > px);
+      }
+      if (!dominated) {
+        front.add(x.path("tui").asText() + " × " + x.path("model").asText());
+      }
+    }
+    List<String> drawnFront = new ArrayList<>();
+    b.path("points")
+        .forEach(
+            pt -> {
+              if (pt.get(1).asText().equals("true")) {
+                drawnFront.add(pt.get(0).asText());
+              }
+            });
+    assertThat(drawnFront).isNotEmpty().containsExactlyInAnyOrderElementsOf(front);
+    assertThat(b.path("front").get(0).asText()).isNotBlank();
+    Files.write(screenshots.resolve("board-plan.png"), fullPage());
   }
 
   @Test
@@ -511,6 +624,21 @@ class DashboardsBrowserIT {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** Rows of a query on the stack's ClickHouse, as JSON objects. */
+  static List<JsonNode> clickhouse(String sql) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(stack.clickhouseUrl() + "/?database=cab&default_format=JSON"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<JsonNode> rows = new ArrayList<>();
+    JSON.readTree(r.body()).path("data").forEach(rows::add);
+    return rows;
   }
 
   static HttpResponse<String> get(String path) {

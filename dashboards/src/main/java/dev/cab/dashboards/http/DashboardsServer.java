@@ -243,6 +243,7 @@ public final class DashboardsServer implements AutoCloseable {
                 b ->
                     b.leaderboard().stream()
                         .filter(r -> r.tui().equals(tui) && r.model().equals(model))
+                        .filter(r -> r.passRate() != null)
                         .findFirst());
     Badge badge =
         row.map(

@@ -19,11 +19,16 @@ public record Board(
     long generatedAtMillis) {
 
   /**
-   * Counts of the sweep's cells. {@code expected} is -1 without a sweep plan.
+   * Counts of the sweep's cells, from the {@code sweep_progress} view and the sweep plan.
    *
+   * @param planned cells in the declared plan, -1 without a plan
+   * @param expected planned cells plus landed cells outside the plan (= landed without a plan)
+   * @param running landed cells whose outcome is not decided yet
+   * @param pending planned cells with no row yet
    * @param etaSeconds estimated seconds left at the rate so far, -1 when unknown
    */
   public record Progress(
+      long planned,
       long expected,
       long landed,
       long complete,
@@ -31,34 +36,64 @@ public record Board(
       long running,
       long infraFailures,
       long passed,
+      long failed,
       long pending,
       double percent,
       long etaSeconds,
       boolean live) {}
 
   /**
-   * One (agent CLI, model) of the leaderboard.
+   * One (agent CLI, model) of the leaderboard: a row of the {@code leaderboard} view. Infra errors
+   * and undecided cells are counted but never in the pass-rate denominator ({@code decided}).
    *
-   * @param passRate passes over scored cells
-   * @param passLow lower bound of the 95% Wilson interval
+   * @param passRate passed over decided, null while none is decided
+   * @param passLow lower bound of the 95% Wilson interval (null with passRate)
    * @param passHigh upper bound
-   * @param tokensPerCorrect total tokens over passes; -1 when tokens were not recorded
+   * @param tokensPerCorrect decided cells' tokens over passes; null when no cell recorded tokens or
+   *     none passed
+   * @param costPerCellUsd mean cost of a cell, null without recorded tokens or a price
+   * @param costPerCorrectUsd decided cells' cost over passes
    */
   public record LeaderRow(
       int rank,
       String tui,
       String model,
       long cells,
-      long scored,
-      long passes,
-      double passRate,
-      double passLow,
-      double passHigh,
+      long decided,
+      long passed,
+      long infraErrors,
+      Double passRate,
+      Double passLow,
+      Double passHigh,
       Double meanComposite,
       Double p50WallMs,
       Double p90WallMs,
-      double tokensPerCorrect,
-      String badgeUrl) {}
+      Double tokensPerCorrect,
+      Double costPerCellUsd,
+      Double costPerCorrectUsd,
+      String badgeUrl) {
+
+    public LeaderRow withRank(int rank, String badgeUrl) {
+      return new LeaderRow(
+          rank,
+          tui,
+          model,
+          cells,
+          decided,
+          passed,
+          infraErrors,
+          passRate,
+          passLow,
+          passHigh,
+          meanComposite,
+          p50WallMs,
+          p90WallMs,
+          tokensPerCorrect,
+          costPerCellUsd,
+          costPerCorrectUsd,
+          badgeUrl);
+    }
+  }
 
   /**
    * Task x (agent CLI, model).
@@ -73,8 +108,8 @@ public record Board(
   public record HeatRow(String task, List<Square> squares) {}
 
   /**
-   * One square. {@code outcome} is passed, failed, infra_error, running, pending or empty (no cell
-   * and no plan).
+   * One square. {@code outcome} is passed, failed, infra_error, running (landed, not decided),
+   * pending (planned, not landed) or empty (neither planned nor landed).
    */
   public record Square(String outcome, String cellId, String href, String title) {}
 

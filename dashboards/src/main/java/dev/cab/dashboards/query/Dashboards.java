@@ -25,10 +25,8 @@ public final class Dashboards {
       pass_rate, tokens_per_correct_task, wall_clock_ms, blast_radius, refusal, integrity,
       axis_pass_rate, axis_tokens, axis_latency, axis_blast_radius, axis_refusal, axis_integrity,
       axes, span_count, root_span_id, total_tokens, input_tokens, output_tokens, model_calls,
-      version, toUnixTimestamp64Milli(inserted_at) AS inserted_ms,
-      """
-          + Outcomes.SQL
-          + " AS outcome";
+      version, toUnixTimestamp64Milli(inserted_at) AS inserted_ms, outcome
+      """;
 
   static final String CELL_BY_ID =
       "SELECT " + CELL_COLUMNS + " FROM cells FINAL WHERE cell_id = {cell_id:String}";

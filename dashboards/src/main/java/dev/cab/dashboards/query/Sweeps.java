@@ -11,51 +11,55 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The sweeps list and the sweep board, from {@code cells}. Without a sweep plan the board shows
- * what has landed (expected = landed, nothing pending). Thread-safe.
+ * The sweeps list and the sweep board, from the analytics views of the sink's migrations ({@code
+ * sweep_progress}, {@code leaderboard}, {@code cells_latest}; docs/ANALYTICS.md) and the sweep plan
+ * ({@code sweep_plans}): outcomes are the pipeline's own triage, never re-derived here. With a plan
+ * the board shows every planned cell, the ones not landed as pending; without one it shows what has
+ * landed. Thread-safe.
  */
 public final class Sweeps {
   static final String LIST =
       """
-      SELECT sweep_id, count() AS landed, countIf(status = 'complete') AS complete,
-             countIf(pass_rate > 0) AS passes, countIf(pass_rate IS NOT NULL) AS scored,
-             toUnixTimestamp64Milli(ifNull(min(started_at), toDateTime64(min(inserted_at), 6)))
-               AS started_ms,
-             toUnixTimestamp64Milli(max(inserted_at)) AS last_ms
-      FROM cells FINAL GROUP BY sweep_id ORDER BY started_ms DESC, sweep_id LIMIT 1000
+      SELECT sweep_id, ifNull(planned, -1) AS planned, landed, complete, passed, failed,
+             toUnixTimestamp64Milli(ifNull(first_started_at, toDateTime64(declared_at, 6)))
+               AS started_ms
+      FROM sweep_progress ORDER BY started_ms DESC, sweep_id LIMIT 1000
       """;
 
+  /** The newest insert per sweep: "still receiving cells" is about rows landing, not event time. */
+  static final String LAST_INSERTS =
+      "SELECT sweep_id, toUnixTimestamp64Milli(min(inserted_at)) AS first_ms,"
+          + " toUnixTimestamp64Milli(max(inserted_at)) AS last_ms FROM cells"
+          + " WHERE sweep_id IN {sweeps:Array(String)} GROUP BY sweep_id";
+
   static final String PROGRESS =
-      "SELECT count() AS landed, countIf(status = 'complete') AS complete,"
-          + " countIf(status = 'incomplete') AS incomplete, countIf(outcome = 'running') AS running,"
-          + " countIf(outcome = 'infra_error') AS infra, countIf(outcome = 'passed') AS passed,"
-          + " toUnixTimestamp64Milli(min(inserted_at)) AS first_ms,"
-          + " toUnixTimestamp64Milli(max(inserted_at)) AS last_ms"
-          + " FROM (SELECT status, "
-          + Outcomes.SQL
-          + " AS outcome, inserted_at FROM cells FINAL WHERE sweep_id = {sweep:String})";
+      """
+      SELECT ifNull(planned, -1) AS planned, landed, complete, running, incomplete, passed, failed,
+             infra_errors, pending
+      FROM sweep_progress WHERE sweep_id = {sweep:String}
+      """;
+
+  static final String PLAN =
+      "SELECT tuis, models, tasks FROM sweep_plans FINAL WHERE sweep_id = {sweep:String}";
 
   static final String LEADERBOARD =
       """
-      SELECT tui, model, count() AS cells, countIf(pass_rate IS NOT NULL) AS scored,
-             countIf(pass_rate > 0) AS passes, avg(composite) AS mean_composite,
-             quantileExact(0.5)(wall_clock_ms) AS p50, quantileExact(0.9)(wall_clock_ms) AS p90,
-             sum(total_tokens) AS tokens, countIf(total_tokens IS NOT NULL) AS with_tokens
-      FROM cells FINAL WHERE sweep_id = {sweep:String}
-      GROUP BY tui, model
+      SELECT tui, model, cells, decided, passed, infra_errors, pass_rate, pass_rate_low,
+             pass_rate_high, mean_composite, wall_clock_p50_ms, wall_clock_p90_ms,
+             tokens_per_correct_task, cost_per_cell_usd, cost_per_correct_task_usd
+      FROM leaderboard WHERE sweep_id = {sweep:String}
       """;
 
   static final String SQUARES =
-      "SELECT task, tui, model, cell_id, "
-          + Outcomes.SQL
-          + " AS outcome, composite FROM cells FINAL WHERE sweep_id = {sweep:String}"
-          + " ORDER BY task, tui, model LIMIT 1000000";
+      "SELECT task, tui, model, cell_id, outcome, composite FROM cells_latest"
+          + " WHERE sweep_id = {sweep:String} ORDER BY task, tui, model LIMIT 1000000";
 
   static final String TIMELINE =
       """
       SELECT toUnixTimestamp(toStartOfInterval(inserted_at, toIntervalSecond({step:UInt32}))) AS t,
-             count() AS n, countIf(pass_rate > 0) AS p, countIf(pass_rate IS NOT NULL) AS s
-      FROM cells FINAL WHERE sweep_id = {sweep:String} GROUP BY t ORDER BY t
+             count() AS n, countIf(outcome = 'passed') AS p,
+             countIf(outcome IN ('passed', 'failed')) AS s
+      FROM cells_latest WHERE sweep_id = {sweep:String} GROUP BY t ORDER BY t
       """;
 
   static final String ALERTS =
@@ -64,6 +68,9 @@ public final class Sweeps {
 
   /** ClickHouse's UNKNOWN_TABLE: a database from before the alerts stage has no alerts view. */
   private static final String UNKNOWN_TABLE = "60";
+
+  private static final java.util.Set<String> DECIDED =
+      java.util.Set.of("passed", "failed", "infra_error");
 
   static final String CHANGES =
       "SELECT sweep_id, count() AS n, toUnixTimestamp64Milli(max(inserted_at)) AS last_ms"
@@ -81,20 +88,37 @@ public final class Sweeps {
 
   public List<SweepSummary> list() {
     long now = clock.millis();
+    List<JsonNode> rows = reader.rows(LIST, SqlParams.none());
+    Map<String, long[]> inserts =
+        insertTimes(rows.stream().map(r -> r.path("sweep_id").asText()).toList());
     List<SweepSummary> out = new ArrayList<>();
-    for (JsonNode r : reader.rows(LIST, SqlParams.none())) {
-      long scored = r.path("scored").asLong();
-      long last = r.path("last_ms").asLong();
+    for (JsonNode r : rows) {
+      String id = r.path("sweep_id").asText();
+      long decided = r.path("passed").asLong() + r.path("failed").asLong();
+      long last = inserts.getOrDefault(id, new long[] {0, 0})[1];
       out.add(
           new SweepSummary(
-              r.path("sweep_id").asText(),
+              id,
               r.path("landed").asLong(),
-              -1,
+              r.path("planned").asLong(),
               r.path("complete").asLong(),
-              scored == 0 ? -1 : r.path("passes").asDouble() / scored,
+              decided == 0 ? -1 : r.path("passed").asDouble() / decided,
               r.path("started_ms").asLong(),
               last,
-              now - last <= liveWindow.toMillis()));
+              last > 0 && now - last <= liveWindow.toMillis()));
+    }
+    return out;
+  }
+
+  private Map<String, long[]> insertTimes(List<String> sweepIds) {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    if (sweepIds.isEmpty()) {
+      return out;
+    }
+    for (JsonNode r : reader.rows(LAST_INSERTS, SqlParams.none().andArray("sweeps", sweepIds))) {
+      out.put(
+          r.path("sweep_id").asText(),
+          new long[] {r.path("first_ms").asLong(), r.path("last_ms").asLong()});
     }
     return out;
   }
@@ -113,151 +137,183 @@ public final class Sweeps {
     return out;
   }
 
-  /** The board of one sweep; empty when no cell of it has landed. */
+  /** The board of one sweep; empty when the sweep neither declared a plan nor landed a cell. */
   public Optional<Board> board(String sweepId) {
     SqlParams p = SqlParams.of("sweep", sweepId);
     JsonNode g = reader.firstRow(PROGRESS, p);
-    long landed = g == null ? 0 : g.path("landed").asLong();
-    if (landed == 0) {
+    if (g == null) {
       return Optional.empty();
     }
     long now = clock.millis();
-    long first = g.path("first_ms").asLong();
-    long last = g.path("last_ms").asLong();
-    long expected = landed; // no sweep plan: what landed is what there is
+    long[] inserts = insertTimes(List.of(sweepId)).getOrDefault(sweepId, new long[] {0, 0});
+    long first = inserts[0];
+    long last = inserts[1];
+    Plan plan = plan(p);
+    List<Board.LeaderRow> leaders = leaderboard(sweepId, p);
+    Map<String, Landed> landed = landed(p);
+    Board.Heatmap heatmap = heatmap(plan, leaders, landed);
     long pending = 0;
-    long running = g.path("running").asLong();
-    long done = landed - running;
-    boolean live = now - last <= liveWindow.toMillis();
+    for (Board.HeatRow row : heatmap.rows()) {
+      pending += row.squares().stream().filter(s -> s.outcome().equals("pending")).count();
+    }
+    long landedCount = g.path("landed").asLong();
+    long expected = landedCount + pending;
+    long undecided = landed.values().stream().filter(l -> !DECIDED.contains(l.outcome())).count();
+    long done = landedCount - undecided;
+    boolean live = last > 0 && now - last <= liveWindow.toMillis();
     long eta = -1;
-    if (live && running > 0 && done > 0 && last > first) {
+    if (live && (undecided + pending) > 0 && done > 0 && last > first) {
       double perCell = (double) (last - first) / done;
-      eta = Math.round(perCell * (running + pending) / 1000.0);
+      eta = Math.round(perCell * (undecided + pending) / 1000.0);
     }
     Board.Progress progress =
         new Board.Progress(
+            g.path("planned").asLong(),
             expected,
-            landed,
+            landedCount,
             g.path("complete").asLong(),
             g.path("incomplete").asLong(),
-            running,
-            g.path("infra").asLong(),
+            undecided,
+            g.path("infra_errors").asLong(),
             g.path("passed").asLong(),
+            g.path("failed").asLong(),
             pending,
             expected == 0 ? 0 : 100.0 * done / expected,
             eta,
             live);
-    List<Board.LeaderRow> leaders = leaderboard(sweepId, p);
-    Board.Heatmap heatmap = heatmap(p, leaders);
     long step = Math.max(1, (last - first) / 1000 / 120 + 1);
     Board.Timeline timeline = timeline(p.and("step", step));
     return Optional.of(
         new Board(sweepId, progress, leaders, heatmap, timeline, alerts(p), last, now));
   }
 
+  /** The declared matrix, or an empty one without a plan. */
+  record Plan(List<String> tuis, List<String> models, List<String> tasks) {
+    static final Plan NONE = new Plan(List.of(), List.of(), List.of());
+  }
+
+  private Plan plan(SqlParams p) {
+    JsonNode r = reader.firstRow(PLAN, p);
+    if (r == null) {
+      return Plan.NONE;
+    }
+    return new Plan(strings(r.path("tuis")), strings(r.path("models")), strings(r.path("tasks")));
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(v -> out.add(v.asText()));
+    return out;
+  }
+
   private List<Board.LeaderRow> leaderboard(String sweepId, SqlParams p) {
     List<Board.LeaderRow> rows = new ArrayList<>();
     for (JsonNode r : reader.rows(LEADERBOARD, p)) {
-      long scored = r.path("scored").asLong();
-      long passes = r.path("passes").asLong();
-      WilsonInterval ci = WilsonInterval.of95(passes, scored);
-      long withTokens = r.path("with_tokens").asLong();
-      double tokensPerCorrect =
-          withTokens == 0
-              ? -1
-              : passes == 0 ? Double.POSITIVE_INFINITY : r.path("tokens").asDouble() / passes;
       rows.add(
           new Board.LeaderRow(
               0,
               r.path("tui").asText(),
               r.path("model").asText(),
               r.path("cells").asLong(),
-              scored,
-              passes,
-              scored == 0 ? 0 : (double) passes / scored,
-              ci.low(),
-              ci.high(),
+              r.path("decided").asLong(),
+              r.path("passed").asLong(),
+              r.path("infra_errors").asLong(),
+              Dashboards.doubleOrNull(r.get("pass_rate")),
+              Dashboards.doubleOrNull(r.get("pass_rate_low")),
+              Dashboards.doubleOrNull(r.get("pass_rate_high")),
               Dashboards.doubleOrNull(r.get("mean_composite")),
-              Dashboards.doubleOrNull(r.get("p50")),
-              Dashboards.doubleOrNull(r.get("p90")),
-              tokensPerCorrect,
+              Dashboards.doubleOrNull(r.get("wall_clock_p50_ms")),
+              Dashboards.doubleOrNull(r.get("wall_clock_p90_ms")),
+              Dashboards.doubleOrNull(r.get("tokens_per_correct_task")),
+              Dashboards.doubleOrNull(r.get("cost_per_cell_usd")),
+              Dashboards.doubleOrNull(r.get("cost_per_correct_task_usd")),
               ""));
     }
     // Best first: pass rate, then mean composite; the rank follows.
     rows.sort(
-        java.util.Comparator.comparingDouble(Board.LeaderRow::passRate)
-            .thenComparingDouble(r -> r.meanComposite() == null ? -1 : r.meanComposite())
+        java.util.Comparator.comparingDouble((Board.LeaderRow r) -> orMinus(r.passRate()))
+            .thenComparingDouble(r -> orMinus(r.meanComposite()))
             .reversed()
             .thenComparing(Board.LeaderRow::tui)
             .thenComparing(Board.LeaderRow::model));
     List<Board.LeaderRow> ranked = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       Board.LeaderRow r = rows.get(i);
-      ranked.add(
-          new Board.LeaderRow(
-              i + 1,
-              r.tui(),
-              r.model(),
-              r.cells(),
-              r.scored(),
-              r.passes(),
-              r.passRate(),
-              r.passLow(),
-              r.passHigh(),
-              r.meanComposite(),
-              r.p50WallMs(),
-              r.p90WallMs(),
-              r.tokensPerCorrect(),
-              Urls.sweepBadge(sweepId, r.tui(), r.model())));
+      ranked.add(r.withRank(i + 1, Urls.sweepBadge(sweepId, r.tui(), r.model())));
     }
     return ranked;
   }
 
-  private Board.Heatmap heatmap(SqlParams p, List<Board.LeaderRow> leaders) {
-    List<Board.Column> columns =
-        leaders.stream().map(l -> new Board.Column(l.tui(), l.model())).toList();
-    Map<String, Integer> columnIndex = new LinkedHashMap<>();
-    for (int i = 0; i < columns.size(); i++) {
-      columnIndex.put(columns.get(i).tui() + "\u0000" + columns.get(i).model(), i);
-    }
-    Map<String, Board.Square[]> byTask = new LinkedHashMap<>();
+  private static double orMinus(Double d) {
+    return d == null ? -1 : d;
+  }
+
+  /** A landed cell as the heatmap shows it. */
+  record Landed(String cellId, String outcome, Double composite) {}
+
+  private static String key(String task, String tui, String model) {
+    return task + "\u0000" + tui + "\u0000" + model;
+  }
+
+  private Map<String, Landed> landed(SqlParams p) {
+    Map<String, Landed> out = new LinkedHashMap<>();
     for (JsonNode r : reader.rows(SQUARES, p)) {
-      String task = r.path("task").asText();
-      String tui = r.path("tui").asText();
-      String model = r.path("model").asText();
-      Integer col = columnIndex.get(tui + "\u0000" + model);
-      if (col == null) {
-        continue;
-      }
-      Board.Square[] squares = byTask.computeIfAbsent(task, t -> new Board.Square[columns.size()]);
       String outcome = r.path("outcome").asText();
-      String composite =
-          r.hasNonNull("composite")
-              ? ", composite "
-                  + dev.cab.dashboards.pages.Formats.score(r.get("composite").asDouble())
-              : "";
-      squares[col] =
-          new Board.Square(
-              outcome,
+      out.put(
+          key(r.path("task").asText(), r.path("tui").asText(), r.path("model").asText()),
+          new Landed(
               r.path("cell_id").asText(),
-              Urls.cellById(r.path("cell_id").asText()),
-              task + " · " + tui + " × " + model + ": " + outcome.replace('_', ' ') + composite);
+              DECIDED.contains(outcome) ? outcome : "running",
+              Dashboards.doubleOrNull(r.get("composite"))));
     }
+    return out;
+  }
+
+  /**
+   * Tasks (the plan's order, then landed tasks outside it) x pairs (leaderboard order, then planned
+   * pairs with nothing landed yet). A planned cell with no row is pending.
+   */
+  static Board.Heatmap heatmap(
+      Plan plan, List<Board.LeaderRow> leaders, Map<String, Landed> landed) {
+    java.util.LinkedHashSet<Board.Column> columns = new java.util.LinkedHashSet<>();
+    leaders.forEach(l -> columns.add(new Board.Column(l.tui(), l.model())));
+    java.util.Set<Board.Column> plannedPairs = new java.util.HashSet<>();
+    for (String tui : plan.tuis()) {
+      for (String model : plan.models()) {
+        Board.Column c = new Board.Column(tui, model);
+        columns.add(c);
+        plannedPairs.add(c);
+      }
+    }
+    java.util.LinkedHashSet<String> tasks = new java.util.LinkedHashSet<>(plan.tasks());
+    java.util.Set<String> plannedTasks = java.util.Set.copyOf(plan.tasks());
+    landed.keySet().forEach(k -> tasks.add(k.substring(0, k.indexOf('\u0000'))));
     List<Board.HeatRow> rows = new ArrayList<>();
-    byTask.forEach(
-        (task, squares) -> {
-          List<Board.Square> list = new ArrayList<>();
-          for (int i = 0; i < squares.length; i++) {
-            Board.Column c = columns.get(i);
-            list.add(
-                squares[i] != null
-                    ? squares[i]
-                    : new Board.Square(
-                        "", "", "", task + " · " + c.tui() + " × " + c.model() + ": no cell"));
-          }
-          rows.add(new Board.HeatRow(task, list));
-        });
-    return new Board.Heatmap(columns, rows);
+    for (String task : tasks) {
+      List<Board.Square> squares = new ArrayList<>();
+      for (Board.Column c : columns) {
+        String where = task + " · " + c.tui() + " × " + c.model() + ": ";
+        Landed cell = landed.get(key(task, c.tui(), c.model()));
+        if (cell != null) {
+          String composite =
+              cell.composite() == null
+                  ? ""
+                  : ", composite " + dev.cab.dashboards.pages.Formats.score(cell.composite());
+          squares.add(
+              new Board.Square(
+                  cell.outcome(),
+                  cell.cellId(),
+                  Urls.cellById(cell.cellId()),
+                  where + cell.outcome().replace('_', ' ') + composite));
+        } else if (plannedTasks.contains(task) && plannedPairs.contains(c)) {
+          squares.add(new Board.Square("pending", "", "", where + "pending (planned, not landed)"));
+        } else {
+          squares.add(new Board.Square("", "", "", where + "not planned, no cell"));
+        }
+      }
+      rows.add(new Board.HeatRow(task, squares));
+    }
+    return new Board.Heatmap(List.copyOf(columns), rows);
   }
 
   private List<Board.Alert> alerts(SqlParams p) {
