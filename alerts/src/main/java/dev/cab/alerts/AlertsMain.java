@@ -1,7 +1,10 @@
 package dev.cab.alerts;
 
 import dev.cab.alerts.config.AlertsSettings;
+import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.management.ManagementServer;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -20,27 +23,46 @@ public final class AlertsMain {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "dev/cab/alerts/logback-alerts.xml");
     }
-    AlertsSettings.Effective effective;
+    ConfigValues values = ConfigValues.fromProcess(AlertsSettings.STAGE, Map.of());
+    AlertsSettings settings;
     try {
-      effective = AlertsSettings.fromWithEffective(Map.of(), System.getenv());
+      settings = AlertsSettings.from(values);
     } catch (InvalidConfigException e) {
       System.err.println("cab-alerts: invalid configuration: " + String.join("; ", e.problems()));
       System.exit(2);
       return;
     }
     Logger log = LoggerFactory.getLogger(AlertsMain.class);
-    log.info("Alerts configuration: {}", effective.effective());
+    values.warnings(AlertsSettings.STAGE).forEach(log::warn);
+    log.info(values.describe(AlertsSettings.STAGE));
+    ManagementServer management;
+    try {
+      management = ManagementServer.start(settings.management());
+    } catch (UncheckedIOException e) {
+      System.err.println("cab-alerts: " + e.getMessage() + " (set CAB_MANAGEMENT_PORT)");
+      log.debug("Alerts cannot serve metrics", e);
+      System.exit(2);
+      return;
+    }
     AlertsService alerts;
     try {
-      alerts = AlertsService.start(effective.settings());
+      alerts = AlertsService.start(settings, management.stage(AlertsSettings.STAGE));
     } catch (AlertsStartException e) {
+      management.close();
       // One line for the operator; the cause chain only at debug level.
       System.err.println("cab-alerts: " + e.getMessage() + " (check CAB_KAFKA_BOOTSTRAP)");
       log.debug("Alerts cannot start", e);
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(alerts::close, "cab-alerts-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  alerts.close();
+                  management.close();
+                },
+                "cab-alerts-shutdown"));
     while (!alerts.awaitTermination(Duration.ofSeconds(60))) {
       log.info("Alerts metrics: {}", alerts.metrics());
     }

@@ -3,6 +3,8 @@ package dev.cab.alerts;
 import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.alerts.deliver.HttpReceiver;
 import dev.cab.alerts.deliver.Receiver;
+import dev.cab.model.management.KafkaHealthCheck;
+import dev.cab.model.management.StageManagement;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.AlertRecord;
@@ -44,9 +46,11 @@ public final class AlertsService implements AutoCloseable {
   private final DeliveryLoop delivery;
   private final Thread detectionThread;
   private final Thread deliveryThread;
+  private final StageManagement management;
   private volatile boolean closed;
 
-  private AlertsService(AlertsSettings s, Clock clock) {
+  private AlertsService(AlertsSettings s, Clock clock, StageManagement management) {
+    this.management = management;
     detection =
         new DetectionLoop(
             s, new KafkaConsumer<>(replayProps(s, "detect")), producer(s), metrics, clock);
@@ -84,23 +88,52 @@ public final class AlertsService implements AutoCloseable {
   }
 
   /**
-   * Checks Kafka, creates the alerts topic when missing, and starts both loops.
+   * Checks Kafka, creates the alerts topic when missing, and starts both loops; its counters are
+   * not served (tests, embedding).
    *
    * @throws AlertsStartException when Kafka does not answer within {@code
    *     alerts.startup.timeout.ms}
    */
   public static AlertsService start(AlertsSettings settings) {
-    return start(settings, Clock.systemUTC());
+    return start(settings, StageManagement.detached(AlertsSettings.STAGE));
   }
 
-  static AlertsService start(AlertsSettings settings, Clock clock) {
-    createMissingTopics(settings);
-    AlertsService s = new AlertsService(settings, clock);
-    s.detectionThread.start();
-    if (s.deliveryThread != null) {
-      s.deliveryThread.start();
+  /**
+   * {@link #start(AlertsSettings)} counting into {@code management} ({@code cab_alerts_*} on the
+   * management port), with a readiness check for Kafka. Takes ownership of {@code management}.
+   */
+  public static AlertsService start(AlertsSettings settings, StageManagement management) {
+    return start(settings, Clock.systemUTC(), management);
+  }
+
+  static AlertsService start(AlertsSettings settings, Clock clock, StageManagement management) {
+    try {
+      createMissingTopics(settings);
+      AlertsService s = new AlertsService(settings, clock, management);
+      s.metrics.bind(management.registry());
+      management.readiness(
+          "kafka",
+          new KafkaHealthCheck(settings.kafkaBootstrap(), settings.clientId() + "-health"));
+      // Ready once detection has replayed the cells that were there at start, while both loops run.
+      management.readiness(
+          "detection",
+          timeout -> {
+            if (s.failure().isPresent()) {
+              throw new IllegalStateException("stopped: " + s.failure().get());
+            }
+            if (!s.caughtUp()) {
+              throw new IllegalStateException("replaying " + settings.cellsTopic());
+            }
+          });
+      s.detectionThread.start();
+      if (s.deliveryThread != null) {
+        s.deliveryThread.start();
+      }
+      return s;
+    } catch (RuntimeException e) {
+      management.close();
+      throw e;
     }
-    return s;
   }
 
   private static void createMissingTopics(AlertsSettings s) {
@@ -122,6 +155,11 @@ public final class AlertsService implements AutoCloseable {
         missing.add(
             new NewTopic(s.alertsTopic(), s.topicPartitions(), s.topicReplicationFactor())
                 .configs(Topics.ALERTS.config()));
+      }
+      if (!existing.contains(s.sweepPlansTopic())) {
+        missing.add(
+            new NewTopic(s.sweepPlansTopic(), s.topicPartitions(), s.topicReplicationFactor())
+                .configs(Topics.SWEEP_PLANS.config()));
       }
       if (!existing.contains(s.cellsTopic())) {
         missing.add(
@@ -226,6 +264,7 @@ public final class AlertsService implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     LOG.info("Alerts stopped: {}", metrics);
+    management.close();
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.cab.alerts.stats.AlphaSpending;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.AlertRecord;
 import dev.cab.model.wire.CellRecord;
+import dev.cab.model.wire.SweepPlan;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,8 +94,15 @@ final class DetectionLoop implements Runnable {
   public void run() {
     try {
       restoreAlerts();
-      Map<TopicPartition, Long> end = assignFromBeginning(settings.cellsTopic());
-      LOG.info("Alerts: replaying {} ({} records)", settings.cellsTopic(), total(end));
+      // The plans first in the assignment, though only reaching both ends starts evaluation: a
+      // plan's baseline is known before any comparison is chosen.
+      Map<TopicPartition, Long> end =
+          assignFromBeginning(settings.sweepPlansTopic(), settings.cellsTopic());
+      LOG.info(
+          "Alerts: replaying {} and {} ({} records)",
+          settings.sweepPlansTopic(),
+          settings.cellsTopic(),
+          total(end));
       while (running) {
         var records = consumer.poll(Duration.ofMillis(200));
         for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -106,6 +114,12 @@ final class DetectionLoop implements Runnable {
         }
         if (caughtUp) {
           publish(detector.evaluate(clock.instant()));
+          metrics.hypothesesTested.set(detector.hypothesesTested());
+          Map<String, Long> byState = new HashMap<>();
+          for (AlertRecord a : detector.lifecycle().current().values()) {
+            byState.merge(a.state(), 1L, Long::sum);
+          }
+          metrics.current(byState);
         }
       }
     } catch (WakeupException e) {
@@ -154,10 +168,12 @@ final class DetectionLoop implements Runnable {
         "Alerts: restored the state of {} alert transitions from {}", n, settings.alertsTopic());
   }
 
-  private Map<TopicPartition, Long> assignFromBeginning(String topic) {
+  private Map<TopicPartition, Long> assignFromBeginning(String... topics) {
     List<TopicPartition> partitions = new ArrayList<>();
-    for (var info : consumer.partitionsFor(topic, settings.startupTimeout())) {
-      partitions.add(new TopicPartition(topic, info.partition()));
+    for (String topic : topics) {
+      for (var info : consumer.partitionsFor(topic, settings.startupTimeout())) {
+        partitions.add(new TopicPartition(topic, info.partition()));
+      }
     }
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
@@ -178,6 +194,10 @@ final class DetectionLoop implements Runnable {
   }
 
   private void take(ConsumerRecord<byte[], byte[]> r) {
+    if (r.topic().equals(settings.sweepPlansTopic())) {
+      takePlan(r);
+      return;
+    }
     if (r.value() == null) {
       metrics.tombstones.incrementAndGet();
       if (r.key() != null) {
@@ -224,7 +244,47 @@ final class DetectionLoop implements Runnable {
     for (Future<RecordMetadata> f : sent) {
       f.get();
     }
-    metrics.transitions.addAndGet(transitions.size());
+    for (AlertRecord a : transitions) {
+      metrics.transition(a.state());
+    }
+  }
+
+  /** A sweep plan: its baseline, if it declares one, becomes the sweep's declared baseline. */
+  private void takePlan(ConsumerRecord<byte[], byte[]> r) {
+    if (r.value() == null) {
+      return; // a deleted plan: the baseline chosen from it stays for the comparison's life
+    }
+    SweepPlan plan;
+    try {
+      plan = Topics.SWEEP_PLANS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+    } catch (SerializationException e) {
+      metrics.undecodablePlans.incrementAndGet();
+      undecodable.warn(
+          "Alerts: undecodable sweep plan at "
+              + r.topic()
+              + "/"
+              + r.partition()
+              + "@"
+              + r.offset()
+              + " skipped; its sweep gets the automatic baseline",
+          e);
+      return;
+    }
+    if (plan == null || plan.sweepId() == null || plan.sweepId().isBlank()) {
+      metrics.undecodablePlans.incrementAndGet();
+      undecodable.warn(
+          "Alerts: sweep plan without sweep id at "
+              + r.topic()
+              + "/"
+              + r.partition()
+              + "@"
+              + r.offset()
+              + " skipped",
+          null);
+      return;
+    }
+    metrics.plans.incrementAndGet();
+    detector.declarePlannedBaseline(plan.sweepId(), plan.baselineSweepId());
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -6,13 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.embedded.junit.KafkaExtension;
 import dev.cab.embedded.junit.KafkaTestBroker;
+import dev.cab.model.config.ManagementConfig;
+import dev.cab.model.management.ManagementServer;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.wire.AlertRecord;
 import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
+import dev.cab.model.wire.SweepPlan;
 import dev.cab.testing.Await;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,15 +56,18 @@ class AlertsServiceIT {
   private final KafkaTestBroker kafka;
   private final String cells;
   private final String alerts;
+  private final String plans;
   private final KafkaProducer<byte[], byte[]> producer;
   private final List<AlertRecord> transitions = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> toClose = new ArrayList<>();
+  private ManagementServer management;
   @TempDir Path dir;
 
   AlertsServiceIT(KafkaTestBroker kafka) {
     this.kafka = kafka;
     this.cells = kafka.createTopic("cab.cells.v1", 2);
     this.alerts = kafka.createTopic("cab.alerts.v1", 1);
+    this.plans = kafka.createTopic("cab.sweep-plans.v1", 1);
     Map<String, Object> p = new HashMap<>(kafka.clientConfig());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -123,6 +133,25 @@ class AlertsServiceIT {
     producer.flush();
   }
 
+  private void sendPlan(String sweep, String baseline) {
+    SweepPlan plan =
+        new SweepPlan(
+            SweepPlan.SCHEMA_VERSION,
+            sweep,
+            List.of("aider", "pi"),
+            List.of("m1", "m2"),
+            java.util.stream.IntStream.range(0, 50).mapToObj(k -> "t" + k).toList(),
+            baseline,
+            200,
+            T0,
+            Map.of());
+    producer.send(
+        new ProducerRecord<>(
+            plans,
+            sweep.getBytes(StandardCharsets.UTF_8),
+            new JsonSerde<>(SweepPlan.class).serialize(plans, plan)));
+  }
+
   private void send(CellRecord c) {
     producer.send(
         new ProducerRecord<>(
@@ -136,15 +165,47 @@ class AlertsServiceIT {
     p.put(AlertsSettings.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
     p.put(AlertsSettings.TOPIC_CELLS, cells);
     p.put(AlertsSettings.TOPIC_ALERTS, alerts);
+    p.put(AlertsSettings.TOPIC_SWEEP_PLANS, plans);
     p.put(AlertsSettings.DELIVERY_GROUP_ID, "cab-alerts-it-" + UUID.randomUUID());
     p.put(AlertsSettings.ALERTMANAGER_URL, "http://127.0.0.1:" + alertmanagerPort);
     p.put(AlertsSettings.RESEND_MS, "1000");
     p.put(AlertsSettings.RETRY_BACKOFF_INITIAL_MS, "100");
     p.put(AlertsSettings.RETRY_BACKOFF_MAX_MS, "1000");
     p.put(AlertsSettings.HTTP_TIMEOUT_MS, "2000");
-    AlertsService s = AlertsService.start(AlertsSettings.from(p, Map.of()));
+    management = ManagementServer.start(new ManagementConfig("127.0.0.1", 0));
+    toClose.add(management);
+    AlertsService s =
+        AlertsService.start(
+            AlertsSettings.from(p, Map.of()), management.stage(AlertsSettings.STAGE));
     toClose.add(s);
     return s;
+  }
+
+  /** GET on the management port: status and body. */
+  private HttpResponse<String> management(String path) {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management.port() + path))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The value of the first series of {@code name} on /metrics carrying every label given. */
+  private double metric(String name, String... labels) {
+    for (String line : management("/metrics").body().split("\n")) {
+      if (line.startsWith(name + "{")
+          && java.util.Arrays.stream(labels).allMatch(line::contains)
+          && line.contains("stage=\"alerts\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no series " + name + " " + List.of(labels) + " on /metrics");
   }
 
   private void watchTransitions() {
@@ -253,6 +314,11 @@ class AlertsServiceIT {
             noTask.outcomeReason(),
             1,
             noTask.startedAt()));
+    // the candidate's plan declares its baseline (a decoy sweep "mid", landing between the two and
+    // sharing every cell, would be the automatic choice), next to a plan that does not decode
+    sendSweep("mid", false, 1);
+    sendPlan("cand", "base");
+    producer.send(new ProducerRecord<>(plans, "y".getBytes(), "[1,".getBytes()));
     sendSweep("cand", true, 1);
     int amPort = freePort();
 
@@ -279,6 +345,21 @@ class AlertsServiceIT {
     assertThat(drop.baselineSweepId()).isEqualTo("base");
     assertThat(drop.evidence().counts()).containsEntry("lost", 40L);
     assertThat(drop.evidence().pValue()).isLessThan(1e-9);
+    // and the management port shows the stage ready and its counters, labelled stage="alerts"
+    assertThat(management("/health/live").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = management("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"alerts/kafka\":\"UP\"", "\"alerts/detection\":\"UP\"");
+    Await.until(
+        "the counters on /metrics",
+        Duration.ofSeconds(30),
+        () -> metric("cab_alerts_hypotheses_tested_total") > 0);
+    assertThat(metric("cab_alerts_transitions_total", "state=\"firing\""))
+        .isGreaterThanOrEqualTo(2);
+    assertThat(metric("cab_alerts_active", "state=\"firing\"")).isGreaterThanOrEqualTo(2);
+    assertThat(metric("cab_alerts_undecodable_cells_total")).isEqualTo(1);
+    assertThat(metric("cab_alerts_sweep_plans_total")).isEqualTo(1);
+    assertThat(metric("cab_alerts_undecodable_sweep_plans_total")).isEqualTo(1);
 
     // when Alertmanager comes up after the alerts fired
     try (AlertmanagerProcess am = AlertmanagerProcess.start(amPort, dir)) {
@@ -295,6 +376,9 @@ class AlertsServiceIT {
       assertThat(one.path("labels").path("sweep").asText()).isEqualTo("cand");
       assertThat(one.path("labels").path("baseline").asText()).isEqualTo("base");
       assertThat(one.path("annotations").path("summary").asText()).contains("aider x m1");
+      // every delivery attempt while it was down failed and was counted, then it went through
+      assertThat(metric("cab_alerts_delivery_failures_total")).isGreaterThan(0);
+      assertThat(metric("cab_alerts_deliveries_total")).isGreaterThanOrEqualTo(2);
 
       // when the regression is withdrawn: the candidate's cells are re-run healthy (new versions)
       sendSweep("cand", false, 2);

@@ -36,7 +36,7 @@ class OperationsDocTest {
     STAGES.put(StreamsSettings.STAGE, StreamsSettings::from);
     STAGES.put(SinkSettings.STAGE, SinkSettings::from);
     STAGES.put("dashboards", DashboardsSettings::from);
-    STAGES.put("alerts", AlertsSettings::from);
+    STAGES.put(AlertsSettings.STAGE, AlertsSettings::from);
   }
 
   /** {@code | `key` | `ENV` | default | ...}: the first three columns of a settings row. */

@@ -2,6 +2,7 @@ package dev.cab.alerts.config;
 
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.config.ManagementConfig;
 import dev.cab.model.topic.Topics;
 import java.net.URI;
 import java.time.Duration;
@@ -19,6 +20,8 @@ import java.util.Map;
  * @param kafkaBootstrap {@value #KAFKA_BOOTSTRAP}: Kafka bootstrap servers (required)
  * @param cellsTopic {@value #TOPIC_CELLS}: the cell records detection reads
  * @param alertsTopic {@value #TOPIC_ALERTS}: where transitions go (compacted)
+ * @param sweepPlansTopic {@value #TOPIC_SWEEP_PLANS}: the sweep plans, whose baseline declares each
+ *     sweep's baseline
  * @param topicPartitions {@value #TOPIC_PARTITIONS}: partitions of the alerts topic when created
  * @param topicReplicationFactor {@value #TOPIC_REPLICATION}: its replication factor
  * @param fdr {@value #FDR}: false discovery rate of each sweep comparison (Benjamini-Hochberg)
@@ -37,11 +40,13 @@ import java.util.Map;
  *     committed offsets say which transitions were delivered)
  * @param clientId {@value #CLIENT_ID}: prefix of the Kafka client ids
  * @param startupTimeout {@value #STARTUP_TIMEOUT_MS}: how long start-up waits for Kafka
+ * @param management {@code cab.listen.address}, {@code cab.management.port}: metrics and health
  */
 public record AlertsSettings(
     String kafkaBootstrap,
     String cellsTopic,
     String alertsTopic,
+    String sweepPlansTopic,
     int topicPartitions,
     short topicReplicationFactor,
     double fdr,
@@ -57,13 +62,18 @@ public record AlertsSettings(
     Duration httpTimeout,
     String deliveryGroupId,
     String clientId,
-    Duration startupTimeout) {
+    Duration startupTimeout,
+    ManagementConfig management) {
+
+  /** The stage name: the {@code stage} label of its meters and health checks. */
+  public static final String STAGE = "alerts";
 
   public static final String KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
   public static final String TOPIC_PARTITIONS = "cab.kafka.topic.partitions";
   public static final String TOPIC_REPLICATION = "cab.kafka.topic.replication.factor";
   public static final String TOPIC_CELLS = "alerts.topic.cells";
   public static final String TOPIC_ALERTS = "alerts.topic.alerts";
+  public static final String TOPIC_SWEEP_PLANS = "alerts.topic.sweep.plans";
   public static final String FDR = "alerts.fdr";
   public static final String LOOKS = "alerts.looks";
   public static final String SPENDING_RHO = "alerts.spending.rho";
@@ -115,14 +125,14 @@ public record AlertsSettings(
   }
 
   /**
-   * Reads and validates every setting from {@code c} (what {@code ./cab up} uses: {@code --set},
-   * {@code -D}, the environment and the settings file, like every stage).
+   * Reads and validates every setting from {@code c} ({@code --set}, {@code -D}, the environment
+   * and the settings file, like every stage).
    *
    * @throws InvalidConfigException listing every problem
    */
   public static AlertsSettings from(ConfigValues c) {
     AlertsSettings s = read(c);
-    c.validate("alerts");
+    c.validate(STAGE);
     return s;
   }
 
@@ -147,6 +157,7 @@ public record AlertsSettings(
     String bootstrap = c.required(KAFKA_BOOTSTRAP, "Kafka bootstrap servers, e.g. localhost:9092");
     String cells = c.string(TOPIC_CELLS, Topics.CELLS.name());
     String alerts = c.string(TOPIC_ALERTS, Topics.ALERTS.name());
+    String plans = c.string(TOPIC_SWEEP_PLANS, Topics.SWEEP_PLANS.name());
     int partitions = c.intValue(TOPIC_PARTITIONS, 4, 1, 10_000);
     int replication = c.intValue(TOPIC_REPLICATION, 1, 1, Short.MAX_VALUE);
     double fdr = c.doubleValue(FDR, DEFAULT_FDR);
@@ -183,13 +194,20 @@ public record AlertsSettings(
     String group = c.string(DELIVERY_GROUP_ID, DEFAULT_DELIVERY_GROUP_ID);
     String clientId = c.string(CLIENT_ID, DEFAULT_CLIENT_ID);
     Duration startup = c.duration(STARTUP_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT);
-    if (cells.equals(alerts)) {
-      c.problem(TOPIC_CELLS, "and " + TOPIC_ALERTS + " must name different topics");
+    if (cells.equals(alerts) || plans.equals(cells) || plans.equals(alerts)) {
+      c.problem(
+          TOPIC_CELLS
+              + ", "
+              + TOPIC_ALERTS
+              + " and "
+              + TOPIC_SWEEP_PLANS
+              + " must name different topics");
     }
     return new AlertsSettings(
         bootstrap,
         cells,
         alerts,
+        plans,
         partitions,
         (short) replication,
         fdr,
@@ -205,7 +223,8 @@ public record AlertsSettings(
         http,
         group,
         clientId,
-        startup);
+        startup,
+        ManagementConfig.read(c));
   }
 
   private static double[] parseLooks(ConfigValues c, String text) {
@@ -299,6 +318,8 @@ public record AlertsSettings(
         + kafkaBootstrap
         + ", topics="
         + cellsTopic
+        + "+"
+        + sweepPlansTopic
         + "->"
         + alertsTopic
         + ", fdr="
@@ -315,6 +336,8 @@ public record AlertsSettings(
         + redact(alertmanagerUrl)
         + ", webhookUrl="
         + redact(webhookUrl)
+        + ", management="
+        + management
         + "]";
   }
 

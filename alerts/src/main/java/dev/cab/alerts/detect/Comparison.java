@@ -32,6 +32,7 @@ final class Comparison {
   private final Map<String, Hypothesis> hypotheses = new LinkedHashMap<>();
   private final Set<Hypothesis> dirty = new HashSet<>();
   private boolean changed = true;
+  private long testsRun;
 
   Comparison(
       String candidateId,
@@ -110,6 +111,11 @@ final class Comparison {
       dirty.add(h);
     }
     changed = true;
+  }
+
+  /** Tests run so far (one per look taken at a hypothesis). */
+  long testsRun() {
+    return testsRun;
   }
 
   /** Whether anything changed since the last {@link #evaluate()}. */
@@ -219,6 +225,7 @@ final class Comparison {
     double share = spending.share(h.lastLook, k);
     h.lastLook = k;
     Hypothesis.Result r = h.test(baseline, candidate);
+    testsRun++;
     h.lastP = r.pValue();
     h.sequentialP = Math.min(h.sequentialP, Math.min(1.0, r.pValue() / share));
     h.evidence =

@@ -33,6 +33,7 @@ public final class Detector {
   private final Lifecycle lifecycle = new Lifecycle();
   private final Map<String, Sweep> sweeps = new HashMap<>();
   private final Map<String, String> declared = new HashMap<>();
+  private final Map<String, String> declaredBySettings = new HashMap<>();
   private final Map<String, Comparison> comparisons = new LinkedHashMap<>();
   private final Map<String, Observation> byCell = new HashMap<>();
   private final Set<String> noticed = new HashSet<>();
@@ -76,10 +77,53 @@ public final class Detector {
     return lifecycle;
   }
 
-  /** Declares {@code baseline} as the baseline of {@code sweep} (sweep plan or settings). */
+  /**
+   * Declares {@code baseline} as the baseline of {@code sweep} by the operator ({@code
+   * alerts.baselines}): it wins over the sweep plan's.
+   */
   public void declareBaseline(String sweep, String baseline) {
-    if (baseline == null || baseline.isBlank() || baseline.equals(sweep)) {
+    declare(sweep, baseline, "alerts.baselines");
+  }
+
+  /**
+   * The baseline the sweep plan of {@code sweep} declares ({@code cab.sweep.baseline}), or null
+   * when it declares none. Ignored, with a notice, when {@code alerts.baselines} names another.
+   */
+  public void declarePlannedBaseline(String sweep, String baseline) {
+    if (baseline == null || baseline.isBlank()) {
       return;
+    }
+    String bySettings = declaredBySettings.get(sweep);
+    if (bySettings != null) {
+      if (!bySettings.equals(baseline)) {
+        noticeOnce(
+            "plan-overridden:" + sweep + "\u001f" + baseline,
+            "sweep "
+                + sweep
+                + ": its plan declares baseline "
+                + baseline
+                + ", alerts.baselines says "
+                + bySettings
+                + "; using "
+                + bySettings);
+      }
+      return;
+    }
+    declare(sweep, baseline, "sweep plan");
+  }
+
+  private void declare(String sweep, String baseline, String source) {
+    if (baseline == null || baseline.isBlank()) {
+      return;
+    }
+    if (baseline.equals(sweep)) {
+      noticeOnce(
+          "self:" + sweep,
+          "sweep " + sweep + ": " + source + " declares it as its own baseline; ignored");
+      return;
+    }
+    if (source.equals("alerts.baselines")) {
+      declaredBySettings.put(sweep, baseline);
     }
     String before = declared.put(sweep, baseline);
     if (!baseline.equals(before)) {
@@ -90,11 +134,15 @@ public final class Detector {
                 + sweep
                 + ": baseline declared as "
                 + baseline
-                + " after "
+                + " ("
+                + source
+                + ") after "
                 + c.baselineId()
                 + " was chosen; keeping "
                 + c.baselineId()
                 + " for this run");
+      } else if (c == null) {
+        touched.add(sweep);
       }
     }
   }
@@ -147,6 +195,15 @@ public final class Detector {
     return sweeps.size();
   }
 
+  /** Hypothesis tests run so far over every comparison (one per look taken). */
+  public long hypothesesTested() {
+    long n = 0;
+    for (Comparison c : comparisons.values()) {
+      n += c.testsRun();
+    }
+    return n;
+  }
+
   /** The baseline chosen for a sweep, or null. */
   public String baselineOf(String sweep) {
     Comparison c = comparisons.get(sweep);
@@ -158,6 +215,12 @@ public final class Detector {
     for (String id : touched) {
       if (!comparisons.containsKey(id)) {
         resolveBaseline(sweeps.get(id));
+      }
+    }
+    // A declared baseline whose cells arrive after the candidate's: retry its candidates too.
+    for (var e : declared.entrySet()) {
+      if (touched.contains(e.getValue()) && !comparisons.containsKey(e.getKey())) {
+        resolveBaseline(sweeps.get(e.getKey()));
       }
     }
     touched.clear();

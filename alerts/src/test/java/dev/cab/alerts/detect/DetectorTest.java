@@ -74,6 +74,48 @@ class DetectorTest {
   }
 
   @Test
+  void theSweepPlansBaselineWinsOverTheNewestEarlierSweep() {
+    // given an old and a newer baseline candidate; the plan of cand declares the old one
+    land(sweep("old", 1_000, null, 0));
+    land(sweep("newer", 1_500, null, 0));
+    detector.declarePlannedBaseline("cand", "old");
+
+    land(sweep("cand", 2_000, null, 0));
+
+    assertThat(detector.baselineOf("cand")).isEqualTo("old");
+    assertThat(notices)
+        .anyMatch(n -> n.contains("cand: comparing against baseline old (declared)"));
+  }
+
+  @Test
+  void alertsBaselinesWinOverThePlanAndASelfBaselineIsIgnored() {
+    land(sweep("old", 1_000, null, 0));
+    land(sweep("newer", 1_500, null, 0));
+    detector.declareBaseline("cand", "newer");
+    detector.declarePlannedBaseline("cand", "old");
+    detector.declarePlannedBaseline("other", "other");
+
+    land(sweep("cand", 2_000, null, 0));
+
+    assertThat(detector.baselineOf("cand")).isEqualTo("newer");
+    assertThat(notices)
+        .anyMatch(n -> n.contains("its plan declares baseline old, alerts.baselines says newer"))
+        .anyMatch(n -> n.contains("sweep other: sweep plan declares it as its own baseline"));
+  }
+
+  @Test
+  void aDeclaredBaselineLandingAfterItsCandidateIsPickedUpThen() {
+    detector.declarePlannedBaseline("cand", "late");
+    land(sweep("cand", 2_000, null, 0));
+    assertThat(detector.baselineOf("cand")).isNull();
+    assertThat(notices).anyMatch(n -> n.contains("declared baseline late has no cells yet"));
+
+    land(sweep("late", 3_000, null, 0).subList(0, 1));
+
+    assertThat(detector.baselineOf("cand")).isEqualTo("late");
+  }
+
+  @Test
   void aSweepWithoutBaselineIsReportedOnceAndRaisesNothing() {
     List<AlertRecord> transitions = land(sweep("first", 1_000, null, 0));
 

@@ -1,6 +1,7 @@
 package dev.cab.cli.stack;
 
 import dev.cab.alerts.AlertsService;
+import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.cli.UserError;
 import dev.cab.collector.CollectorService;
 import dev.cab.collector.config.CollectorSettings;
@@ -162,7 +163,8 @@ public final class LocalStack implements AutoCloseable {
     StreamsService streams =
         StreamsService.start(settings.streams(), management.stage(StreamsSettings.STAGE));
     started.push(streams);
-    AlertsService alerts = AlertsService.start(settings.alerts());
+    AlertsService alerts =
+        AlertsService.start(settings.alerts(), management.stage(AlertsSettings.STAGE));
     started.push(alerts);
     collector =
         CollectorService.start(settings.collector(), management.stage(CollectorSettings.STAGE));
