@@ -14,6 +14,7 @@ import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.SweepPlan;
+import dev.cab.testing.AlertmanagerProcess;
 import dev.cab.testing.Await;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -77,7 +77,11 @@ public final class DemoCommand implements Callable<Integer> {
       SimulationOptions regressed =
           baseline.toBuilder()
               .sweepId(String.format(Locale.ROOT, "demo-%d-regressed", seed))
-              .seed(seed + 1)
+              // The same seed: the same world (skills, difficulties, speeds, all drawn from the
+              // seed), while each cell's draws are keyed by its id, which names the sweep, so the
+              // two sweeps are independent runs of it. Another seed would be another world, and
+              // every pair whose skill moved would look like a regression.
+              .seed(seed)
               .replaySeeds(false)
               .baseline(baseline.sweepId())
               .regression(new Regression.PassRateDrop(tui, model, 0.5))

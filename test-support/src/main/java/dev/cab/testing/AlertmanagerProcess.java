@@ -1,8 +1,7 @@
-package dev.cab.alerts;
+package dev.cab.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cab.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +18,7 @@ import java.util.List;
  * installed with apt-get when missing and running as root, else the test fails with one line saying
  * what to install. Never skipped.
  */
-final class AlertmanagerProcess implements AutoCloseable {
+public final class AlertmanagerProcess implements AutoCloseable {
   static final String BINARY = "/usr/bin/prometheus-alertmanager";
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -34,7 +33,8 @@ final class AlertmanagerProcess implements AutoCloseable {
   }
 
   /** Starts one on {@code port} with a configuration that routes everything to a null receiver. */
-  static AlertmanagerProcess start(int port, Path dir) throws IOException, InterruptedException {
+  public static AlertmanagerProcess start(int port, Path dir)
+      throws IOException, InterruptedException {
     ensureInstalled();
     Path config = dir.resolve("alertmanager.yml");
     Files.writeString(
@@ -90,7 +90,7 @@ final class AlertmanagerProcess implements AutoCloseable {
             + " (as root)");
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
@@ -110,7 +110,7 @@ final class AlertmanagerProcess implements AutoCloseable {
   }
 
   /** {@code GET /api/v2/alerts}: the alerts Alertmanager holds as active. */
-  List<JsonNode> activeAlerts() {
+  public List<JsonNode> activeAlerts() {
     try {
       HttpResponse<String> r =
           HTTP.send(
