@@ -1,6 +1,7 @@
 package dev.cab.embedded.clickhouse;
 
 import dev.cab.embedded.clickhouse.internal.install.LibchdbInstaller;
+import dev.cab.embedded.process.OwnSession;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -183,7 +184,7 @@ public final class EmbeddedClickHouse implements AutoCloseable {
     try {
       Path library = LibchdbInstaller.ensureInstalled(System.err);
       long spawned = System.nanoTime();
-      ProcessBuilder builder = new ProcessBuilder(command(library));
+      ProcessBuilder builder = new ProcessBuilder(OwnSession.command(command(library)));
       // The engine takes its time zone from TZ; X-ClickHouse-Timezone then says UTC.
       builder.environment().put("TZ", "UTC");
       preloadSignalChaining(builder);

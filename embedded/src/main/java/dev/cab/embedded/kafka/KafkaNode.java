@@ -1,5 +1,6 @@
 package dev.cab.embedded.kafka;
 
+import dev.cab.embedded.process.OwnSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -126,7 +127,7 @@ final class KafkaNode {
           StandardOpenOption.APPEND);
       logOffsetAtLaunch = Files.size(brokerLog());
       ProcessBuilder builder =
-          new ProcessBuilder(command)
+          new ProcessBuilder(OwnSession.command(command))
               .directory(dir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(brokerLog().toFile()));

@@ -1,0 +1,2 @@
+ATTACH DATABASE _ UUID 'fb59d310-bbdd-48dd-87a9-b8945ba0683f'
+ENGINE = Atomic
