@@ -248,6 +248,12 @@ class MigrationsIT {
                 db,
                 "SELECT name FROM system.data_skipping_indices WHERE database = currentDatabase()"
                     + " ORDER BY name"))
-        .contains("score_events_sweep_id", "spans_sweep_id", "spans_trace_id");
+        .contains("score_events_sweep_id", "spans_sweep_id", "spans_trace_id", "cells_cell_id");
+    // V009: a cell by its id alone is answered through the bloom filter, not a scan
+    assertThat(
+            clickhouse.queryIn(
+                db, "EXPLAIN indexes = 1 SELECT count() FROM cells WHERE cell_id = 'a/2'"))
+        .contains("Skip")
+        .contains("cells_cell_id");
   }
 }
