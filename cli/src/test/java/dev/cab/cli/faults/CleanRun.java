@@ -14,14 +14,14 @@ import java.util.Map;
  * the simulator's own report (every cell, every span, every distinct scorer event) and have not
  * changed for {@link #SETTLED} (the last cell versions are through streams and the sink).
  */
-final class CleanRun {
+public final class CleanRun {
   static final Duration SETTLED = Duration.ofSeconds(3);
 
   private static Snapshot snapshot;
 
   private CleanRun() {}
 
-  static synchronized Snapshot snapshot(ClickHouseTestServer server) throws Exception {
+  public static synchronized Snapshot snapshot(ClickHouseTestServer server) throws Exception {
     if (snapshot == null) {
       snapshot = run(server);
     }

@@ -25,11 +25,11 @@ import java.util.function.Function;
  *       later, after newer batches: duplicated and reordered deliveries.
  * </ul>
  */
-final class Delivery<T> {
+public final class Delivery<T> {
   /** What the runner does. */
-  record Policy(Duration giveUpAfter, boolean unruly) {
+  public record Policy(Duration giveUpAfter, boolean unruly) {
     /** Resends for two minutes; delivers in order, once. */
-    static Policy resending() {
+    public static Policy resending() {
       return new Policy(Duration.ofMinutes(2), false);
     }
 

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ import org.apache.kafka.common.GroupState;
  * and consumer groups) and a ClickHouse database of the case's own. Restarting a stage starts a new
  * JVM with the same settings (same collector port, same streams state directory).
  */
-final class Pipeline implements AutoCloseable {
+public final class Pipeline implements AutoCloseable {
   private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(150);
   private static final int MAX_RELAUNCHES = 3;
   private static final String SINK_GROUP = "cab-sink";
@@ -45,6 +46,7 @@ final class Pipeline implements AutoCloseable {
   private final Map<Stage, Map<String, String>> env = new EnumMap<>(Stage.class);
   private final Map<Stage, StageProcess> running = new EnumMap<>(Stage.class);
   private final Map<Stage, Integer> launches = new EnumMap<>(Stage.class);
+  private final List<StageProcess> extras = new ArrayList<>();
   private final int collectorPort;
 
   /**
@@ -56,7 +58,7 @@ final class Pipeline implements AutoCloseable {
    * @param replication replication factor of the topics (3 on a 3-node cluster)
    * @param sinkSettings extra sink settings, as environment variables
    */
-  Pipeline(
+  public Pipeline(
       Path dir,
       EmbeddedKafka kafka,
       ClickHouseTestServer clickhouse,
@@ -105,7 +107,7 @@ final class Pipeline implements AutoCloseable {
    * Like a process supervisor, it starts a stage again if it exits while starting (on a loaded
    * machine a stage may give up on a slow broker: the collector after 8 s, for one).
    */
-  Pipeline startAll() {
+  public Pipeline startAll() {
     start(Stage.SINK);
     start(Stage.STREAMS);
     start(Stage.COLLECTOR);
@@ -187,7 +189,21 @@ final class Pipeline implements AutoCloseable {
     }
   }
 
-  StageProcess stage(Stage stage) {
+  /**
+   * Starts one more JVM of {@code stage} beside the running one (a scale-out instance: same
+   * consumer group or application id), with the stage's settings but {@code overrides} (its own
+   * streams state directory, say). Not supervised; killed with the pipeline.
+   */
+  public StageProcess startInstance(Stage stage, String name, Map<String, String> overrides) {
+    Map<String, String> settings = new HashMap<>(env.get(stage));
+    settings.putAll(overrides);
+    StageProcess p =
+        StageProcess.start(stage, settings, dir.resolve(stage.lower() + "-" + name + ".log"));
+    extras.add(p);
+    return p;
+  }
+
+  public StageProcess stage(Stage stage) {
     return running.get(stage);
   }
 
@@ -196,16 +212,16 @@ final class Pipeline implements AutoCloseable {
     return direct;
   }
 
-  EmbeddedKafka kafka() {
+  public EmbeddedKafka kafka() {
     return kafka;
   }
 
-  String otlpEndpoint() {
+  public String otlpEndpoint() {
     return "http://127.0.0.1:" + collectorPort;
   }
 
   /** The stages' last log lines, for failure messages. */
-  String logTails() {
+  public String logTails() {
     StringBuilder s = new StringBuilder();
     running.forEach(
         (stage, p) -> s.append("\n--- ").append(p).append(" ---\n").append(p.logTail(25)));
@@ -266,6 +282,7 @@ final class Pipeline implements AutoCloseable {
   /** Kills the stages (the case is judged by then; a clean stop would only cost time) and Kafka. */
   @Override
   public void close() {
+    extras.forEach(StageProcess::kill);
     for (Stage s : List.of(Stage.COLLECTOR, Stage.STREAMS, Stage.SINK)) {
       StageProcess p = running.get(s);
       if (p != null) {

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * @param latestViewRows rows of {@code cells_latest} for the sweep (one per cell expected)
  * @param rawRows rows of the three tables without FINAL (replays not yet merged away)
  */
-record Snapshot(
+public record Snapshot(
     Map<String, JsonNode> cells,
     Map<String, JsonNode> spans,
     Map<String, JsonNode> events,
@@ -36,7 +36,7 @@ record Snapshot(
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SOURCE_COLUMNS = "kafka_partition, kafka_offset, inserted_at";
 
-  static Snapshot read(ClickHouseTestServer clickhouse, String sweepId) {
+  public static Snapshot read(ClickHouseTestServer clickhouse, String sweepId) {
     String where = " WHERE sweep_id = '" + sweepId + "'";
     int[] rows = new int[1];
     Map<String, JsonNode> cells =
@@ -116,7 +116,7 @@ record Snapshot(
   }
 
   /** How this run differs from {@code clean}: nothing, if the fault left no trace. */
-  Diff diff(Snapshot clean) {
+  public Diff diff(Snapshot clean) {
     Diff cellsDiff = Diff.of(clean.cells, cells);
     Diff spansDiff = Diff.of(clean.spans, spans);
     Diff eventsDiff = Diff.of(clean.events, events);
@@ -139,7 +139,7 @@ record Snapshot(
    * Rows lost (in the clean run, not here), extra (here, not in the clean run, or doubled), changed
    * (same key, other content), and a few example keys.
    */
-  record Diff(long lost, long extra, long changed, Set<String> examples) {
+  public record Diff(long lost, long extra, long changed, Set<String> examples) {
     static Diff of(Map<String, JsonNode> clean, Map<String, JsonNode> run) {
       long lost = 0;
       long changed = 0;
@@ -166,7 +166,7 @@ record Snapshot(
       }
     }
 
-    boolean none() {
+    public boolean none() {
       return lost == 0 && extra == 0 && changed == 0;
     }
   }

@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  * <Main>} with its settings as environment variables (the stages' public interface), output to a
  * log file. {@link #kill()} is SIGKILL; {@link #stop()} is SIGTERM (the stage's clean shutdown).
  */
-final class StageProcess implements AutoCloseable {
+public final class StageProcess implements AutoCloseable {
 
   /** The stages and their entry points. */
-  enum Stage {
+  public enum Stage {
     COLLECTOR("dev.cab.collector.CollectorMain"),
     STREAMS("dev.cab.streams.StreamsMain"),
     SINK("dev.cab.sink.SinkMain");
@@ -72,16 +72,16 @@ final class StageProcess implements AutoCloseable {
     return stage;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** SIGKILL, then waits until the process is gone. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     awaitExit(60);
   }

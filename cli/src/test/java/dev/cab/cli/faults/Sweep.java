@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * own delivery quirks (late, duplicated and out-of-order scorer events). The same options give the
  * same cells, ids, timestamps and scores, so every run of it must leave the same rows.
  */
-final class Sweep {
-  static final String SWEEP_ID = "faults-20261203";
+public final class Sweep {
+  public static final String SWEEP_ID = "faults-20261203";
   static final int CELLS = 128;
 
   /** When the fault is injected: after this many cells were handed to the SDK. */
@@ -54,13 +54,13 @@ final class Sweep {
    * @param events how scorer events were delivered
    * @param fault when the fault started and ended, or null without one
    */
-  record Result(
+  public record Result(
       SimulationReport report,
       Delivery<SpanData> spans,
       Delivery<LogRecordData> events,
       FaultWindow fault) {
 
-    long itemsSent() {
+    public long itemsSent() {
       return report.spansSent() + report.eventsSent();
     }
 
@@ -74,8 +74,8 @@ final class Sweep {
   }
 
   /** When a fault was injected and when it was over (nanoTime). */
-  record FaultWindow(long startNanos, long endNanos) {
-    Duration length() {
+  public record FaultWindow(long startNanos, long endNanos) {
+    public Duration length() {
       return Duration.ofNanos(endNanos - startNanos);
     }
   }
@@ -86,7 +86,7 @@ final class Sweep {
    * the pipeline to reach some state (that wait is not part of the fault).
    */
   @FunctionalInterface
-  interface Fault {
+  public interface Fault {
     Fault NONE = () -> {};
 
     void inject() throws Exception;
@@ -104,7 +104,7 @@ final class Sweep {
    * #FAULT_AT_CELL} cells; returns once every span and event was acknowledged and the fault is
    * over.
    */
-  static Result run(String endpoint, Delivery.Policy policy, Fault fault) throws Exception {
+  public static Result run(String endpoint, Delivery.Policy policy, Fault fault) throws Exception {
     OtlpHttpSpanExporter otlpSpans =
         OtlpHttpSpanExporter.builder()
             .setEndpoint(endpoint + "/v1/traces")
