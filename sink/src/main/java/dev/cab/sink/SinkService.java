@@ -112,7 +112,8 @@ public final class SinkService implements AutoCloseable {
           Migrations.apply(
               clickhouse.connection(),
               settings.database(),
-              settings.retention().migrationParameters());
+              settings.retention().migrationParameters(),
+              settings.clickhouseCluster());
       LOG.info(
           "Schema of database {} is up to date{}",
           settings.database(),

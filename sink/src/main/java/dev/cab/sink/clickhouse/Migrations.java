@@ -190,7 +190,34 @@ public final class Migrations {
    */
   public static List<Integer> apply(
       Connection connection, String database, Map<String, String> parameters) throws SQLException {
-    return apply(connection, database, load(), parameters);
+    return apply(connection, database, load(), parameters, "");
+  }
+
+  /**
+   * As {@link #apply(Connection, String, Map)}, rendered for the ClickHouse cluster {@code cluster}
+   * ({@link ClusterDdl}; blank = a single server, the statements as written).
+   */
+  public static List<Integer> apply(
+      Connection connection, String database, Map<String, String> parameters, String cluster)
+      throws SQLException {
+    return apply(connection, database, load(), parameters, cluster);
+  }
+
+  /**
+   * The rendering of the migrations for {@code cluster} (blank = single server): knows every table
+   * the migrations create, so a later migration's statements about an earlier table render right.
+   */
+  public static ClusterDdl clusterDdl(
+      String cluster, String database, List<Migration> migrations, Map<String, String> parameters) {
+    if (cluster == null || cluster.isBlank()) {
+      return ClusterDdl.NONE;
+    }
+    List<String> all = new ArrayList<>();
+    all.add(schemaMigrationsTable(database));
+    for (Migration m : migrations) {
+      all.addAll(m.statements(database, parameters));
+    }
+    return ClusterDdl.forCluster(cluster, ClusterDdl.shardingKeys(all));
   }
 
   static List<Integer> apply(Connection connection, String database, List<Migration> migrations)
@@ -205,31 +232,34 @@ public final class Migrations {
       List<Migration> migrations,
       Map<String, String> parameters)
       throws SQLException {
+    return apply(connection, database, migrations, parameters, "");
+  }
+
+  static List<Integer> apply(
+      Connection connection,
+      String database,
+      List<Migration> migrations,
+      Map<String, String> parameters,
+      String cluster)
+      throws SQLException {
+    ClusterDdl ddl = clusterDdl(cluster, database, migrations, parameters);
     try (Statement st = connection.createStatement()) {
-      st.execute("CREATE DATABASE IF NOT EXISTS " + database);
-      st.execute(
-          """
-          CREATE TABLE IF NOT EXISTS %s.schema_migrations
-          (
-              version    UInt32,
-              name       String,
-              checksum   String,
-              applied_by String,
-              applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-          )
-          ENGINE = ReplacingMergeTree
-          ORDER BY version
-          """
-              .formatted(database));
-      // Added with the first parameterised migration (V002); idempotent like every statement.
-      st.execute(
-          "ALTER TABLE %s.schema_migrations ADD COLUMN IF NOT EXISTS parameters String DEFAULT ''"
-              .formatted(database));
+      for (String sql :
+          ddl.render(
+              List.of(
+                  "CREATE DATABASE IF NOT EXISTS " + database,
+                  schemaMigrationsTable(database),
+                  // Added with the first parameterised migration (V002); idempotent like every
+                  // statement.
+                  "ALTER TABLE %s.schema_migrations ADD COLUMN IF NOT EXISTS parameters String DEFAULT ''"
+                      .formatted(database)))) {
+        st.execute(sql);
+      }
       if (pending(st, database, migrations, parameters)) {
         synchronized (IN_PROCESS) {
           lock(st, database);
           try {
-            return applyPending(connection, st, database, migrations, parameters);
+            return applyPending(connection, st, database, migrations, parameters, ddl);
           } finally {
             st.execute("DROP TABLE IF EXISTS " + database + "." + LOCK_TABLE);
           }
@@ -274,7 +304,8 @@ public final class Migrations {
       Statement st,
       String database,
       List<Migration> migrations,
-      Map<String, String> parameters)
+      Map<String, String> parameters,
+      ClusterDdl ddl)
       throws SQLException {
     {
       // read again under the lock: another sink may have applied them while this one waited
@@ -302,7 +333,7 @@ public final class Migrations {
           LOG.info("Applying schema migration {} to database {}", m.name(), database);
         }
         boolean skipping = false;
-        for (String sql : m.statements(database, parameters)) {
+        for (String sql : ddl.render(m.statements(database, parameters))) {
           if (isCondition(sql)) {
             skipping = !holds(st, sql);
           } else if (!skipping) {
@@ -418,6 +449,22 @@ public final class Migrations {
                 + "'")) {
       return rs.next() ? rs.getString(1) : null;
     }
+  }
+
+  private static String schemaMigrationsTable(String database) {
+    return """
+        CREATE TABLE IF NOT EXISTS %s.schema_migrations
+        (
+            version    UInt32,
+            name       String,
+            checksum   String,
+            applied_by String,
+            applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+        )
+        ENGINE = ReplacingMergeTree
+        ORDER BY version
+        """
+        .formatted(database);
   }
 
   /** Applied versions and their checksums. */

@@ -7,6 +7,7 @@ import dev.cab.model.config.InvalidConfigException;
 import dev.cab.model.config.KafkaConfig;
 import dev.cab.model.config.ManagementConfig;
 import dev.cab.model.topic.Topics;
+import dev.cab.sink.clickhouse.ClusterDdl;
 import dev.cab.sink.clickhouse.ModelPrices;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +60,9 @@ import java.util.Map;
  * @param topicReplicationFactor {@code cab.kafka.topic.replication.factor}: of created topics
  * @param dlqRetention {@code cab.kafka.topic.dlq.retention.ms}: how long dead letters are kept
  * @param management {@code cab.listen.address}, {@code cab.management.port}: metrics and health
+ * @param clickhouseCluster {@value #CLICKHOUSE_CLUSTER}: the ClickHouse cluster (a {@code
+ *     remote_servers} name) the migrations create their tables on, as Replicated tables behind
+ *     Distributed ones ({@code ON CLUSTER}); empty (the default) for a single server
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -90,7 +94,8 @@ public record SinkSettings(
     int topicPartitions,
     short topicReplicationFactor,
     Duration dlqRetention,
-    ManagementConfig management) {
+    ManagementConfig management,
+    String clickhouseCluster) {
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
   public enum InsertFormat {
@@ -131,6 +136,7 @@ public record SinkSettings(
   public static final String TOPIC_SWEEP_PLANS = "sink.topic.sweep.plans";
   public static final String PRICES_FILE = "sink.prices.file";
   public static final String INSERT_FORMAT = "sink.insert.format";
+  public static final String CLICKHOUSE_CLUSTER = "sink.clickhouse.cluster";
   public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.ROW_BINARY;
 
   public static final String DEFAULT_USER = CommonSettings.DEFAULT_CLICKHOUSE_USER;
@@ -234,6 +240,12 @@ public record SinkSettings(
     if (new java.util.HashSet<>(List.of(cells, spans, scores, dlq, alerts, plans)).size() != 6) {
       c.problem(TOPIC_DLQ, "and the other sink.topic.* settings must name six different topics");
     }
+    String cluster = c.string(CLICKHOUSE_CLUSTER, "");
+    try {
+      ClusterDdl.forCluster(cluster, Map.of());
+    } catch (IllegalArgumentException e) {
+      c.problem(CLICKHOUSE_CLUSTER, e.getMessage());
+    }
     if (maxTime.isZero()) {
       c.problem(BATCH_MAX_MS, "must be at least 1 ms");
     }
@@ -279,7 +291,8 @@ public record SinkSettings(
         kafka.topicPartitions(),
         kafka.topicReplicationFactor(),
         kafka.dlqRetention(),
-        management);
+        management,
+        cluster);
   }
 
   /** The Kafka settings shared with every stage. */
@@ -363,6 +376,8 @@ public record SinkSettings(
         + topicReplicationFactor
         + ", management="
         + management
+        + ", clickhouseCluster="
+        + clickhouseCluster
         + "]";
   }
 }

@@ -107,4 +107,17 @@ class SinkSettingsTest {
     assertThat(e.settings().toString()).doesNotContain("s3cret").doesNotContain("pw@");
     assertThat(e.settings().clickhouseUrlForLog()).isEqualTo("http://host:8123/?...");
   }
+
+  @Test
+  void readsTheClickHouseClusterAndRefusesANameThatIsNoIdentifier() {
+    assertThat(SinkSettings.from(Map.of(), ENV).clickhouseCluster()).isEmpty();
+    assertThat(
+            SinkSettings.from(Map.of("sink.clickhouse.cluster", "cab_cluster"), ENV)
+                .clickhouseCluster())
+        .isEqualTo("cab_cluster");
+    assertThatThrownBy(() -> SinkSettings.from(Map.of("sink.clickhouse.cluster", "a b"), ENV))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("sink.clickhouse.cluster")
+        .hasMessageContaining("must be an identifier");
+  }
 }
