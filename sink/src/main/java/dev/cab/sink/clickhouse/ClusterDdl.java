@@ -53,7 +53,7 @@ public final class ClusterDdl {
       Pattern.compile("(?<!GLOBAL )\\b((?:NOT )?IN \\(\\s*SELECT\\b)");
   private static final Pattern JOIN =
       Pattern.compile("(?<!GLOBAL )\\b((?:LEFT |RIGHT |FULL |INNER |CROSS )?(?:OUTER )?JOIN\\b)");
-  private static final Pattern TABLE_NAME_LITERAL = Pattern.compile("\\bname = '(\\w+)'");
+  private static final Pattern TABLE_NAME_LITERAL = Pattern.compile("\\b(name|table) = '(\\w+)'");
 
   private final String cluster;
   private final Map<String, String> shardingKeys;
@@ -184,12 +184,13 @@ public final class ClusterDdl {
     }
     if (sql.startsWith("SELECT") || sql.startsWith("INSERT")) {
       // Data goes through the Distributed tables unchanged; a condition that looks a table up in
-      // system.tables (its sorting key, say) asks about the storage table.
-      if (sql.contains("system.tables")) {
+      // system.tables (its sorting key, say) or system.mutations asks about the storage table.
+      if (sql.contains("system.")) {
         Matcher n = TABLE_NAME_LITERAL.matcher(sql);
         StringBuilder s = new StringBuilder();
         while (n.find()) {
-          n.appendReplacement(s, Matcher.quoteReplacement("name = '" + local(n.group(1)) + "'"));
+          n.appendReplacement(
+              s, Matcher.quoteReplacement(n.group(1) + " = '" + local(n.group(2)) + "'"));
         }
         n.appendTail(s);
         return List.of(s.toString());

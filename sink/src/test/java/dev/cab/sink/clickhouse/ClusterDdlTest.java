@@ -174,6 +174,8 @@ class ClusterDdlTest {
             "EXCHANGE TABLES cab.cells_local AND cab.cells_v008_local ON CLUSTER cab_cluster")
         .anySatisfy(s -> assertThat(s).contains("AND name = 'cells_local' AND sorting_key"))
         .anySatisfy(
+            s -> assertThat(s).contains("FROM system.mutations").contains("table = 'spans_local'"))
+        .anySatisfy(
             s ->
                 assertThat(s)
                     .startsWith("INSERT INTO cab.cells\nSELECT * FROM cab.cells_v008")
