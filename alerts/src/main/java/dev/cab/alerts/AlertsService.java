@@ -6,6 +6,7 @@ import dev.cab.alerts.deliver.Receiver;
 import dev.cab.model.management.KafkaHealthCheck;
 import dev.cab.model.management.StageManagement;
 import dev.cab.model.serde.JsonSerde;
+import dev.cab.model.topic.TopicProvisioner;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.AlertRecord;
 import java.time.Clock;
@@ -15,18 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -136,8 +131,15 @@ public final class AlertsService implements AutoCloseable {
     }
   }
 
+  /**
+   * The topics it reads and writes, under their configured names, through the topic catalogue's
+   * provisioner like every stage (unless {@code cab.kafka.topic.create=false}).
+   */
   private static void createMissingTopics(AlertsSettings s) {
-    int ms = (int) Math.min(Integer.MAX_VALUE, s.startupTimeout().toMillis());
+    if (!s.kafka().createTopics()) {
+      return;
+    }
+    Duration timeout = s.startupTimeout();
     try (Admin admin =
         Admin.create(
             Map.of(
@@ -146,41 +148,17 @@ public final class AlertsService implements AutoCloseable {
                 AdminClientConfig.CLIENT_ID_CONFIG,
                 s.clientId() + "-admin",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                ms,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                ms))) {
-      Set<String> existing = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
-      List<NewTopic> missing = new ArrayList<>();
-      if (!existing.contains(s.alertsTopic())) {
-        missing.add(
-            new NewTopic(s.alertsTopic(), s.topicPartitions(), s.topicReplicationFactor())
-                .configs(Topics.ALERTS.config()));
-      }
-      if (!existing.contains(s.sweepPlansTopic())) {
-        missing.add(
-            new NewTopic(s.sweepPlansTopic(), s.topicPartitions(), s.topicReplicationFactor())
-                .configs(Topics.SWEEP_PLANS.config()));
-      }
-      if (!existing.contains(s.cellsTopic())) {
-        missing.add(
-            new NewTopic(s.cellsTopic(), s.topicPartitions(), s.topicReplicationFactor())
-                .configs(Topics.CELLS.config()));
-      }
-      for (var f : admin.createTopics(missing).values().values()) {
-        try {
-          f.get(ms, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new AlertsStartException(
-          "Kafka at " + s.kafkaBootstrap() + " did not answer within " + ms + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AlertsStartException("interrupted while checking Kafka", e);
+                (int) Math.min(Integer.MAX_VALUE, timeout.toMillis())))) {
+      TopicProvisioner.ensure(
+          admin,
+          List.of(
+              Topics.CELLS.withName(s.cellsTopic()),
+              Topics.SWEEP_PLANS.withName(s.sweepPlansTopic()),
+              Topics.ALERTS.withName(s.alertsTopic())),
+          s.kafka(),
+          timeout);
+    } catch (TopicProvisioner.TopicsUnavailableException e) {
+      throw new AlertsStartException(e.getMessage(), e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.cab.alerts.config;
 
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.config.KafkaConfig;
 import dev.cab.model.config.ManagementConfig;
 import dev.cab.model.topic.Topics;
 import java.net.URI;
@@ -17,13 +18,12 @@ import java.util.Map;
  * alerts.alertmanager.url} / {@code ALERTS_ALERTMANAGER_URL}); {@link #from} collects every problem
  * and fails once with all of them.
  *
- * @param kafkaBootstrap {@value #KAFKA_BOOTSTRAP}: Kafka bootstrap servers (required)
+ * @param kafka the shared Kafka settings ({@value #KAFKA_BOOTSTRAP}, required; {@code
+ *     cab.kafka.topic.*}: whether and how the topics it uses are created)
  * @param cellsTopic {@value #TOPIC_CELLS}: the cell records detection reads
  * @param alertsTopic {@value #TOPIC_ALERTS}: where transitions go (compacted)
  * @param sweepPlansTopic {@value #TOPIC_SWEEP_PLANS}: the sweep plans, whose baseline declares each
  *     sweep's baseline
- * @param topicPartitions {@value #TOPIC_PARTITIONS}: partitions of the alerts topic when created
- * @param topicReplicationFactor {@value #TOPIC_REPLICATION}: its replication factor
  * @param fdr {@value #FDR}: false discovery rate of each sweep comparison (Benjamini-Hochberg)
  * @param looks {@value #LOOKS}: information fractions at which each hypothesis is tested
  * @param spendingRho {@value #SPENDING_RHO}: exponent of the alpha-spending function {@code t^rho}
@@ -43,12 +43,10 @@ import java.util.Map;
  * @param management {@code cab.listen.address}, {@code cab.management.port}: metrics and health
  */
 public record AlertsSettings(
-    String kafkaBootstrap,
+    KafkaConfig kafka,
     String cellsTopic,
     String alertsTopic,
     String sweepPlansTopic,
-    int topicPartitions,
-    short topicReplicationFactor,
     double fdr,
     double[] looks,
     double spendingRho,
@@ -64,6 +62,11 @@ public record AlertsSettings(
     String clientId,
     Duration startupTimeout,
     ManagementConfig management) {
+
+  /** Kafka bootstrap servers ({@code cab.kafka.bootstrap}). */
+  public String kafkaBootstrap() {
+    return kafka.bootstrap();
+  }
 
   /** The stage name: the {@code stage} label of its meters and health checks. */
   public static final String STAGE = "alerts";
@@ -154,12 +157,10 @@ public record AlertsSettings(
   public record Effective(AlertsSettings settings, Map<String, String> effective) {}
 
   private static AlertsSettings read(ConfigValues c) {
-    String bootstrap = c.required(KAFKA_BOOTSTRAP, "Kafka bootstrap servers, e.g. localhost:9092");
+    KafkaConfig kafka = KafkaConfig.read(c);
     String cells = c.string(TOPIC_CELLS, Topics.CELLS.name());
     String alerts = c.string(TOPIC_ALERTS, Topics.ALERTS.name());
     String plans = c.string(TOPIC_SWEEP_PLANS, Topics.SWEEP_PLANS.name());
-    int partitions = c.intValue(TOPIC_PARTITIONS, 4, 1, 10_000);
-    int replication = c.intValue(TOPIC_REPLICATION, 1, 1, Short.MAX_VALUE);
     double fdr = c.doubleValue(FDR, DEFAULT_FDR);
     if (!(fdr > 0 && fdr < 1)) {
       c.problem(FDR, "must be between 0 and 1 (exclusive), not " + fdr);
@@ -204,12 +205,10 @@ public record AlertsSettings(
               + " must name different topics");
     }
     return new AlertsSettings(
-        bootstrap,
+        kafka,
         cells,
         alerts,
         plans,
-        partitions,
-        (short) replication,
         fdr,
         looks,
         rho,
@@ -315,7 +314,7 @@ public record AlertsSettings(
   @Override
   public String toString() {
     return "AlertsSettings[kafkaBootstrap="
-        + kafkaBootstrap
+        + kafka.bootstrap()
         + ", topics="
         + cellsTopic
         + "+"

@@ -24,6 +24,11 @@ public record Topic<K, V>(
     config = Map.copyOf(config);
   }
 
+  /** The same topic under another name (tests and deployments that share a broker). */
+  public Topic<K, V> withName(String otherName) {
+    return new Topic<>(otherName, keySerde, valueSerde, config);
+  }
+
   public Consumed<K, V> consumed() {
     return Consumed.with(keySerde, valueSerde).withName("source-" + name);
   }
