@@ -22,16 +22,40 @@ public final class SqlParams {
     return new SqlParams().and(name, value);
   }
 
+  /**
+   * A scalar value. ClickHouse reads a {@code param_} value in its escaped (TSV) text format, where
+   * a backslash starts an escape sequence: a lone backslash would fail the query, and a backslash
+   * followed by t would become a tab. So the value is escaped here and arrives exactly as given.
+   */
   public SqlParams and(String name, String value) {
-    if (!name.matches("[a-z_]+")) {
-      throw new IllegalArgumentException("parameter names are ours: " + name);
-    }
-    values.put(name, value);
-    return this;
+    return put(name, escaped(value));
   }
 
   public SqlParams and(String name, long value) {
-    return and(name, Long.toString(value));
+    return put(name, Long.toString(value));
+  }
+
+  private SqlParams put(String name, String text) {
+    if (!name.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("parameter names are ours: " + name);
+    }
+    values.put(name, text);
+    return this;
+  }
+
+  static String escaped(String value) {
+    StringBuilder b = new StringBuilder(value.length());
+    for (char ch : value.toCharArray()) {
+      switch (ch) {
+        case '\\' -> b.append("\\\\");
+        case '\t' -> b.append("\\t");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\0' -> b.append("\\0");
+        default -> b.append(ch);
+      }
+    }
+    return b.toString();
   }
 
   /** An {@code Array(String)} parameter in ClickHouse's text form: {@code ['a','b']}. */
@@ -50,7 +74,7 @@ public final class SqlParams {
       }
       b.append('\'');
     }
-    return and(name, b.append(']').toString());
+    return put(name, b.append(']').toString());
   }
 
   Map<String, String> values() {
