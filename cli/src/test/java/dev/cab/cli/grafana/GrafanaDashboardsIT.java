@@ -305,7 +305,7 @@ class GrafanaDashboardsIT {
   private static Set<String> exposedMetrics() throws Exception {
     Set<String> names = new LinkedHashSet<>();
     Await.until(
-        "the sink dead-lettered the poison pill",
+        "the sink and streams dead-lettered the poison pill",
         Duration.ofSeconds(60),
         Duration.ofMillis(500),
         () -> {
@@ -326,7 +326,9 @@ class GrafanaDashboardsIT {
             Thread.currentThread().interrupt();
             return false;
           }
-          return names.contains("cab_sink_dead_lettered_total");
+          // task-level Kafka Streams metrics appear once a task has processed records
+          return names.contains("cab_sink_dead_lettered_total")
+              && names.contains("kafka_stream_task_dropped_records_total");
         },
         () -> "");
     return names;
