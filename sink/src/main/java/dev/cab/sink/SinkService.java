@@ -11,6 +11,7 @@ import dev.cab.sink.config.SinkSettings;
 import dev.cab.sink.consume.SinkLoop;
 import dev.cab.sink.dlq.DeadLetterPublisher;
 import dev.cab.sink.metrics.SinkMetrics;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,16 +109,20 @@ public final class SinkService implements AutoCloseable {
       SinkSettings settings, InstantSource clock, StageManagement management) {
     ClickHouseConnector clickhouse = connect(settings, clock);
     try {
-      List<Integer> applied =
-          Migrations.apply(
-              clickhouse.connection(),
-              settings.database(),
-              settings.retention().migrationParameters(),
-              settings.clickhouseCluster());
+      List<Integer> applied;
+      if (settings.separateMigrationsUser()) {
+        // The schema belongs to the administrator; the sink itself only inserts and selects.
+        try (Connection admin = ClickHouseConnector.openMigrations(settings)) {
+          applied = migrate(admin, settings);
+        }
+      } else {
+        applied = migrate(clickhouse.connection(), settings);
+      }
       LOG.info(
-          "Schema of database {} is up to date{}",
+          "Schema of database {} is up to date{} (migrations as ClickHouse user '{}')",
           settings.database(),
-          applied.isEmpty() ? "" : " (applied migrations " + applied + ")");
+          applied.isEmpty() ? "" : " (applied migrations " + applied + ")",
+          settings.migrationsUser());
       settings.prices().load(clickhouse.connection(), settings.database());
       LOG.info(
           "Loaded model prices {} ({} models)",
@@ -183,6 +188,15 @@ public final class SinkService implements AutoCloseable {
         settings.batchMaxRows(),
         settings.batchMaxTime().toMillis());
     return service;
+  }
+
+  private static List<Integer> migrate(Connection connection, SinkSettings settings)
+      throws SQLException {
+    return Migrations.apply(
+        connection,
+        settings.database(),
+        settings.retention().migrationParameters(),
+        settings.clickhouseCluster());
   }
 
   private static ClickHouseConnector connect(SinkSettings settings, InstantSource clock) {

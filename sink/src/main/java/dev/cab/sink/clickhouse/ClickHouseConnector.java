@@ -66,7 +66,7 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
    * @throws SQLException as the driver reports it
    */
   public static ClickHouseConnector open(SinkSettings settings) throws SQLException {
-    Connection c = connect(settings);
+    Connection c = connect(settings, settings.clickhouseUser(), settings.clickhousePassword());
     try (Statement st = c.createStatement()) {
       st.execute("SELECT 1");
     } catch (SQLException | RuntimeException e) {
@@ -76,10 +76,21 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
     return new ClickHouseConnector(settings, client(settings), c);
   }
 
-  private static Connection connect(SinkSettings s) throws SQLException {
+  /**
+   * A JDBC connection as {@code sink.migrations.user} (the administrator the schema migrations run
+   * as, when it differs from the user the sink writes with); the caller closes it.
+   *
+   * @throws SQLException as the driver reports it
+   */
+  public static Connection openMigrations(SinkSettings settings) throws SQLException {
+    return connect(settings, settings.migrationsUser(), settings.migrationsPassword());
+  }
+
+  private static Connection connect(SinkSettings s, String user, String password)
+      throws SQLException {
     Properties p = new Properties();
-    p.setProperty("user", s.clickhouseUser());
-    p.setProperty("password", s.clickhousePassword() == null ? "" : s.clickhousePassword());
+    p.setProperty("user", user);
+    p.setProperty("password", password == null ? "" : password);
     p.setProperty("socket_timeout", Long.toString(s.insertTimeout().toMillis()));
     p.setProperty(
         "connection_timeout", Long.toString(Math.min(10_000, s.insertTimeout().toMillis())));

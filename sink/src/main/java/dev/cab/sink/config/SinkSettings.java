@@ -63,6 +63,11 @@ import java.util.Map;
  * @param clickhouseCluster {@value #CLICKHOUSE_CLUSTER}: the ClickHouse cluster (a {@code
  *     remote_servers} name) the migrations create their tables on, as Replicated tables behind
  *     Distributed ones ({@code ON CLUSTER}); empty (the default) for a single server
+ * @param migrationsUser {@value #MIGRATIONS_USER}: the ClickHouse user the schema migrations run as
+ *     (an administrator: CREATE, ALTER, DROP on the database); default: {@code clickhouseUser}
+ * @param migrationsPassword {@value #MIGRATIONS_PASSWORD}: its password; default: {@code
+ *     clickhousePassword} when the migrations user is the one the sink writes with, else empty;
+ *     never logged
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -95,7 +100,9 @@ public record SinkSettings(
     short topicReplicationFactor,
     Duration dlqRetention,
     ManagementConfig management,
-    String clickhouseCluster) {
+    String clickhouseCluster,
+    String migrationsUser,
+    String migrationsPassword) {
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
   public enum InsertFormat {
@@ -137,6 +144,8 @@ public record SinkSettings(
   public static final String PRICES_FILE = "sink.prices.file";
   public static final String INSERT_FORMAT = "sink.insert.format";
   public static final String CLICKHOUSE_CLUSTER = "sink.clickhouse.cluster";
+  public static final String MIGRATIONS_USER = "sink.migrations.user";
+  public static final String MIGRATIONS_PASSWORD = "sink.migrations.password";
   public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.ROW_BINARY;
 
   public static final String DEFAULT_USER = CommonSettings.DEFAULT_CLICKHOUSE_USER;
@@ -246,6 +255,16 @@ public record SinkSettings(
     } catch (IllegalArgumentException e) {
       c.problem(CLICKHOUSE_CLUSTER, e.getMessage());
     }
+    String migrationsUser = c.string(MIGRATIONS_USER, clickhouse.user());
+    String migrationsPassword =
+        c.string(
+            MIGRATIONS_PASSWORD,
+            migrationsUser.equals(clickhouse.user()) && clickhouse.password() != null
+                ? clickhouse.password()
+                : "");
+    if (migrationsUser.isBlank()) {
+      c.problem(MIGRATIONS_USER, "must not be blank");
+    }
     if (maxTime.isZero()) {
       c.problem(BATCH_MAX_MS, "must be at least 1 ms");
     }
@@ -292,7 +311,9 @@ public record SinkSettings(
         kafka.topicReplicationFactor(),
         kafka.dlqRetention(),
         management,
-        cluster);
+        cluster,
+        migrationsUser,
+        migrationsPassword);
   }
 
   /** The Kafka settings shared with every stage. */
@@ -308,6 +329,12 @@ public record SinkSettings(
 
   private static String stripJdbcPrefix(String url) {
     return ClickHouseConfig.withoutJdbcPrefix(url);
+  }
+
+  /** Whether the migrations run as another account than the one the sink writes with. */
+  public boolean separateMigrationsUser() {
+    return !migrationsUser.equals(clickhouseUser)
+        || !migrationsPassword.equals(clickhousePassword == null ? "" : clickhousePassword);
   }
 
   /** The ClickHouse HTTP URL, without a {@code jdbc:} prefix. */
@@ -378,6 +405,10 @@ public record SinkSettings(
         + management
         + ", clickhouseCluster="
         + clickhouseCluster
+        + ", migrationsUser="
+        + migrationsUser
+        + ", migrationsPassword="
+        + (migrationsPassword == null || migrationsPassword.isEmpty() ? "" : "******")
         + "]";
   }
 }

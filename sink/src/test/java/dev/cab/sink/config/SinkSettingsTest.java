@@ -120,4 +120,34 @@ class SinkSettingsTest {
         .hasMessageContaining("sink.clickhouse.cluster")
         .hasMessageContaining("must be an identifier");
   }
+
+  @Test
+  void theMigrationsRunAsTheWritingUserUnlessAnAdministratorIsSet() {
+    SinkSettings same = SinkSettings.from(Map.of(), ENV);
+    assertThat(same.migrationsUser()).isEqualTo("default");
+    assertThat(same.migrationsPassword()).isEqualTo("s3cret");
+    assertThat(same.separateMigrationsUser()).isFalse();
+
+    SinkSettings.Effective admin =
+        SinkSettings.fromWithEffective(
+            Map.of("cab.clickhouse.user", "cab_writer"),
+            new java.util.HashMap<>(
+                Map.of(
+                    "CAB_KAFKA_BOOTSTRAP", "localhost:9092",
+                    "CAB_CLICKHOUSE_URL", "http://localhost:8123",
+                    "CAB_CLICKHOUSE_PASSWORD", "writer-pw",
+                    "SINK_MIGRATIONS_USER", "cab_admin",
+                    "SINK_MIGRATIONS_PASSWORD", "admin-pw")));
+    assertThat(admin.settings().clickhouseUser()).isEqualTo("cab_writer");
+    assertThat(admin.settings().migrationsUser()).isEqualTo("cab_admin");
+    assertThat(admin.settings().migrationsPassword()).isEqualTo("admin-pw");
+    assertThat(admin.settings().separateMigrationsUser()).isTrue();
+    assertThat(admin.effective()).containsEntry("sink.migrations.user", "cab_admin");
+    assertThat(admin.effective().toString()).doesNotContain("admin-pw").doesNotContain("writer-pw");
+    assertThat(admin.settings().toString()).doesNotContain("admin-pw").doesNotContain("writer-pw");
+
+    // another user without a password of its own gets the empty one, not the writer's
+    SinkSettings other = SinkSettings.from(Map.of("sink.migrations.user", "cab_admin"), ENV);
+    assertThat(other.migrationsPassword()).isEmpty();
+  }
 }
