@@ -71,6 +71,8 @@ public final class CommonSettings {
           "CAB_IMAGE_TAG",
           "CAB_DASHBOARDS_CLICKHOUSE_PASSWORD",
           "CAB_READER_PASSWORD",
+          "CAB_WRITER_PASSWORD",
+          "CAB_CLICKHOUSE_ADMIN_PASSWORD",
           "CAB_GRAFANA_ADMIN_PASSWORD",
           "CAB_GRAFANA_CLICKHOUSE_HOST",
           "CAB_PROMETHEUS_URL");
