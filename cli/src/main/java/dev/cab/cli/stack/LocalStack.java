@@ -106,8 +106,14 @@ public final class LocalStack implements AutoCloseable {
 
   private void doStart(Options o, Consumer<String> progress) {
     // Every settings problem of every stage at once, before anything starts.
-    StageSettings.read(o, "127.0.0.1:" + o.kafkaPort(), "http://127.0.0.1:" + o.clickhousePort());
+    StageSettings.read(
+        o,
+        "127.0.0.1:" + o.kafkaPort(),
+        "http://127.0.0.1:" + o.clickhousePort(),
+        LocalClickHouseUsers.placeholder(o.dataDir()));
     lock(o.dataDir());
+    // One account per role (sink writer, migrations admin, dashboards reader), once per data dir.
+    LocalClickHouseUsers users = LocalClickHouseUsers.ensure(o.dataDir(), o.clickhouseDatabase());
     database = o.clickhouseDatabase();
     long t0 = System.nanoTime();
 
@@ -118,7 +124,8 @@ public final class LocalStack implements AutoCloseable {
     EmbeddedClickHouse.Builder clickhouseBuilder =
         EmbeddedClickHouse.builder()
             .port(o.clickhousePort())
-            .dataDir(o.dataDir().resolve("clickhouse"));
+            .dataDir(o.dataDir().resolve("clickhouse"))
+            .usersFile(users.file());
     CompletableFuture<EmbeddedClickHouse> clickhouseStart =
         CompletableFuture.supplyAsync(() -> clickhouseBuilder.build().start());
     try {
@@ -144,7 +151,8 @@ public final class LocalStack implements AutoCloseable {
             "KAFKA_BOOTSTRAP=%s  CLICKHOUSE_URL=%s  (%.1f s)",
             kafka.bootstrapServers(), clickhouse.url(), (System.nanoTime() - t0) / 1e9));
 
-    StageSettings settings = StageSettings.read(o, kafka.bootstrapServers(), clickhouse.url());
+    StageSettings settings =
+        StageSettings.read(o, kafka.bootstrapServers(), clickhouse.url(), users);
     settings.warnings().forEach(w -> progress.accept("cab: warning: " + w));
     logSettings(settings, o.dataDir(), progress);
     warnWhenExposed(settings, progress);

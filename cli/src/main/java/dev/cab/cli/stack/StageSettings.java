@@ -64,7 +64,11 @@ record StageSettings(
   /**
    * @throws UserError listing every problem of every stage, one line each
    */
-  static StageSettings read(LocalStack.Options o, String kafkaBootstrap, String clickhouseUrl) {
+  static StageSettings read(
+      LocalStack.Options o,
+      String kafkaBootstrap,
+      String clickhouseUrl,
+      LocalClickHouseUsers users) {
     Map<String, String> common = new HashMap<>(o.overrides());
     common.put(CommonSettings.KAFKA_BOOTSTRAP, kafkaBootstrap);
     common.put(CommonSettings.CLICKHOUSE_URL, clickhouseUrl);
@@ -87,8 +91,10 @@ record StageSettings(
     ConfigValues streamsValues =
         ConfigValues.fromProcess(StreamsSettings.STAGE, only(common, StreamsSettings.STAGE));
     ConfigValues sinkValues =
-        ConfigValues.fromProcess(SinkSettings.STAGE, only(common, SinkSettings.STAGE));
-    ConfigValues dashboardsValues = ConfigValues.fromProcess(DASHBOARDS, only(common, DASHBOARDS));
+        ConfigValues.fromProcess(
+            SinkSettings.STAGE, withAccounts(common, users, SinkSettings.STAGE));
+    ConfigValues dashboardsValues =
+        ConfigValues.fromProcess(DASHBOARDS, withAccounts(common, users, DASHBOARDS));
     ConfigValues alertsValues = ConfigValues.fromProcess(ALERTS, only(common, ALERTS));
     CollectorSettings collector = null;
     DashboardsSettings dashboards = null;
@@ -144,6 +150,47 @@ record StageSettings(
             dashboardsValues.describe(DASHBOARDS),
             alertsValues.describe(ALERTS)),
         collectorValues.isSet(COLLECTOR_TOKENS_FILE));
+  }
+
+  /**
+   * The stage's settings with its account of the embedded ClickHouse ({@link
+   * LocalClickHouseUsers}): the sink writes as {@code cab_writer} and migrates as {@code
+   * cab_admin}, the dashboards read as {@code cab_reader}. A user given by {@code --set} wins, with
+   * its own password.
+   */
+  private static Map<String, String> withAccounts(
+      Map<String, String> all, LocalClickHouseUsers users, String stage) {
+    Map<String, String> out = only(all, stage);
+    if (stage.equals(SinkSettings.STAGE)) {
+      account(
+          out,
+          CommonSettings.CLICKHOUSE_USER,
+          CommonSettings.CLICKHOUSE_PASSWORD,
+          LocalClickHouseUsers.WRITER,
+          users.writerPassword());
+      account(
+          out,
+          SinkSettings.MIGRATIONS_USER,
+          SinkSettings.MIGRATIONS_PASSWORD,
+          LocalClickHouseUsers.ADMIN,
+          users.adminPassword());
+    } else {
+      account(
+          out,
+          DashboardsSettings.CLICKHOUSE_USER,
+          DashboardsSettings.CLICKHOUSE_PASSWORD,
+          LocalClickHouseUsers.READER,
+          users.readerPassword());
+    }
+    return out;
+  }
+
+  private static void account(
+      Map<String, String> out, String userKey, String passwordKey, String user, String password) {
+    if (!out.containsKey(userKey)) {
+      out.put(userKey, user);
+      out.put(passwordKey, password);
+    }
   }
 
   /**
