@@ -325,6 +325,13 @@ class SeedCellsEndToEndIT {
           return m.contains("kafka_consumer_fetch_manager_records_lag_max{")
               && m.contains("kafka_stream_thread_process_total{");
         });
+    // one page, so the dashboards' request timer has a sample
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(stack.dashboardsUrl() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(200);
     String metrics = scrape(http, base + "/metrics");
     HttpResponse<String> ready =
         http.send(
@@ -344,7 +351,12 @@ class SeedCellsEndToEndIT {
         .contains("cab_sink_consumer_lag_records{stage=\"sink\"}")
         .containsPattern("kafka_producer_record_send_total\\{[^}]*stage=\"collector\"")
         .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*stage=\"sink\"")
-        .containsPattern("kafka_stream_thread_process_total\\{[^}]*stage=\"streams\"");
+        .containsPattern("kafka_stream_thread_process_total\\{[^}]*stage=\"streams\"")
+        .containsPattern("cab_alerts_cells_total\\{stage=\"alerts\"} [1-9]")
+        .containsPattern(
+            "cab_dashboards_requests_seconds_count\\{route=\"/\",stage=\"dashboards\","
+                + "status=\"200\"} [1-9]")
+        .contains("cab_dashboards_open_boards{stage=\"dashboards\"}");
     assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
     assertThat(ready.body())
         .contains(
@@ -352,7 +364,10 @@ class SeedCellsEndToEndIT {
             "\"streams/kafka\":\"UP\"",
             "\"streams/streams\":\"UP\"",
             "\"sink/kafka\":\"UP\"",
-            "\"sink/clickhouse\":\"UP\"");
+            "\"sink/clickhouse\":\"UP\"",
+            "\"alerts/kafka\":\"UP\"",
+            "\"alerts/detection\":\"UP\"",
+            "\"dashboards/clickhouse\":\"UP\"");
     assertThat(live.statusCode()).isEqualTo(200);
   }
 

@@ -1,7 +1,10 @@
 package dev.cab.dashboards;
 
 import dev.cab.dashboards.config.DashboardsSettings;
+import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
+import dev.cab.model.management.ManagementServer;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -17,9 +20,10 @@ public final class DashboardsMain {
   private DashboardsMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    DashboardsSettings.Effective effective;
+    ConfigValues values = ConfigValues.fromProcess(DashboardsSettings.STAGE, Map.of());
+    DashboardsSettings settings;
     try {
-      effective = DashboardsSettings.fromWithEffective(Map.of(), System.getenv());
+      settings = DashboardsSettings.from(values);
     } catch (InvalidConfigException e) {
       System.err.println(
           "cab-dashboards: invalid configuration: " + String.join("; ", e.problems()));
@@ -27,33 +31,41 @@ public final class DashboardsMain {
       return;
     }
     Logger log = LoggerFactory.getLogger(DashboardsMain.class);
-    log.info("Dashboards configuration: {}", effective.effective());
+    values.warnings(DashboardsSettings.STAGE).forEach(log::warn);
+    log.info(values.describe(DashboardsSettings.STAGE));
+    ManagementServer management;
+    try {
+      management = ManagementServer.start(settings.management());
+    } catch (UncheckedIOException e) {
+      System.err.println("cab-dashboards: " + e.getMessage() + " (set CAB_MANAGEMENT_PORT)");
+      log.debug("Dashboards cannot serve metrics", e);
+      System.exit(2);
+      return;
+    }
     DashboardsService service;
     try {
-      service = DashboardsService.start(effective.settings());
+      service = DashboardsService.start(settings, management.stage(DashboardsSettings.STAGE));
     } catch (RuntimeException e) {
+      management.close();
       System.err.println(
           "cab-dashboards: cannot listen on "
-              + effective.settings().bindAddress()
+              + settings.bindAddress()
               + ":"
-              + effective.settings().httpPort()
+              + settings.httpPort()
               + " (check DASHBOARDS_HTTP_PORT and DASHBOARDS_BIND_ADDRESS)");
       log.debug("Dashboards cannot start", e);
       System.exit(1);
       return;
     }
     System.err.println(
-        "cab-dashboards: serving http://"
-            + effective.settings().bindAddress()
-            + ":"
-            + service.port()
-            + "/");
+        "cab-dashboards: serving http://" + settings.bindAddress() + ":" + service.port() + "/");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   service.close();
+                  management.close();
                   stopped.countDown();
                 },
                 "cab-dashboards-shutdown"));

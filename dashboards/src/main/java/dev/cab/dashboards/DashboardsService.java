@@ -6,6 +6,9 @@ import dev.cab.dashboards.pages.Templates;
 import dev.cab.dashboards.query.ClickHouseReader;
 import dev.cab.dashboards.query.Dashboards;
 import dev.cab.dashboards.query.Sweeps;
+import dev.cab.model.management.ClickHouseHealthCheck;
+import dev.cab.model.management.StageManagement;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
 
 /**
@@ -15,23 +18,40 @@ import java.time.Clock;
 public final class DashboardsService implements AutoCloseable {
   private final DashboardsServer server;
   private final int port;
+  private final StageManagement management;
   private volatile boolean closed;
 
-  private DashboardsService(DashboardsServer server, int port) {
+  private DashboardsService(DashboardsServer server, int port, StageManagement management) {
     this.server = server;
     this.port = port;
+    this.management = management;
   }
 
+  /** Starts the stage without a management port (tests, embedding): its meters still count. */
   public static DashboardsService start(DashboardsSettings settings) {
+    return start(settings, StageManagement.detached(DashboardsSettings.STAGE));
+  }
+
+  /**
+   * Starts the stage with its share of a management server: request timers per route ({@code
+   * cab_dashboards_requests_seconds}), open boards, and readiness = ClickHouse answers as the
+   * dashboards' account.
+   */
+  public static DashboardsService start(DashboardsSettings settings, StageManagement management) {
     ClickHouseReader reader = new ClickHouseReader(settings);
     DashboardsServer server =
         new DashboardsServer(
             settings,
             new Dashboards(reader),
             new Sweeps(reader, settings.liveWindow(), Clock.systemUTC()),
-            new Templates());
+            new Templates(),
+            management.registry());
+    management.readiness("clickhouse", new ClickHouseHealthCheck(settings.clickhouse()));
+    Gauge.builder("cab_dashboards_open_boards", server, s -> s.push().openClients())
+        .description("browsers with a sweep board open (server push)")
+        .register(management.registry());
     int port = server.start();
-    return new DashboardsService(server, port);
+    return new DashboardsService(server, port, management);
   }
 
   public int port() {
@@ -48,6 +68,7 @@ public final class DashboardsService implements AutoCloseable {
     if (!closed) {
       closed = true;
       server.close();
+      management.close();
     }
   }
 

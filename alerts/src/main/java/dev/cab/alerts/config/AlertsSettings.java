@@ -124,7 +124,7 @@ public record AlertsSettings(
    * @throws InvalidConfigException listing every problem
    */
   public static AlertsSettings from(Map<String, String> properties, Map<String, String> env) {
-    return fromWithEffective(properties, env).settings();
+    return from(ConfigValues.of(properties, env));
   }
 
   /**
@@ -138,23 +138,6 @@ public record AlertsSettings(
     c.validate(STAGE);
     return s;
   }
-
-  /** Like {@link #from} but also returns the effective settings for the start-up log. */
-  public static Effective fromWithEffective(
-      Map<String, String> properties, Map<String, String> env) {
-    ConfigValues c = ConfigValues.of(properties, env);
-    AlertsSettings s = read(c);
-    c.validate("alerts");
-    return new Effective(s, c.effective());
-  }
-
-  /**
-   * Settings with the effective key/value view used at start-up.
-   *
-   * @param settings the typed settings
-   * @param effective every key as used
-   */
-  public record Effective(AlertsSettings settings, Map<String, String> effective) {}
 
   private static AlertsSettings read(ConfigValues c) {
     KafkaConfig kafka = KafkaConfig.read(c);

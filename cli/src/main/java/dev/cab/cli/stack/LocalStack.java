@@ -6,6 +6,7 @@ import dev.cab.cli.UserError;
 import dev.cab.collector.CollectorService;
 import dev.cab.collector.config.CollectorSettings;
 import dev.cab.dashboards.DashboardsService;
+import dev.cab.dashboards.config.DashboardsSettings;
 import dev.cab.embedded.clickhouse.EmbeddedClickHouse;
 import dev.cab.embedded.kafka.EmbeddedKafka;
 import dev.cab.model.config.ManagementConfig;
@@ -177,7 +178,8 @@ public final class LocalStack implements AutoCloseable {
     collector =
         CollectorService.start(settings.collector(), management.stage(CollectorSettings.STAGE));
     started.push(collector);
-    dashboards = DashboardsService.start(settings.dashboards());
+    dashboards =
+        DashboardsService.start(settings.dashboards(), management.stage(DashboardsSettings.STAGE));
     started.push(dashboards);
     collectorDoors(settings).ifPresent(progress);
     progress.accept(

@@ -1,5 +1,6 @@
 package dev.cab.dashboards.config;
 
+import dev.cab.model.config.ClickHouseConfig;
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
 import dev.cab.model.config.ManagementConfig;
@@ -31,6 +32,7 @@ import java.util.regex.Pattern;
  * @param queryTimeout {@value #QUERY_TIMEOUT_MS}: one ClickHouse request
  * @param pushInterval {@value #PUSH_INTERVAL_MS}: how often open sweep boards look for new cells
  * @param liveWindow {@value #LIVE_WINDOW_MS}: a sweep that received a cell this recently is "live"
+ * @param management {@code cab.listen.address}, {@code cab.management.port}: metrics and health
  */
 public record DashboardsSettings(
     String bindAddress,
@@ -42,7 +44,11 @@ public record DashboardsSettings(
     String publicBaseUrl,
     Duration queryTimeout,
     Duration pushInterval,
-    Duration liveWindow) {
+    Duration liveWindow,
+    ManagementConfig management) {
+
+  /** The stage name: the {@code stage} label of its meters and health checks. */
+  public static final String STAGE = "dashboards";
 
   public static final String BIND_ADDRESS = "dashboards.bind.address";
   public static final String HTTP_PORT = "dashboards.http.port";
@@ -78,7 +84,7 @@ public record DashboardsSettings(
    * @throws InvalidConfigException listing every problem
    */
   public static DashboardsSettings from(Map<String, String> properties, Map<String, String> env) {
-    return fromWithEffective(properties, env).settings();
+    return from(ConfigValues.of(properties, env));
   }
 
   /**
@@ -89,26 +95,9 @@ public record DashboardsSettings(
    */
   public static DashboardsSettings from(ConfigValues c) {
     DashboardsSettings s = read(c);
-    c.validate("dashboards");
+    c.validate(STAGE);
     return s;
   }
-
-  /** Like {@link #from} but also returns the effective settings, secrets masked, for the log. */
-  public static Effective fromWithEffective(
-      Map<String, String> properties, Map<String, String> env) {
-    ConfigValues c = ConfigValues.of(properties, env);
-    DashboardsSettings s = read(c);
-    c.validate("dashboards");
-    return new Effective(s, c.effective());
-  }
-
-  /**
-   * Settings with the effective key/value view used at start-up.
-   *
-   * @param settings the typed settings
-   * @param effective every key as used, secrets masked
-   */
-  public record Effective(DashboardsSettings settings, Map<String, String> effective) {}
 
   private static DashboardsSettings read(ConfigValues c) {
     // the shared listen address (./cab up --listen) unless the dashboards need another
@@ -155,7 +144,8 @@ public record DashboardsSettings(
         base.endsWith("/") ? base.substring(0, base.length() - 1) : base,
         timeout,
         push,
-        live);
+        live,
+        ManagementConfig.read(c));
   }
 
   private static String httpUrlProblem(String url) {
@@ -193,7 +183,13 @@ public record DashboardsSettings(
         publicBaseUrl,
         queryTimeout,
         pushInterval,
-        liveWindow);
+        liveWindow,
+        management);
+  }
+
+  /** The ClickHouse account the dashboards read with, for the readiness check. */
+  public ClickHouseConfig clickhouse() {
+    return new ClickHouseConfig(clickhouseUrl, clickhouseUser, clickhousePassword, database);
   }
 
   @Override

@@ -19,6 +19,9 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,9 +50,21 @@ public final class DashboardsServer implements AutoCloseable {
   private final Templates templates;
   private final BoardPush push;
   private final Javalin app;
+  private final MeterRegistry registry;
 
   public DashboardsServer(
       DashboardsSettings settings, Dashboards cells, Sweeps sweeps, Templates templates) {
+    this(settings, cells, sweeps, templates, new SimpleMeterRegistry());
+  }
+
+  /** With the stage's meter registry: every matched request is timed by route and status. */
+  public DashboardsServer(
+      DashboardsSettings settings,
+      Dashboards cells,
+      Sweeps sweeps,
+      Templates templates,
+      MeterRegistry registry) {
+    this.registry = registry;
     this.settings = settings;
     this.cells = cells;
     this.sweeps = sweeps;
@@ -57,6 +72,28 @@ public final class DashboardsServer implements AutoCloseable {
     this.push =
         new BoardPush(sweeps, b -> templates.render("board-live.jte", b), settings.pushInterval());
     this.app = Javalin.create(this::configure);
+  }
+
+  private static final String STARTED_NANOS = "cab.started.nanos";
+
+  private void timeRequest(Context ctx) {
+    Long started = ctx.attribute(STARTED_NANOS);
+    if (started == null) {
+      return;
+    }
+    Timer.builder("cab_dashboards_requests")
+        .description("server time of a page, API answer or badge, by route and status")
+        .tag("route", route(ctx))
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** The matched route's pattern ({@code /sweeps/{sweep}}), or {@code unmatched}. */
+  private static String route(Context ctx) {
+    var matched = ctx.endpoints().matchedHttpEndpoint();
+    return matched == null ? "unmatched" : matched.path;
   }
 
   /** Starts listening; returns the port (useful when the settings asked for 0). */
@@ -75,6 +112,9 @@ public final class DashboardsServer implements AutoCloseable {
 
   private void configure(JavalinConfig c) {
     c.startup.showJavalinBanner = false;
+    // Server render time per route (the route's pattern, never the raw path: bounded labels).
+    c.routes.beforeMatched(ctx -> ctx.attribute(STARTED_NANOS, System.nanoTime()));
+    c.routes.afterMatched(this::timeRequest);
     c.staticFiles.add(
         files -> {
           files.hostedPath = "/static";

@@ -3,6 +3,7 @@ package dev.cab.dashboards.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,18 +25,19 @@ class DashboardsSettingsTest {
 
   @Test
   void ownReadOnlyUserWinsAndThePasswordIsNeverPrinted() {
-    DashboardsSettings.Effective e =
-        DashboardsSettings.fromWithEffective(
+    ConfigValues values =
+        ConfigValues.of(
             Map.of(),
             Map.of(
                 "CAB_CLICKHOUSE_URL", "http://ch:8123",
                 "DASHBOARDS_CLICKHOUSE_USER", "cab_reader",
                 "DASHBOARDS_CLICKHOUSE_PASSWORD", "s3cret",
                 "DASHBOARDS_PUBLIC_BASE_URL", "https://codingagentbench.com/"));
-    assertThat(e.settings().clickhouseUser()).isEqualTo("cab_reader");
-    assertThat(e.settings().publicBaseUrl()).isEqualTo("https://codingagentbench.com");
-    assertThat(e.settings().toString()).doesNotContain("s3cret");
-    assertThat(e.effective().toString()).doesNotContain("s3cret");
+    DashboardsSettings s = DashboardsSettings.from(values);
+    assertThat(s.clickhouseUser()).isEqualTo("cab_reader");
+    assertThat(s.publicBaseUrl()).isEqualTo("https://codingagentbench.com");
+    assertThat(s.toString()).doesNotContain("s3cret");
+    assertThat(values.describe(DashboardsSettings.STAGE)).doesNotContain("s3cret");
   }
 
   @Test
