@@ -9,6 +9,7 @@ import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.KafkaConfig;
 import dev.cab.model.topic.TopicProvisioner;
 import dev.cab.model.topic.Topics;
+import dev.cab.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +30,18 @@ class TopicCatalogueIT {
       throws Exception {
     KafkaConfig sevenDays = kafka(kafka, Map.of(CommonSettings.TOPIC_DLQ_RETENTION, "PT168H"));
     TopicProvisioner.ensure(sevenDays, "topic-catalogue-it", Duration.ofSeconds(30));
-    assertThat(dlqRetentionMs(kafka)).isEqualTo(Duration.ofDays(7).toMillis());
+    // an altered config reaches every broker's metadata a moment after the call returns
+    Await.until(
+        "retention.ms of the dead-letter topic is 7 days",
+        () -> dlqRetentionMs(kafka) == Duration.ofDays(7).toMillis());
 
     KafkaConfig defaults = kafka(kafka, Map.of());
     TopicProvisioner.Result result =
         TopicProvisioner.ensure(defaults, "topic-catalogue-it", Duration.ofSeconds(30));
     assertThat(result.reconfigured()).contains(Topics.DLQ.name());
-    assertThat(dlqRetentionMs(kafka)).isEqualTo(CommonSettings.DEFAULT_DLQ_RETENTION.toMillis());
+    Await.until(
+        "retention.ms of the dead-letter topic is back to 30 days",
+        () -> dlqRetentionMs(kafka) == CommonSettings.DEFAULT_DLQ_RETENTION.toMillis());
   }
 
   private static KafkaConfig kafka(KafkaTestBroker kafka, Map<String, String> settings) {
@@ -47,11 +53,16 @@ class TopicCatalogueIT {
     return config;
   }
 
-  private static long dlqRetentionMs(KafkaTestBroker kafka) throws Exception {
+  private static long dlqRetentionMs(KafkaTestBroker kafka) {
     try (Admin admin = kafka.admin()) {
       ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, Topics.DLQ.name());
       return Long.parseLong(
           admin.describeConfigs(List.of(dlq)).all().get().get(dlq).get("retention.ms").value());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot describe " + Topics.DLQ.name(), e);
     }
   }
 }
