@@ -118,13 +118,16 @@ class LocalStackRolesIT {
         .hasValueSatisfying(code -> assertThat(code).isIn("497", "164"));
   }
 
+  /**
+   * One query with {@code cab} as the current database, so a DDL is checked against cab's grants.
+   */
   private static HttpResponse<String> call(String url, String user, String password, String sql)
       throws Exception {
     String basic =
         Base64.getEncoder()
             .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(url + "/"))
+        HttpRequest.newBuilder(URI.create(url + "/?database=cab"))
             .header("Authorization", "Basic " + basic)
             .timeout(Duration.ofSeconds(30))
             .POST(HttpRequest.BodyPublishers.ofString(sql))
