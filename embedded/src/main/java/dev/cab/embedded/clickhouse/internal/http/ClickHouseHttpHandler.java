@@ -256,7 +256,8 @@ public final class ClickHouseHttpHandler implements HttpHandler {
                 user,
                 sessionId,
                 SessionRegistry.parseTimeout(params.get("session_timeout")),
-                params.isTrue("session_check"));
+                params.isTrue("session_check"),
+                params.isTrue("close_session"));
       }
 
       List<String> setup = new ArrayList<>();

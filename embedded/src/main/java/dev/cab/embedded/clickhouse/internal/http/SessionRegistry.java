@@ -36,6 +36,9 @@ final class SessionRegistry implements AutoCloseable {
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile boolean closed;
 
+    /** Its current request asked to close it: a {@code session_check} no longer finds it. */
+    private volatile boolean closing;
+
     private Session(Key key, ChdbEngine.Session engineSession, long timeoutNanos) {
       this.key = key;
       this.engineSession = engineSession;
@@ -84,16 +87,19 @@ final class SessionRegistry implements AutoCloseable {
 
   /**
    * The session {@code id} of {@code user}, created unless {@code mustExist}, and locked for the
-   * caller: release it with {@link #release}.
+   * caller: release it with {@link #release}. {@code closeAfter}: the request asks to close it
+   * ({@code close_session=1}).
    */
-  Session acquire(String user, String id, int timeoutSeconds, boolean mustExist)
+  Session acquire(String user, String id, int timeoutSeconds, boolean mustExist, boolean closeAfter)
       throws RequestFailure, InterruptedException {
     Key key = new Key(user, id);
     Session session;
     creating.lockInterruptibly();
     try {
       session = sessions.get(key);
-      if (session == null) {
+      // A session whose close was asked is gone for a session_check, even while that request is
+      // still sending its answer (the client may already have read it and asked again).
+      if (session == null || (mustExist && session.closing)) {
         if (mustExist) {
           throw new RequestFailure(
               ErrorCodes.SESSION_NOT_FOUND, "Session " + id + " not found (session_check=1)");
@@ -105,6 +111,7 @@ final class SessionRegistry implements AutoCloseable {
         throw new RequestFailure(
             ErrorCodes.SESSION_IS_LOCKED, "Session " + id + " is locked by a concurrent client.");
       }
+      session.closing = closeAfter;
     } finally {
       creating.unlock();
     }
