@@ -92,7 +92,14 @@ class SecretsCorpusEndToEndIT {
     stack =
         LocalStack.start(
             new LocalStack.Options(
-                dataDir, 0, 0, 0, 0, 0, "cab", Map.of("sink.batch.max.ms", "100")),
+                dataDir,
+                0,
+                0,
+                0,
+                0,
+                0,
+                "cab",
+                Map.of("sink.batch.max.ms", "100", "cab.management.port", "0")),
             System.err::println);
     Properties p = new Properties();
     p.setProperty("user", "default");

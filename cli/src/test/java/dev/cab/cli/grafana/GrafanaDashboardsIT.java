@@ -82,7 +82,14 @@ class GrafanaDashboardsIT {
     stack =
         LocalStack.start(
             new LocalStack.Options(
-                dataDir, 0, 0, 0, 0, 0, "cab", Map.of("sink.batch.max.ms", "100")),
+                dataDir,
+                0,
+                0,
+                0,
+                0,
+                0,
+                "cab",
+                Map.of("sink.batch.max.ms", "100", "cab.management.port", "0")),
             System.err::println);
     try (CabTelemetry telemetry =
         CabTelemetry.create(
