@@ -76,6 +76,23 @@ class SinkCrashFaultIT {
         .run(
             pipeline ->
                 () -> {
+                  // A data error only ClickHouse sees (the row mapper refuses what the column types
+                  // cannot hold before it inserts): its own constraints, on the poison's span and
+                  // on the cell streams folds from it. VIOLATED_CONSTRAINT (469) splits the batch.
+                  pipeline
+                      .clickhouse()
+                      .query(
+                          "ALTER TABLE spans ADD CONSTRAINT faults_poison"
+                              + " CHECK name != '"
+                              + POISON_NAME
+                              + "'");
+                  pipeline
+                      .clickhouse()
+                      .query(
+                          "ALTER TABLE cells ADD CONSTRAINT faults_poison"
+                              + " CHECK sweep_id != '"
+                              + POISON_SWEEP
+                              + "'");
                   produce(pipeline.kafka().bootstrapServers(), poison);
                   Sweep.faultStartsNow();
                   awaitHaltThenRestart(pipeline).inject();
@@ -92,7 +109,10 @@ class SinkCrashFaultIT {
     };
   }
 
-  /** A span of another sweep whose start ClickHouse cannot store (year 10000): a data error. */
+  private static final String POISON_NAME = "execute_tool poison";
+  private static final String POISON_SWEEP = "faults-poison";
+
+  /** A span of another sweep that the case's constraints make ClickHouse refuse: a data error. */
   private static byte[] poisonSpan() {
     SpanRecord span =
         new SpanRecord(
@@ -107,10 +127,10 @@ class SinkCrashFaultIT {
             "0af7651916cd43dd8448eb211c80319c",
             "b7ad6b7169203331",
             null,
-            "execute_tool poison",
+            POISON_NAME,
             "tool_call",
-            Instant.parse("+10000-01-01T00:00:00Z"),
-            Instant.parse("+10000-01-01T00:00:01Z"),
+            Instant.parse("2026-01-01T00:00:00Z"),
+            Instant.parse("2026-01-01T00:00:01Z"),
             "OK",
             "",
             Map.of(),
