@@ -151,13 +151,34 @@ public record Snapshot(
           example(examples, "lost " + e.getKey());
         } else if (!other.equals(e.getValue())) {
           changed++;
-          example(examples, "changed " + e.getKey() + ": " + other + " vs clean " + e.getValue());
+          example(examples, "changed " + e.getKey() + ": " + fieldsThatDiffer(e.getValue(), other));
         }
       }
       Map<String, JsonNode> extra = new HashMap<>(run);
       extra.keySet().removeAll(clean.keySet());
       extra.keySet().stream().limit(3).forEach(k -> example(examples, "extra " + k));
       return new Diff(lost, extra.size(), changed, examples);
+    }
+
+    /** {@code field: run vs clean} for each field whose value differs, so a failure says what. */
+    private static String fieldsThatDiffer(JsonNode clean, JsonNode run) {
+      Set<String> fields = new java.util.TreeSet<>();
+      clean.fieldNames().forEachRemaining(fields::add);
+      run.fieldNames().forEachRemaining(fields::add);
+      StringBuilder sb = new StringBuilder();
+      for (String field : fields) {
+        JsonNode a = run.get(field);
+        JsonNode b = clean.get(field);
+        if (a == null ? b != null : !a.equals(b)) {
+          sb.append(sb.isEmpty() ? "" : "; ")
+              .append(field)
+              .append(": ")
+              .append(a)
+              .append(" vs clean ")
+              .append(b);
+        }
+      }
+      return sb.toString();
     }
 
     private static void example(Set<String> examples, String s) {
