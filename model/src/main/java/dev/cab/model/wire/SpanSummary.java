@@ -8,14 +8,15 @@ import java.util.Map;
  *
  * @param count distinct spans seen
  * @param rootSpanId the {@code adapter_run} span, or null before it arrived
- * @param errorSpanIds spans whose status is ERROR, in arrival order
+ * @param errorSpanIds spans whose status is ERROR, sorted by span id: the same list whatever order
+ *     the spans arrived in (a duplicated or reordered delivery must fold to the same record)
  * @param kinds span count per {@code cab.span.kind}
  */
 public record SpanSummary(
     int count, String rootSpanId, List<String> errorSpanIds, Map<String, Integer> kinds) {
 
   public SpanSummary {
-    errorSpanIds = errorSpanIds == null ? List.of() : List.copyOf(errorSpanIds);
+    errorSpanIds = errorSpanIds == null ? List.of() : errorSpanIds.stream().sorted().toList();
     kinds = kinds == null ? Map.of() : kinds;
   }
 
