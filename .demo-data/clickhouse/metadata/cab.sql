@@ -1,2 +1,0 @@
-ATTACH DATABASE _ UUID 'fb59d310-bbdd-48dd-87a9-b8945ba0683f'
-ENGINE = Atomic
