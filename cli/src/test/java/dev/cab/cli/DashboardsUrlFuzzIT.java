@@ -3,6 +3,7 @@ package dev.cab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.cli.stack.TestStacks;
 import dev.cab.runner.CabTelemetry;
 import dev.cab.runner.CabTelemetryOptions;
 import dev.cab.runner.sim.ProgressListener;
@@ -145,18 +146,7 @@ class DashboardsUrlFuzzIT {
 
   @BeforeAll
   static void startWithTheSeedCells() throws Exception {
-    stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir,
-                0,
-                0,
-                0,
-                0,
-                0,
-                "cab",
-                Map.of("sink.batch.max.ms", "100", "cab.management.port", "0")),
-            System.err::println);
+    stack = TestStacks.start(dataDir);
     try (CabTelemetry telemetry =
         CabTelemetry.create(
             CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {

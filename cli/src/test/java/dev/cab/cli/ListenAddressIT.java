@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.cli.stack.TestStacks;
 import dev.cab.collector.CollectorService;
 import dev.cab.collector.config.CollectorSettings;
 import java.io.IOException;
@@ -44,17 +45,7 @@ class ListenAddressIT {
 
     // when the stack starts with --listen 0.0.0.0 and no collector tokens
     try (LocalStack stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir,
-                0,
-                0,
-                0,
-                0,
-                0,
-                "cab",
-                Map.of("cab.listen.address", "0.0.0.0", "cab.management.port", "0")),
-            printed::add)) {
+        TestStacks.start(dataDir, Map.of("cab.listen.address", "0.0.0.0"), printed::add)) {
 
       // then one warning line names the address and the setting that closes the door
       assertThat(printed)

@@ -7,6 +7,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.cli.stack.TestStacks;
+import dev.cab.testing.EveryTopic;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.KeyValue;
@@ -31,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,17 +42,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,22 +82,8 @@ class SecretsCorpusEndToEndIT {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .addAppender(LOGS);
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.cab")).setLevel(Level.DEBUG);
-    stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir,
-                0,
-                0,
-                0,
-                0,
-                0,
-                "cab",
-                Map.of("sink.batch.max.ms", "100", "cab.management.port", "0")),
-            System.err::println);
-    Properties p = new Properties();
-    p.setProperty("user", "default");
-    p.setProperty("password", "");
-    jdbc = DriverManager.getConnection("jdbc:clickhouse:" + stack.clickhouseUrl() + "/cab", p);
+    stack = TestStacks.start(dataDir);
+    jdbc = TestStacks.jdbc(stack);
   }
 
   @AfterAll
@@ -260,45 +239,16 @@ class SecretsCorpusEndToEndIT {
   }
 
   private static Map<String, Long> scanAllTopics(Set<String> needles) throws Exception {
-    Map<String, Long> records = new LinkedHashMap<>();
-    Set<String> topics;
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-      topics = admin.listTopics().names().get();
-    }
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    // read_uncommitted: aborted transactional data must not hold a secret either
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : topics) {
-        consumer
-            .partitionsFor(topic)
-            .forEach(pi -> partitions.add(new TopicPartition(topic, pi.partition())));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-        assertThat(System.nanoTime())
-            .as("read every topic to its end in time")
-            .isLessThan(deadline);
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          records.merge(r.topic(), 1L, Long::sum);
+    return EveryTopic.read(
+        stack.bootstrapServers(),
+        Duration.ofSeconds(120),
+        r -> {
           assertNoNeedle(r.key(), needles, "key of " + r.topic() + "@" + r.offset());
           assertNoNeedle(r.value(), needles, "value of " + r.topic() + "@" + r.offset());
           for (Header h : r.headers()) {
             assertNoNeedle(h.value(), needles, "header " + h.key() + " of " + r.topic());
           }
-        }
-      }
-    }
-    return records;
+        });
   }
 
   private static Map<String, Long> scanAllTables(Set<String> needles) throws SQLException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.cli.stack.TestStacks;
 import dev.cab.runner.CabTelemetry;
 import dev.cab.runner.CabTelemetryOptions;
 import dev.cab.runner.FlushResult;
@@ -16,6 +17,7 @@ import dev.cab.runner.sim.SeedCells.SeedSpan;
 import dev.cab.runner.sim.SimulationReport;
 import dev.cab.runner.sim.SweepSimulator;
 import dev.cab.testing.Await;
+import dev.cab.testing.EveryTopic;
 import dev.cab.testing.SeedPages;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,27 +26,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -71,23 +62,8 @@ class SeedCellsEndToEndIT {
 
   @BeforeAll
   static void startPipeline() throws Exception {
-    stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir,
-                0,
-                0,
-                0,
-                0,
-                0,
-                "cab",
-                // freshness is not under test here: flush small batches fast
-                Map.of("sink.batch.max.ms", "100", "cab.management.port", "0")),
-            System.err::println);
-    Properties p = new Properties();
-    p.setProperty("user", "default");
-    p.setProperty("password", "");
-    jdbc = DriverManager.getConnection("jdbc:clickhouse:" + stack.clickhouseUrl() + "/cab", p);
+    stack = TestStacks.start(dataDir);
+    jdbc = TestStacks.jdbc(stack);
     seeds = SeedCells.load();
   }
 
@@ -419,36 +395,10 @@ class SeedCellsEndToEndIT {
 
   private static Map<String, Long> scanAllTopics(String secret) throws Exception {
     byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
-    Map<String, Long> records = new HashMap<>();
-    Set<String> topics;
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-      topics = admin.listTopics().names().get();
-    }
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    // read_uncommitted: aborted transactional data must not hold the secret either
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : topics) {
-        consumer
-            .partitionsFor(topic)
-            .forEach(pi -> partitions.add(new TopicPartition(topic, pi.partition())));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-        assertThat(System.nanoTime())
-            .as("read every topic to its end in time")
-            .isLessThan(deadline);
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          records.merge(r.topic(), 1L, Long::sum);
+    return EveryTopic.read(
+        stack.bootstrapServers(),
+        Duration.ofSeconds(60),
+        r -> {
           assertThat(indexOf(r.key(), needle)).as("key of %s", r.topic()).isNegative();
           assertThat(indexOf(r.value(), needle))
               .as("value of %s@%d", r.topic(), r.offset())
@@ -456,10 +406,7 @@ class SeedCellsEndToEndIT {
           for (Header h : r.headers()) {
             assertThat(indexOf(h.value(), needle)).as("header of %s", r.topic()).isNegative();
           }
-        }
-      }
-    }
-    return records;
+        });
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {

@@ -3,6 +3,7 @@ package dev.cab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.cli.stack.TestStacks;
 import dev.cab.runner.CabTelemetry;
 import dev.cab.runner.CabTelemetryOptions;
 import dev.cab.runner.sim.InjectedOutcome;
@@ -13,7 +14,6 @@ import dev.cab.runner.sim.SimulationReport;
 import dev.cab.runner.sim.SweepSimulator;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,22 +64,8 @@ class SimulatedSweepIT {
 
   @BeforeAll
   static void startPipelineAndRunTheSweep() throws Exception {
-    stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir,
-                0,
-                0,
-                0,
-                0,
-                0,
-                "cab",
-                Map.of("sink.batch.max.ms", "100", "cab.management.port", "0")),
-            System.err::println);
-    Properties p = new Properties();
-    p.setProperty("user", "default");
-    p.setProperty("password", "");
-    jdbc = DriverManager.getConnection("jdbc:clickhouse:" + stack.clickhouseUrl() + "/cab", p);
+    stack = TestStacks.start(dataDir);
+    jdbc = TestStacks.jdbc(stack);
     try (CabTelemetry telemetry =
         CabTelemetry.create(
             CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cab.cli.grafana.GrafanaSql.TimeRange;
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.cli.stack.TestStacks;
 import dev.cab.model.topic.Topics;
 import dev.cab.runner.CabTelemetry;
 import dev.cab.runner.CabTelemetryOptions;
@@ -79,18 +80,7 @@ class GrafanaDashboardsIT {
 
   @BeforeAll
   static void fillClickHouseThroughThePipeline() throws Exception {
-    stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir,
-                0,
-                0,
-                0,
-                0,
-                0,
-                "cab",
-                Map.of("sink.batch.max.ms", "100", "cab.management.port", "0")),
-            System.err::println);
+    stack = TestStacks.start(dataDir);
     try (CabTelemetry telemetry =
         CabTelemetry.create(
             CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {

@@ -30,11 +30,7 @@ class LocalStackRolesIT {
   @Test
   void theSinksUserCannotDropTablesAndTheDashboardsUserCannotInsert(@TempDir Path dataDir)
       throws Exception {
-    try (LocalStack stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir, 0, 0, 0, 0, 0, "cab", Map.of("cab.management.port", "0")),
-            line -> {})) {
+    try (LocalStack stack = TestStacks.start(dataDir, Map.of(), line -> {})) {
       Path file = dataDir.resolve(LocalClickHouseUsers.FILE_NAME);
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
           .isEqualTo("rw-------");

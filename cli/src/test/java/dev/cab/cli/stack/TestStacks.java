@@ -1,0 +1,49 @@
+package dev.cab.cli.stack;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * The local stack as the integration tests start it: every port free (Kafka, ClickHouse, OTLP,
+ * dashboards and the management port, so a {@code ./cab demo} on the defaults cannot fail a test),
+ * and the sink flushing small batches every 100 ms, since freshness is not what these tests are
+ * about.
+ */
+public final class TestStacks {
+  private TestStacks() {}
+
+  /** Starts a stack under {@code dataDir}, its progress on standard error. */
+  public static LocalStack start(Path dataDir) {
+    return start(dataDir, Map.of());
+  }
+
+  /** As {@link #start(Path)}, with settings of the test's own on top of the test defaults. */
+  public static LocalStack start(Path dataDir, Map<String, String> settings) {
+    return start(dataDir, settings, System.err::println);
+  }
+
+  /** As {@link #start(Path, Map)}, handing every progress line to {@code progress}. */
+  public static LocalStack start(
+      Path dataDir, Map<String, String> settings, Consumer<String> progress) {
+    Map<String, String> merged = new HashMap<>();
+    merged.put("sink.batch.max.ms", "100");
+    merged.put("cab.management.port", "0");
+    merged.putAll(settings);
+    return LocalStack.start(
+        new LocalStack.Options(dataDir, 0, 0, 0, 0, 0, "cab", merged), progress);
+  }
+
+  /** A JDBC connection to the stack's {@code cab} database as ClickHouse's default user. */
+  public static Connection jdbc(LocalStack stack) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", "default");
+    p.setProperty("password", "");
+    return DriverManager.getConnection("jdbc:clickhouse:" + stack.clickhouseUrl() + "/cab", p);
+  }
+}
