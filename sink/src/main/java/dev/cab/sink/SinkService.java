@@ -1,5 +1,6 @@
 package dev.cab.sink;
 
+import dev.cab.model.config.GroupSessionTimeout;
 import dev.cab.model.management.ClickHouseHealthCheck;
 import dev.cab.model.management.KafkaHealthCheck;
 import dev.cab.model.management.StageManagement;
@@ -261,6 +262,12 @@ public final class SinkService implements AutoCloseable {
     c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     // Fewer, larger polls; the loop flushes mid-poll when a batch is full.
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(s.batchMaxRows(), 5000));
+    // Default 45 s: how long a SIGKILLed sink keeps its partitions before the others take them
+    // over. The heartbeat stays at most a third of it.
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) s.sessionTimeout().toMillis());
+    c.put(
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        (int) GroupSessionTimeout.heartbeatInterval(s.sessionTimeout()).toMillis());
     return c;
   }
 

@@ -102,6 +102,12 @@ public final class Pipeline implements AutoCloseable {
     env.put(Stage.SINK, sink);
   }
 
+  /** Adds settings (as environment variables) to every later start of {@code stage}. */
+  public Pipeline set(Stage stage, Map<String, String> settings) {
+    env.get(stage).putAll(settings);
+    return this;
+  }
+
   /**
    * Starts sink, streams and collector and waits until the collector answers and the tables exist.
    * Like a process supervisor, it starts a stage again if it exits while starting (on a loaded

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * three), one collector, two streams instances (one application id, a state directory each) and two
  * sink instances (one consumer group), every one its own JVM. Both instances of each stage get
  * partitions and commit work; then one streams and one sink instance are SIGKILLed mid-sweep, their
- * partitions move to the survivors, and ClickHouse ends with exactly the faults suite's clean run.
+ * partitions move to the survivors within the session timeout the stages are given, and ClickHouse
+ * ends with exactly the faults suite's clean run.
  */
 @ExtendWith(ClickHouseExtension.class)
 class ScaleOutIT {
@@ -51,6 +52,13 @@ class ScaleOutIT {
   private static final String STREAMS_GROUP = "cab-streams";
   private static final Duration SHARE_DEADLINE = Duration.ofMinutes(3);
   private static final Duration RECOVERY_DEADLINE = Duration.ofMinutes(4);
+
+  /**
+   * The consumer-group session timeout of both stages: how long a SIGKILLed member keeps its
+   * partitions. Kafka's 45 s default would make the take-over wait that long; 8 s leaves room for a
+   * JVM starved of CPU on the shared machine (a lower value would expire live members too).
+   */
+  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(8);
 
   private final ClickHouseTestServer server;
 
@@ -70,7 +78,11 @@ class ScaleOutIT {
         Admin admin =
             Admin.create(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      pipeline.startAll();
+      String timeout = Long.toString(SESSION_TIMEOUT.toMillis());
+      pipeline
+          .set(Stage.STREAMS, Map.of("STREAMS_SESSION_TIMEOUT_MS", timeout))
+          .set(Stage.SINK, Map.of("SINK_SESSION_TIMEOUT_MS", timeout))
+          .startAll();
       StageProcess streams2 =
           pipeline.startInstance(
               Stage.STREAMS,
@@ -105,9 +117,10 @@ class ScaleOutIT {
                 System.out.printf(
                     Locale.ROOT,
                     "[scale] partitions moved to the survivor: sink after %.1f s, streams after"
-                        + " %.1f s%n",
+                        + " %.1f s (session timeout %d s)%n",
                     sinkMoved.toMillis() / 1000.0,
-                    streamsMoved.toMillis() / 1000.0);
+                    streamsMoved.toMillis() / 1000.0,
+                    SESSION_TIMEOUT.toSeconds());
               });
 
       Snapshot[] last = new Snapshot[1];

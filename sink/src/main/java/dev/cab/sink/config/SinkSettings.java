@@ -3,6 +3,7 @@ package dev.cab.sink.config;
 import dev.cab.model.config.ClickHouseConfig;
 import dev.cab.model.config.CommonSettings;
 import dev.cab.model.config.ConfigValues;
+import dev.cab.model.config.GroupSessionTimeout;
 import dev.cab.model.config.InvalidConfigException;
 import dev.cab.model.config.KafkaConfig;
 import dev.cab.model.config.ManagementConfig;
@@ -68,6 +69,8 @@ import java.util.Map;
  * @param migrationsPassword {@value #MIGRATIONS_PASSWORD}: its password; default: {@code
  *     clickhousePassword} when the migrations user is the one the sink writes with, else empty;
  *     never logged
+ * @param sessionTimeout {@value #SESSION_TIMEOUT_MS}: how long the group waits for a vanished
+ *     instance before its partitions move to the others ({@link GroupSessionTimeout})
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -102,7 +105,8 @@ public record SinkSettings(
     ManagementConfig management,
     String clickhouseCluster,
     String migrationsUser,
-    String migrationsPassword) {
+    String migrationsPassword,
+    Duration sessionTimeout) {
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
   public enum InsertFormat {
@@ -146,6 +150,7 @@ public record SinkSettings(
   public static final String CLICKHOUSE_CLUSTER = "sink.clickhouse.cluster";
   public static final String MIGRATIONS_USER = "sink.migrations.user";
   public static final String MIGRATIONS_PASSWORD = "sink.migrations.password";
+  public static final String SESSION_TIMEOUT_MS = "sink.session.timeout.ms";
   public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.ROW_BINARY;
 
   public static final String DEFAULT_USER = CommonSettings.DEFAULT_CLICKHOUSE_USER;
@@ -280,6 +285,7 @@ public record SinkSettings(
     if (insert.isZero()) {
       c.problem(INSERT_TIMEOUT_MS, "must be at least 1 ms");
     }
+    Duration sessionTimeout = GroupSessionTimeout.read(c, SESSION_TIMEOUT_MS);
     return new SinkSettings(
         kafka.bootstrap(),
         clickhouse.url(),
@@ -313,7 +319,8 @@ public record SinkSettings(
         management,
         cluster,
         migrationsUser,
-        migrationsPassword);
+        migrationsPassword,
+        sessionTimeout);
   }
 
   /** The Kafka settings shared with every stage. */
@@ -409,6 +416,8 @@ public record SinkSettings(
         + migrationsUser
         + ", migrationsPassword="
         + (migrationsPassword == null || migrationsPassword.isEmpty() ? "" : "******")
+        + ", sessionTimeout="
+        + sessionTimeout
         + "]";
   }
 }

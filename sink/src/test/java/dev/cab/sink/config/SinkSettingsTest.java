@@ -91,6 +91,17 @@ class SinkSettingsTest {
   }
 
   @Test
+  void theSessionTimeoutIsKafkasUnlessSetAndMustBeWithinTheBrokersBounds() {
+    assertThat(SinkSettings.from(Map.of(), ENV).sessionTimeout()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(SinkSettings.from(Map.of("sink.session.timeout.ms", "PT8S"), ENV).sessionTimeout())
+        .isEqualTo(Duration.ofSeconds(8));
+    assertThatThrownBy(() -> SinkSettings.from(Map.of("sink.session.timeout.ms", "5999"), ENV))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("sink.session.timeout.ms")
+        .hasMessageContaining("between 6000 and 1800000");
+  }
+
+  @Test
   void rejectsNonHttpUrls() {
     assertThatThrownBy(
             () -> SinkSettings.from(Map.of("cab.clickhouse.url", "tcp://host:9000"), ENV))

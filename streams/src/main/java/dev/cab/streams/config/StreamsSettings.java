@@ -2,6 +2,7 @@ package dev.cab.streams.config;
 
 import dev.cab.model.config.CommonSettings;
 import dev.cab.model.config.ConfigValues;
+import dev.cab.model.config.GroupSessionTimeout;
 import dev.cab.model.config.InvalidConfigException;
 import dev.cab.model.config.KafkaConfig;
 import dev.cab.model.config.ManagementConfig;
@@ -53,6 +54,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *     cache, index and filter blocks, and memtables ({@link BoundedRocksDbMemory})
  * @param stateFormat how cell states are written to the store and its changelog (both formats are
  *     always read)
+ * @param sessionTimeout {@value #SESSION_TIMEOUT_MS}: how long the group waits for a vanished
+ *     instance before its tasks move to the others ({@link GroupSessionTimeout})
  * @param effective every setting as used, secrets masked, for the start-up log
  */
 public record StreamsSettings(
@@ -75,6 +78,7 @@ public record StreamsSettings(
     ManagementConfig management,
     long rocksDbMemoryBytes,
     StateFormat stateFormat,
+    Duration sessionTimeout,
     Map<String, String> effective) {
 
   /** How the cell state store writes its values ({@value #STATE_FORMAT}). */
@@ -114,6 +118,7 @@ public record StreamsSettings(
   public static final String ROCKSDB_MEMORY_BYTES = "streams.rocksdb.memory.bytes";
   public static final String STATE_FORMAT = "streams.state.format";
   public static final StateFormat DEFAULT_STATE_FORMAT = StateFormat.BINARY;
+  public static final String SESSION_TIMEOUT_MS = "streams.session.timeout.ms";
 
   public static final String DEFAULT_APPLICATION_ID = "cab-streams";
 
@@ -237,6 +242,7 @@ public record StreamsSettings(
     } catch (IllegalArgumentException e) {
       c.problem(STATE_FORMAT, "must be binary or json, not '" + format + "'");
     }
+    Duration sessionTimeout = GroupSessionTimeout.read(c, SESSION_TIMEOUT_MS);
 
     c.validate(STAGE);
     return new StreamsSettings(
@@ -259,6 +265,7 @@ public record StreamsSettings(
         management,
         rocksDbMemory,
         stateFormat,
+        sessionTimeout,
         c.effective());
   }
 
@@ -386,6 +393,14 @@ public record StreamsSettings(
     // by every store of the process instead.
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
     p.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, rocksDbMemoryBytes);
+    // Default 45 s: how long a SIGKILLed instance keeps its tasks before the others take them over.
+    // Only the main consumer is in the group; the heartbeat stays at most a third of it.
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        Long.toString(sessionTimeout.toMillis()));
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        Long.toString(GroupSessionTimeout.heartbeatInterval(sessionTimeout).toMillis()));
     return p;
   }
 }

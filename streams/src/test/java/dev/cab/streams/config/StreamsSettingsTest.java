@@ -174,6 +174,31 @@ class StreamsSettingsTest {
   }
 
   @Test
+  void theSessionTimeoutReachesTheMainConsumerWithAHeartbeatOfAThirdAndOutOfBoundsIsRefused() {
+    // given the default, then 9 s
+    Map<String, String> kafka = Map.of("cab.kafka.bootstrap", "k:9092");
+    Properties byDefault = StreamsSettings.from(kafka, Map.of()).toProperties();
+    Properties nine =
+        StreamsSettings.from(kafka, Map.of("STREAMS_SESSION_TIMEOUT_MS", "9000")).toProperties();
+
+    // then Kafka's 45 s and 3 s by default; 9 s with a 3 s heartbeat; only the main consumer
+    assertThat(byDefault.get("main.consumer.session.timeout.ms")).isEqualTo("45000");
+    assertThat(byDefault.get("main.consumer.heartbeat.interval.ms")).isEqualTo("3000");
+    assertThat(nine.get("main.consumer.session.timeout.ms")).isEqualTo("9000");
+    assertThat(nine.get("main.consumer.heartbeat.interval.ms")).isEqualTo("3000");
+    assertThat(
+            StreamsSettings.from(kafka, Map.of("STREAMS_SESSION_TIMEOUT_MS", "PT6S"))
+                .toProperties()
+                .get("main.consumer.heartbeat.interval.ms"))
+        .isEqualTo("2000");
+    assertThatThrownBy(
+            () -> StreamsSettings.from(kafka, Map.of("STREAMS_SESSION_TIMEOUT_MS", "1000")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("STREAMS_SESSION_TIMEOUT_MS")
+        .hasMessageContaining("between 6000 and 1800000");
+  }
+
+  @Test
   void commitIntervalAboveTheTransactionTimeoutRaisesTheTimeoutSoKafkaStreamsAcceptsIt() {
     // given
     StreamsSettings s =
