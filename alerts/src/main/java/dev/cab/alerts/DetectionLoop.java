@@ -72,6 +72,7 @@ final class DetectionLoop implements Runnable {
             new AlphaSpending(settings.looks(), settings.spendingRho()),
             settings.fdr(),
             settings.minPairs(),
+            settings.baselineSweeps(),
             line -> LOG.info("{}", line));
     settings.baselines().forEach(detector::declareBaseline);
   }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -28,7 +29,10 @@ import java.util.Map;
  * @param looks {@value #LOOKS}: information fractions at which each hypothesis is tested
  * @param spendingRho {@value #SPENDING_RHO}: exponent of the alpha-spending function {@code t^rho}
  * @param minPairs {@value #MIN_PAIRS}: paired cells a hypothesis needs before its first test
- * @param baselines {@value #BASELINES}: declared baselines, {@code candidate=baseline,...}
+ * @param baselines {@value #BASELINES}: declared baselines, {@code candidate=baseline,...}; a
+ *     pooled baseline names its sweeps joined by {@code +} ({@code candidate=b1+b2+b3})
+ * @param baselineSweeps {@value #BASELINE_SWEEPS}: how many earlier sweeps the automatic baseline
+ *     pools (docs/ALERTS.md, "Baseline")
  * @param alertmanagerUrl {@value #ALERTMANAGER_URL}: Alertmanager base URL, or empty for none
  * @param webhookUrl {@value #WEBHOOK_URL}: a webhook taking Alertmanager's webhook JSON (version
  *     4), or empty for none
@@ -51,7 +55,8 @@ public record AlertsSettings(
     double[] looks,
     double spendingRho,
     int minPairs,
-    Map<String, String> baselines,
+    Map<String, List<String>> baselines,
+    int baselineSweeps,
     String alertmanagerUrl,
     String webhookUrl,
     Duration resendInterval,
@@ -82,6 +87,7 @@ public record AlertsSettings(
   public static final String SPENDING_RHO = "alerts.spending.rho";
   public static final String MIN_PAIRS = "alerts.min.pairs";
   public static final String BASELINES = "alerts.baselines";
+  public static final String BASELINE_SWEEPS = "alerts.baseline.sweeps";
   public static final String ALERTMANAGER_URL = "alerts.alertmanager.url";
   public static final String WEBHOOK_URL = "alerts.webhook.url";
   public static final String RESEND_MS = "alerts.resend.interval.ms";
@@ -92,9 +98,17 @@ public record AlertsSettings(
   public static final String CLIENT_ID = "alerts.client.id";
   public static final String STARTUP_TIMEOUT_MS = "alerts.startup.timeout.ms";
 
-  // 0.03, not 0.05: the offline evaluation measured 3-5% of clean sweeps with a false alarm at
-  // 0.05 (the discrete-test family shrinks at early looks); 0.03 keeps it well under 5%.
   public static final double DEFAULT_FDR = 0.05;
+
+  /**
+   * Four earlier sweeps: a cell's pass probability is then known from four runs instead of one,
+   * which takes the detection of a 0.3 pass-rate drop of one pair from about 45% to about 80% in
+   * the offline evaluation, most of what an exactly known baseline would give; more sweeps add
+   * little and reach further back in time, where the agents, models and harness may differ
+   * (docs/ALERTS.md, "Quality of detection").
+   */
+  public static final int DEFAULT_BASELINE_SWEEPS = 4;
+
   public static final String DEFAULT_LOOKS = "0.25,0.5,0.75,1";
   public static final double DEFAULT_SPENDING_RHO = 3.0;
   public static final int DEFAULT_MIN_PAIRS = 8;
@@ -154,7 +168,8 @@ public record AlertsSettings(
       c.problem(SPENDING_RHO, "must be in (0, 20], not " + rho);
     }
     int minPairs = c.intValue(MIN_PAIRS, DEFAULT_MIN_PAIRS, 1, 100_000);
-    Map<String, String> baselines = parseBaselines(c, c.string(BASELINES, ""));
+    Map<String, List<String>> baselines = parseBaselines(c, c.string(BASELINES, ""));
+    int baselineSweeps = c.intValue(BASELINE_SWEEPS, DEFAULT_BASELINE_SWEEPS, 1, 100);
     String am = c.string(ALERTMANAGER_URL, "");
     String webhook = c.string(WEBHOOK_URL, "");
     checkUrl(c, ALERTMANAGER_URL, am);
@@ -197,6 +212,7 @@ public record AlertsSettings(
         rho,
         minPairs,
         baselines,
+        baselineSweeps,
         am,
         webhook,
         resend,
@@ -233,26 +249,29 @@ public record AlertsSettings(
     }
   }
 
-  private static Map<String, String> parseBaselines(ConfigValues c, String text) {
-    Map<String, String> m = new LinkedHashMap<>();
+  private static Map<String, List<String>> parseBaselines(ConfigValues c, String text) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
     if (text.isBlank()) {
       return m;
     }
     for (String part : text.split(",")) {
       String[] kv = part.trim().split("=", -1);
-      if (kv.length != 2
+      List<String> pooled =
+          kv.length == 2 ? Arrays.stream(kv[1].split("\\+", -1)).map(String::trim).toList() : null;
+      if (pooled == null
           || kv[0].isBlank()
-          || kv[1].isBlank()
-          || kv[0].trim().equals(kv[1].trim())) {
+          || pooled.stream().anyMatch(String::isBlank)
+          || pooled.contains(kv[0].trim())
+          || pooled.stream().distinct().count() < pooled.size()) {
         c.problem(
             BASELINES,
-            "must be candidate=baseline pairs of two different sweeps, separated by commas;"
-                + " '"
+            "must be candidate=baseline pairs separated by commas, a pooled baseline's distinct"
+                + " sweeps joined by + (candidate=b1+b2), none the candidate itself; '"
                 + part.trim()
                 + "' is not");
         continue;
       }
-      m.put(kv[0].trim(), kv[1].trim());
+      m.put(kv[0].trim(), pooled);
     }
     return m;
   }
@@ -314,6 +333,8 @@ public record AlertsSettings(
         + minPairs
         + ", baselines="
         + baselines
+        + ", baselineSweeps="
+        + baselineSweeps
         + ", alertmanagerUrl="
         + redact(alertmanagerUrl)
         + ", webhookUrl="

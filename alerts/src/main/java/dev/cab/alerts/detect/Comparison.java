@@ -13,18 +13,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A candidate sweep compared with its baseline: every hypothesis the baseline makes testable, each
- * looked at when its information fraction reaches the next look of the {@link AlphaSpending}
- * schedule, and Benjamini-Hochberg over the sequential p-values within each {@link Rule.Family} at
- * its share of {@code q}, Bonferroni across families (a family's size is every hypothesis of it the
- * baseline plans, tested or not, so a rejection at any moment is a rejection of Simes' test at the
- * end: the chance of any alert in a sweep without regression is at most {@code q}). Not
- * thread-safe.
+ * A candidate sweep compared with its baseline, one earlier sweep or several pooled (each cell key
+ * then has up to one baseline cell per pooled sweep; see {@link Hypothesis#test}): every hypothesis
+ * the baseline makes testable, each looked at when its information fraction reaches the next look
+ * of the {@link AlphaSpending} schedule, and Benjamini-Hochberg over the sequential p-values within
+ * each {@link Rule.Family} at its share of {@code q}, Bonferroni across families (a family's size
+ * is every hypothesis of it the baseline plans, tested or not, so a rejection at any moment is a
+ * rejection of Simes' test at the end: the chance of any alert in a sweep without regression is at
+ * most {@code q}). Not thread-safe.
  */
 final class Comparison {
   private final String candidateId;
+  private final List<String> baselineIds;
   private final String baselineId;
-  private final Map<String, Observation> baseline;
+  private final List<Map<String, Observation>> baselines;
   private final Map<String, Observation> candidate;
   private final AlphaSpending spending;
   private final double fdr;
@@ -36,21 +38,24 @@ final class Comparison {
 
   Comparison(
       String candidateId,
-      String baselineId,
-      Map<String, Observation> baseline,
+      List<String> baselineIds,
+      List<Map<String, Observation>> baselines,
       Map<String, Observation> candidate,
       AlphaSpending spending,
       double fdr,
       int minPairs) {
     this.candidateId = candidateId;
-    this.baselineId = baselineId;
-    this.baseline = baseline;
+    this.baselineIds = List.copyOf(baselineIds);
+    this.baselineId = String.join(Detector.BASELINE_SEPARATOR, baselineIds);
+    this.baselines = List.copyOf(baselines);
     this.candidate = candidate;
     this.spending = spending;
     this.fdr = fdr;
     this.minPairs = minPairs;
-    Set<String> keys = new HashSet<>(baseline.keySet());
-    keys.addAll(candidate.keySet());
+    Set<String> keys = new HashSet<>(candidate.keySet());
+    for (Map<String, Observation> b : baselines) {
+      keys.addAll(b.keySet());
+    }
     for (String k : keys) {
       observe(k, false);
     }
@@ -60,19 +65,26 @@ final class Comparison {
     return candidateId;
   }
 
+  /** The baseline's label: its sweeps separated by commas. */
   String baselineId() {
     return baselineId;
   }
 
-  /** Cells the two sweeps share (tui, model, task). */
-  int sharedCells() {
-    int n = 0;
-    for (String k : candidate.keySet()) {
-      if (baseline.containsKey(k)) {
-        n++;
+  /** The sweeps pooled as the baseline. */
+  List<String> baselineIds() {
+    return baselineIds;
+  }
+
+  /** The baseline cells of {@code key}, one per pooled sweep that has it. */
+  List<Observation> baselineAt(String key) {
+    List<Observation> out = new ArrayList<>(baselines.size());
+    for (Map<String, Observation> b : baselines) {
+      Observation o = b.get(key);
+      if (o != null) {
+        out.add(o);
       }
     }
-    return n;
+    return out;
   }
 
   /**
@@ -82,9 +94,9 @@ final class Comparison {
    *     belongs to restart their sequence of looks
    */
   void observe(String key, boolean replaced) {
-    Observation b = baseline.get(key);
+    List<Observation> b = baselineAt(key);
     Observation c = candidate.get(key);
-    Observation any = b != null ? b : c;
+    Observation any = !b.isEmpty() ? b.getFirst() : c;
     if (any == null) {
       // Both gone (tombstones): drop the key from every hypothesis that had it.
       for (Hypothesis h : hypotheses.values()) {
@@ -224,7 +236,7 @@ final class Comparison {
     }
     double share = spending.share(h.lastLook, k);
     h.lastLook = k;
-    Hypothesis.Result r = h.test(baseline, candidate);
+    Hypothesis.Result r = h.test(this::baselineAt, candidate);
     testsRun++;
     h.lastP = r.pValue();
     h.sequentialP = Math.min(h.sequentialP, Math.min(1.0, r.pValue() / share));

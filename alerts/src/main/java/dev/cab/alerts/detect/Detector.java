@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,21 +20,27 @@ import java.util.function.Consumer;
  * into alert transitions through the {@link Lifecycle}. Pure: no Kafka, no clock (the caller passes
  * the time), so the offline evaluation and the live stage run the same code. Not thread-safe.
  *
- * <p>Baseline of a sweep: the one declared for it ({@link #declareBaseline}), else the newest
- * earlier sweep (by its first cell's start) sharing the most cells (same tui, model and task),
- * chosen once when the sweep's first shared cell arrives and kept (so fingerprints stay stable). A
- * sweep without one, or whose declared baseline shares no cells, is reported through the notice
- * callback once and kept: it is compared as soon as a baseline appears.
+ * <p>Baseline of a sweep: one or several earlier sweeps whose cells are pooled (see {@link
+ * Comparison}). The ones declared for it ({@link #declareBaseline}, {@link
+ * #declarePlannedBaseline}), else the {@code baselineSweeps} newest earlier sweeps (by their first
+ * cell's start) among those sharing the most cells (same tui, model and task), chosen once when the
+ * sweep's first shared cell arrives and kept (so fingerprints stay stable). A sweep without one, or
+ * whose declared baselines share no cells, is reported through the notice callback once and kept:
+ * it is compared as soon as a baseline appears.
  */
 public final class Detector {
+  /** Separates the sweeps of a pooled baseline in the {@code baseline} label and in sweep plans. */
+  public static final String BASELINE_SEPARATOR = ",";
+
   private final AlphaSpending spending;
   private final double fdr;
   private final int minPairs;
+  private final int baselineSweeps;
   private final Consumer<String> notices;
   private final Lifecycle lifecycle = new Lifecycle();
   private final Map<String, Sweep> sweeps = new HashMap<>();
-  private final Map<String, String> declared = new HashMap<>();
-  private final Map<String, String> declaredBySettings = new HashMap<>();
+  private final Map<String, List<String>> declared = new HashMap<>();
+  private final Map<String, List<String>> declaredBySettings = new HashMap<>();
   private final Map<String, Comparison> comparisons = new LinkedHashMap<>();
   private final Map<String, Observation> byCell = new HashMap<>();
   private final Set<String> noticed = new HashSet<>();
@@ -44,13 +51,23 @@ public final class Detector {
    * @param spending the looks and their shares of the error budget
    * @param fdr the false-alarm budget {@code q} of each comparison, shared by the rule families
    * @param minPairs a hypothesis is tested only once it pairs this many cells
+   * @param baselineSweeps how many earlier sweeps the automatic baseline pools (at least 1)
    * @param notices receives one line per new condition worth an operator's attention (no baseline,
    *     a baseline sharing nothing)
    */
-  public Detector(AlphaSpending spending, double fdr, int minPairs, Consumer<String> notices) {
+  public Detector(
+      AlphaSpending spending,
+      double fdr,
+      int minPairs,
+      int baselineSweeps,
+      Consumer<String> notices) {
+    if (baselineSweeps < 1) {
+      throw new IllegalArgumentException("baselineSweeps must be at least 1: " + baselineSweeps);
+    }
     this.spending = spending;
     this.fdr = fdr;
     this.minPairs = minPairs;
+    this.baselineSweeps = baselineSweeps;
     this.notices = notices;
   }
 
@@ -78,62 +95,86 @@ public final class Detector {
   }
 
   /**
-   * Declares {@code baseline} as the baseline of {@code sweep} by the operator ({@code
-   * alerts.baselines}): it wins over the sweep plan's.
+   * The sweeps of a baseline list: {@code "a,b"} (a sweep plan's {@code cab.sweep.baseline}) names
+   * two sweeps; blanks and repeats are dropped.
    */
-  public void declareBaseline(String sweep, String baseline) {
-    declare(sweep, baseline, "alerts.baselines");
+  public static List<String> parseBaselines(String text) {
+    if (text == null) {
+      return List.of();
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (String part : text.split(BASELINE_SEPARATOR)) {
+      if (!part.isBlank()) {
+        ids.add(part.trim());
+      }
+    }
+    return List.copyOf(ids);
   }
 
   /**
-   * The baseline the sweep plan of {@code sweep} declares ({@code cab.sweep.baseline}), or null
-   * when it declares none. Ignored, with a notice, when {@code alerts.baselines} names another.
+   * Declares {@code baselines} as the baseline of {@code sweep} by the operator ({@code
+   * alerts.baselines}): it wins over the sweep plan's.
+   */
+  public void declareBaseline(String sweep, List<String> baselines) {
+    declare(sweep, baselines, "alerts.baselines");
+  }
+
+  /**
+   * The baseline the sweep plan of {@code sweep} declares ({@code cab.sweep.baseline}: one sweep or
+   * several separated by commas), or null when it declares none. Ignored, with a notice, when
+   * {@code alerts.baselines} names another.
    */
   public void declarePlannedBaseline(String sweep, String baseline) {
-    if (baseline == null || baseline.isBlank()) {
+    List<String> ids = parseBaselines(baseline);
+    if (ids.isEmpty()) {
       return;
     }
-    String bySettings = declaredBySettings.get(sweep);
+    List<String> bySettings = declaredBySettings.get(sweep);
     if (bySettings != null) {
-      if (!bySettings.equals(baseline)) {
+      if (!bySettings.equals(ids)) {
         noticeOnce(
-            "plan-overridden:" + sweep + "\u001f" + baseline,
+            "plan-overridden:" + sweep + "\u001f" + ids,
             "sweep "
                 + sweep
                 + ": its plan declares baseline "
-                + baseline
+                + label(ids)
                 + ", alerts.baselines says "
-                + bySettings
+                + label(bySettings)
                 + "; using "
-                + bySettings);
+                + label(bySettings));
       }
       return;
     }
-    declare(sweep, baseline, "sweep plan");
+    declare(sweep, ids, "sweep plan");
   }
 
-  private void declare(String sweep, String baseline, String source) {
-    if (baseline == null || baseline.isBlank()) {
-      return;
-    }
-    if (baseline.equals(sweep)) {
+  private void declare(String sweep, List<String> baselines, String source) {
+    List<String> ids = new ArrayList<>(baselines);
+    if (ids.remove(sweep)) {
       noticeOnce(
           "self:" + sweep,
-          "sweep " + sweep + ": " + source + " declares it as its own baseline; ignored");
+          "sweep "
+              + sweep
+              + ": "
+              + source
+              + " declares it as its own baseline; "
+              + (ids.isEmpty() ? "ignored" : "left out of its baseline " + label(ids)));
+    }
+    if (ids.isEmpty()) {
       return;
     }
     if (source.equals("alerts.baselines")) {
-      declaredBySettings.put(sweep, baseline);
+      declaredBySettings.put(sweep, List.copyOf(ids));
     }
-    String before = declared.put(sweep, baseline);
-    if (!baseline.equals(before)) {
+    List<String> before = declared.put(sweep, List.copyOf(ids));
+    if (!ids.equals(before)) {
       Comparison c = comparisons.get(sweep);
-      if (c != null && !c.baselineId().equals(baseline)) {
+      if (c != null && !c.baselineIds().equals(ids)) {
         notices.accept(
             "sweep "
                 + sweep
                 + ": baseline declared as "
-                + baseline
+                + label(ids)
                 + " ("
                 + source
                 + ") after "
@@ -145,6 +186,10 @@ public final class Detector {
         touched.add(sweep);
       }
     }
+  }
+
+  private static String label(List<String> ids) {
+    return String.join(BASELINE_SEPARATOR, ids);
   }
 
   /** A new or updated cell. */
@@ -184,7 +229,7 @@ public final class Detector {
   private void changed(String sweepId, String key, boolean replaced) {
     touched.add(sweepId);
     for (Comparison c : comparisons.values()) {
-      if (c.candidateId().equals(sweepId) || c.baselineId().equals(sweepId)) {
+      if (c.candidateId().equals(sweepId) || c.baselineIds().contains(sweepId)) {
         c.observe(key, replaced);
       }
     }
@@ -204,7 +249,7 @@ public final class Detector {
     return n;
   }
 
-  /** The baseline chosen for a sweep, or null. */
+  /** The baseline chosen for a sweep (its sweeps separated by commas when pooled), or null. */
   public String baselineOf(String sweep) {
     Comparison c = comparisons.get(sweep);
     return c == null ? null : c.baselineId();
@@ -219,7 +264,8 @@ public final class Detector {
     }
     // A declared baseline whose cells arrive after the candidate's: retry its candidates too.
     for (var e : declared.entrySet()) {
-      if (touched.contains(e.getValue()) && !comparisons.containsKey(e.getKey())) {
+      if (!comparisons.containsKey(e.getKey())
+          && e.getValue().stream().anyMatch(touched::contains)) {
         resolveBaseline(sweeps.get(e.getKey()));
       }
     }
@@ -237,41 +283,25 @@ public final class Detector {
     if (s == null) {
       return;
     }
-    String want = declared.get(s.id);
+    List<String> want = declared.get(s.id);
     if (want != null) {
-      Sweep b = sweeps.get(want);
-      if (b == null) {
-        noticeOnce(
-            "waiting:" + s.id,
-            "sweep " + s.id + ": declared baseline " + want + " has no cells yet; waiting for it");
-        return;
-      }
-      if (shared(s, b) == 0) {
-        noticeOnce(
-            "disjoint:" + s.id,
-            "sweep "
-                + s.id
-                + ": baseline "
-                + want
-                + " shares no cells (tui x model x task) with it yet; nothing to compare");
-        return;
-      }
-      start(s, b);
+      resolveDeclared(s, want);
       return;
     }
-    Sweep best = null;
-    int bestShared = 0;
+    // The sweeps sharing the most cells, the newest first among equals; the first baselineSweeps.
+    List<Sweep> earlier = new ArrayList<>();
+    Map<Sweep, Integer> sharedCells = new HashMap<>();
     for (Sweep other : sweeps.values()) {
       if (other == s || !other.earlierThan(s)) {
         continue;
       }
       int n = shared(s, other);
-      if (n > bestShared || (n == bestShared && n > 0 && best.earlierThan(other))) {
-        best = other;
-        bestShared = n;
+      if (n > 0) {
+        earlier.add(other);
+        sharedCells.put(other, n);
       }
     }
-    if (best == null) {
+    if (earlier.isEmpty()) {
       noticeOnce(
           "none:" + s.id,
           "sweep "
@@ -280,24 +310,94 @@ public final class Detector {
               + " sweep shares a cell with it; no regression detection until one does");
       return;
     }
-    start(s, best);
+    earlier.sort(
+        (a, b) -> {
+          int byShared = Integer.compare(sharedCells.get(b), sharedCells.get(a));
+          return byShared != 0 ? byShared : a.earlierThan(b) ? 1 : -1;
+        });
+    start(s, earlier.subList(0, Math.min(baselineSweeps, earlier.size())), false);
   }
 
-  private void start(Sweep candidate, Sweep baseline) {
+  private void resolveDeclared(Sweep s, List<String> want) {
+    List<Sweep> usable = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    List<String> disjoint = new ArrayList<>();
+    for (String id : want) {
+      Sweep b = sweeps.get(id);
+      if (b == null) {
+        missing.add(id);
+      } else if (shared(s, b) == 0) {
+        disjoint.add(id);
+      } else {
+        usable.add(b);
+      }
+    }
+    if (usable.isEmpty()) {
+      if (!missing.isEmpty()) {
+        noticeOnce(
+            "waiting:" + s.id + "\u001f" + missing,
+            "sweep "
+                + s.id
+                + ": declared baseline "
+                + label(missing)
+                + (missing.size() == 1 ? " has" : " have")
+                + " no cells yet; waiting for "
+                + (missing.size() == 1 ? "it" : "them"));
+      }
+      if (!disjoint.isEmpty()) {
+        noticeOnce(
+            "disjoint:" + s.id + "\u001f" + disjoint,
+            "sweep "
+                + s.id
+                + ": baseline "
+                + label(disjoint)
+                + (disjoint.size() == 1 ? " shares" : " share")
+                + " no cells (tui x model x task) with it yet; nothing to compare");
+      }
+      return;
+    }
+    if (!missing.isEmpty() || !disjoint.isEmpty()) {
+      // Compared now with what is there: the baseline is fixed once chosen (stable fingerprints).
+      List<String> left = new ArrayList<>(missing);
+      left.addAll(disjoint);
+      notices.accept(
+          "sweep "
+              + s.id
+              + ": declared baseline "
+              + label(left)
+              + (missing.isEmpty() ? "" : " (no cells: unknown sweep, or not run yet)")
+              + (disjoint.isEmpty() ? "" : " (sharing no cells with it)")
+              + " left out; pooling the others");
+    }
+    start(s, usable, true);
+  }
+
+  private void start(Sweep candidate, List<Sweep> baselines, boolean declaredBaseline) {
+    List<String> ids = new ArrayList<>();
+    List<Map<String, Observation>> cells = new ArrayList<>();
+    int sharedCells = 0;
+    for (Sweep b : baselines) {
+      ids.add(b.id);
+      cells.add(b.cells);
+      sharedCells = Math.max(sharedCells, shared(candidate, b));
+    }
     comparisons.put(
         candidate.id,
-        new Comparison(
-            candidate.id, baseline.id, baseline.cells, candidate.cells, spending, fdr, minPairs));
+        new Comparison(candidate.id, ids, cells, candidate.cells, spending, fdr, minPairs));
     notices.accept(
         "sweep "
             + candidate.id
             + ": comparing against baseline "
-            + baseline.id
-            + (declared.containsKey(candidate.id)
+            + label(ids)
+            + (declaredBaseline
                 ? " (declared)"
-                : " (newest earlier sweep sharing the most cells)")
+                : ids.size() == 1
+                    ? " (newest earlier sweep sharing the most cells)"
+                    : " (the "
+                        + ids.size()
+                        + " newest earlier sweeps sharing the most cells, pooled)")
             + ", "
-            + shared(candidate, baseline)
+            + sharedCells
             + " shared cells so far");
   }
 

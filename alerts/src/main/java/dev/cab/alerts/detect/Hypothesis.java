@@ -4,13 +4,17 @@ import dev.cab.alerts.lifecycle.Fingerprints;
 import dev.cab.alerts.stats.FisherExact;
 import dev.cab.alerts.stats.McNemar;
 import dev.cab.alerts.stats.ShiftTest;
+import dev.cab.alerts.stats.StratifiedExact;
 import dev.cab.model.wire.AlertRecord.Evidence;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One null hypothesis of a comparison ("this pair's pass rate did not drop"), with the cells it
@@ -25,7 +29,9 @@ final class Hypothesis {
   final String model;
   final String task;
 
-  /** Cell keys of the baseline that count for the rule: the planned information. */
+  /**
+   * Cell keys of the baseline (any pooled sweep) that count for the rule: the planned information.
+   */
   final Set<String> planned = new HashSet<>();
 
   /** Cell keys that count on both sides: what the test uses. */
@@ -79,8 +85,8 @@ final class Hypothesis {
   }
 
   /** Updates the planned and paired sets for one cell key after either side changed. */
-  void track(String key, Observation baseline, Observation candidate) {
-    boolean base = rule.eligible(baseline);
+  void track(String key, List<Observation> baseline, Observation candidate) {
+    boolean base = baseline.stream().anyMatch(rule::eligible);
     boolean both = base && rule.eligible(candidate);
     if (base) {
       planned.add(key);
@@ -99,34 +105,31 @@ final class Hypothesis {
     }
   }
 
-  /** The test on the cells paired now. */
-  Result test(Map<String, Observation> baseline, Map<String, Observation> candidate) {
+  /**
+   * The test on the cells paired now. With a baseline of one sweep each key pairs two cells: exact
+   * McNemar (Fisher's exact test across pairs for a task), Wilcoxon signed-rank for latency. With a
+   * pooled baseline each key is a stratum of {@code k} baseline events in {@code n} runs against
+   * the candidate's cell: the exact conditional test over the strata ({@link StratifiedExact},
+   * which is McNemar's when every {@code n} is 1), Fisher's exact test on the pooled counts for a
+   * task, and the signed-rank test against the median of the baseline's wall clocks per key.
+   */
+  Result test(Function<String, List<Observation>> baselineAt, Map<String, Observation> candidate) {
     List<String> keys = new ArrayList<>(paired);
     keys.sort(null);
+    Map<String, List<Observation>> baseline = new HashMap<>();
+    boolean pooled = false;
+    int baselineCells = 0;
+    for (String k : keys) {
+      List<Observation> b = baselineAt.apply(k).stream().filter(rule::eligible).toList();
+      baseline.put(k, b);
+      pooled |= b.size() > 1;
+      baselineCells += b.size();
+    }
     if (rule.aboutLatency()) {
-      double[] b = new double[keys.size()];
-      double[] c = new double[keys.size()];
-      List<String> cells = new ArrayList<>();
-      for (int i = 0; i < keys.size(); i++) {
-        b[i] = baseline.get(keys.get(i)).latencyMs();
-        c[i] = candidate.get(keys.get(i)).latencyMs();
-        if (c[i] > b[i] && cells.size() < MAX_EVIDENCE_CELLS) {
-          cells.add(candidate.get(keys.get(i)).cellId());
-        }
-      }
-      ShiftTest.Result r = ShiftTest.paired(b, c);
-      Map<String, Long> counts = new LinkedHashMap<>();
-      counts.put("pairs", (long) keys.size());
-      counts.put("planned", (long) planned.size());
-      return new Result(
-          r.pValue(),
-          r.test(),
-          counts,
-          r.ratio(),
-          nanToNull(r.ratioLow()),
-          nanToNull(r.ratioHigh()),
-          "ratio",
-          cells);
+      return latency(keys, baseline, candidate, pooled, baselineCells);
+    }
+    if (pooled) {
+      return pooledBinary(keys, baseline, candidate, baselineCells);
     }
     int lost = 0;
     int gained = 0;
@@ -134,14 +137,12 @@ final class Hypothesis {
     int candPositive = 0;
     List<String> cells = new ArrayList<>();
     for (String k : keys) {
-      Observation b = baseline.get(k);
+      Observation b = baseline.get(k).getFirst();
       Observation c = candidate.get(k);
       // "Positive" is the good event for pass rules and the bad one (an infra error) for infra
       // rules; lost always counts the regressing discordance.
-      boolean bp =
-          rule.aboutInfra() ? b.outcome() != Outcome.INFRA_ERROR : b.outcome() == Outcome.PASSED;
-      boolean cp =
-          rule.aboutInfra() ? c.outcome() != Outcome.INFRA_ERROR : c.outcome() == Outcome.PASSED;
+      boolean bp = positive(b);
+      boolean cp = positive(c);
       basePositive += bp ? 1 : 0;
       candPositive += cp ? 1 : 0;
       if (bp && !cp) {
@@ -195,6 +196,125 @@ final class Hypothesis {
         r.effect(),
         r.effectLow(),
         r.effectHigh(),
+        "rate_difference",
+        cells);
+  }
+
+  /** "Positive": passed for the pass rules, free of an infra error for the infra rules. */
+  private boolean positive(Observation o) {
+    return rule.aboutInfra() ? o.outcome() != Outcome.INFRA_ERROR : o.outcome() == Outcome.PASSED;
+  }
+
+  private Result latency(
+      List<String> keys,
+      Map<String, List<Observation>> baseline,
+      Map<String, Observation> candidate,
+      boolean pooled,
+      int baselineCells) {
+    double[] b = new double[keys.size()];
+    double[] c = new double[keys.size()];
+    List<String> cells = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      b[i] = median(baseline.get(keys.get(i)));
+      c[i] = candidate.get(keys.get(i)).latencyMs();
+      if (c[i] > b[i] && cells.size() < MAX_EVIDENCE_CELLS) {
+        cells.add(candidate.get(keys.get(i)).cellId());
+      }
+    }
+    ShiftTest.Result r = ShiftTest.paired(b, c);
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("pairs", (long) keys.size());
+    counts.put("planned", (long) planned.size());
+    if (pooled) {
+      counts.put("baseline_cells", (long) baselineCells);
+    }
+    return new Result(
+        r.pValue(),
+        pooled ? r.test() + "_vs_baseline_median" : r.test(),
+        counts,
+        r.ratio(),
+        nanToNull(r.ratioLow()),
+        nanToNull(r.ratioHigh()),
+        "ratio",
+        cells);
+  }
+
+  private static double median(List<Observation> cells) {
+    double[] v = new double[cells.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = cells.get(i).latencyMs();
+    }
+    Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
+  /**
+   * A pooled baseline on a binary outcome. Each key is a stratum: {@code k} of the baseline's
+   * {@code n} runs had the event (passed; an infra error for the infra rules), the candidate's cell
+   * {@code x} of 1. The effect is the mean over strata of {@code x - k / n} (candidate minus
+   * baseline rate) with a normal 95% interval from the spread of those differences.
+   */
+  private Result pooledBinary(
+      List<String> keys,
+      Map<String, List<Observation>> baseline,
+      Map<String, Observation> candidate,
+      int baselineCells) {
+    boolean infra = rule.aboutInfra();
+    List<StratifiedExact.Stratum> strata = new ArrayList<>(keys.size());
+    int baseEvents = 0;
+    int candEvents = 0;
+    double sum = 0;
+    double sumSq = 0;
+    List<String> cells = new ArrayList<>();
+    for (String key : keys) {
+      List<Observation> b = baseline.get(key);
+      int k = 0;
+      for (Observation o : b) {
+        k += positive(o) != infra ? 1 : 0;
+      }
+      Observation c = candidate.get(key);
+      int x = positive(c) != infra ? 1 : 0;
+      strata.add(new StratifiedExact.Stratum(x, 1, k, b.size()));
+      baseEvents += k;
+      candEvents += x;
+      double d = x - k / (double) b.size();
+      sum += d;
+      sumSq += d * d;
+      // A regressing cell: it failed (or hit an infra error) where the baseline mostly did not.
+      boolean regressing = infra ? x == 1 && 2 * k < b.size() : x == 0 && 2 * k > b.size();
+      if (regressing && cells.size() < MAX_EVIDENCE_CELLS) {
+        cells.add(c.cellId());
+      }
+    }
+    int n = keys.size();
+    double effect = n == 0 ? 0 : sum / n;
+    double half =
+        n < 2 ? Double.NaN : 1.96 * Math.sqrt(Math.max(0, sumSq / n - effect * effect) / (n - 1));
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("pairs", (long) n);
+    counts.put("planned", (long) planned.size());
+    counts.put("baseline_cells", (long) baselineCells);
+    String event = infra ? "infra_errors" : "passed";
+    counts.put("baseline_" + event, (long) baseEvents);
+    counts.put("candidate_" + event, (long) candEvents);
+    double p;
+    String test;
+    if (rule == Rule.TASK_FAILING) {
+      p = FisherExact.regressionPValue(baselineCells, baseEvents, n, candEvents);
+      test = "fisher_exact_pooled";
+    } else {
+      StratifiedExact.Result r = StratifiedExact.test(strata);
+      p = infra ? r.greater() : r.less();
+      test = "exact_conditional_stratified";
+    }
+    return new Result(
+        p,
+        test,
+        counts,
+        effect,
+        nanToNull(effect - half),
+        nanToNull(effect + half),
         "rate_difference",
         cells);
   }

@@ -7,6 +7,7 @@ import dev.cab.alerts.detect.Outcome;
 import dev.cab.alerts.lifecycle.AlertStates;
 import dev.cab.alerts.stats.AlphaSpending;
 import dev.cab.model.wire.AlertRecord;
+import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,11 +20,13 @@ import java.util.SplittableRandom;
 /**
  * The offline quality benchmark of the detector: seeded simulated baseline/candidate sweep pairs (4
  * tuis x 4 models x 50 tasks = 800 cells each, the baseline landing first, the candidate cell by
- * cell in random order), the live {@link Detector} evaluated after every candidate cell. Reports
- * per scenario the share of runs with a false alarm (a firing alert the scenario does not explain),
- * the detection rate (the injected regression's alert fired by the end of the candidate sweep) and
- * the median delay (candidate cells landed when it first fired; the regression starts with the
- * first candidate cell). Deterministic for a seed.
+ * cell in random order), the live {@link Detector} evaluated after every candidate cell. The
+ * baseline is one earlier sweep or several (independent runs of the same world, pooled by the
+ * detector's automatic choice, as {@code alerts.baseline.sweeps} makes it live). Reports per
+ * scenario the share of runs with a false alarm (a firing alert the scenario does not explain), the
+ * detection rate (the injected regression's alert fired by the end of the candidate sweep) and the
+ * median delay (candidate cells landed when it first fired; the regression starts with the first
+ * candidate cell). Deterministic for a seed.
  */
 public final class AlertsEval {
   static final double BASE_INFRA = 0.03;
@@ -34,6 +37,8 @@ public final class AlertsEval {
   private final int tasks;
   private final double fdr;
   private final int minPairs;
+  private final int baselineSweeps;
+  private final TaskSpread spread;
 
   /**
    * @param tuis tuis per sweep (4)
@@ -41,20 +46,49 @@ public final class AlertsEval {
    * @param tasks tasks per sweep (50)
    * @param fdr the detector's false discovery rate
    * @param minPairs the detector's minimum paired cells before a test
+   * @param baselineSweeps earlier sweeps run before the candidate and pooled as its baseline
+   * @param spread the world's spread of task difficulty
    */
-  public AlertsEval(int tuis, int models, int tasks, double fdr, int minPairs) {
+  public AlertsEval(
+      int tuis,
+      int models,
+      int tasks,
+      double fdr,
+      int minPairs,
+      int baselineSweeps,
+      TaskSpread spread) {
     this.tuis = tuis;
     this.models = models;
     this.tasks = tasks;
     this.fdr = fdr;
     this.minPairs = minPairs;
+    this.baselineSweeps = baselineSweeps;
+    this.spread = spread;
   }
 
   /**
-   * The shape the issue asks for: 16 pairs of 50 tasks, the stage's defaults (FDR, minimum pairs).
+   * The shape the issue asks for: 16 pairs of 50 tasks, the stage's defaults (FDR, minimum pairs),
+   * a baseline of {@code baselineSweeps} earlier sweeps, the simulator's world.
    */
-  public static AlertsEval standard() {
-    return new AlertsEval(4, 4, 50, AlertsSettings.DEFAULT_FDR, AlertsSettings.DEFAULT_MIN_PAIRS);
+  public static AlertsEval standard(int baselineSweeps) {
+    return standard(baselineSweeps, TaskSpread.SIMULATOR);
+  }
+
+  /** As {@link #standard(int)} in a world of the given task spread. */
+  public static AlertsEval standard(int baselineSweeps, TaskSpread spread) {
+    return new AlertsEval(
+        4,
+        4,
+        50,
+        AlertsSettings.DEFAULT_FDR,
+        AlertsSettings.DEFAULT_MIN_PAIRS,
+        baselineSweeps,
+        spread);
+  }
+
+  /** Baseline sweeps pooled. */
+  public int baselineSweeps() {
+    return baselineSweeps;
   }
 
   /**
@@ -65,9 +99,34 @@ public final class AlertsEval {
    * @param falseAlarmRuns runs with at least one firing alert the scenario does not explain
    * @param detectedRuns runs where the injected regression's alert fired (0 for clean)
    * @param delays per detected run, candidate cells landed when it first fired
+   * @param targetPass per run, the mean pass probability the world gives the regressed task (over
+   *     every pair) or pair (over every task) before the regression; NaN for other scenarios
+   * @param detected per run, whether the injected regression's alert fired
    */
   public record ScenarioResult(
-      Scenario scenario, int runs, int falseAlarmRuns, int detectedRuns, int[] delays) {
+      Scenario scenario,
+      int runs,
+      int falseAlarmRuns,
+      int detectedRuns,
+      int[] delays,
+      double[] targetPass,
+      boolean[] detected) {
+
+    /**
+     * Detected runs and runs whose target's mean pass probability is at least {@code threshold}
+     * ({@code atLeast}) or below it.
+     */
+    public int[] detectedWhereTargetPasses(double threshold, boolean atLeast) {
+      int runsIn = 0;
+      int hits = 0;
+      for (int i = 0; i < targetPass.length; i++) {
+        if ((targetPass[i] >= threshold) == atLeast) {
+          runsIn++;
+          hits += detected[i] ? 1 : 0;
+        }
+      }
+      return new int[] {hits, runsIn};
+    }
 
     public double falseAlarmShare() {
       return falseAlarmRuns / (double) runs;
@@ -103,6 +162,8 @@ public final class AlertsEval {
     int falseAlarms = 0;
     int detected = 0;
     List<Integer> delays = new ArrayList<>();
+    double[] targetPass = new double[runs];
+    boolean[] hit = new boolean[runs];
     for (int i = 0; i < runs; i++) {
       long runSeed =
           new SplittableRandom(seed ^ (31L * scenario.ordinal() + 7)).split().nextLong()
@@ -115,31 +176,53 @@ public final class AlertsEval {
         detected++;
         delays.add(r.delay);
       }
+      targetPass[i] = r.targetPass;
+      hit[i] = r.delay >= 0;
     }
     return new ScenarioResult(
         scenario,
         runs,
         falseAlarms,
         detected,
-        delays.stream().mapToInt(Integer::intValue).toArray());
+        delays.stream().mapToInt(Integer::intValue).toArray(),
+        targetPass,
+        hit);
   }
 
-  private record RunResult(boolean falseAlarm, int delay) {}
+  private record RunResult(boolean falseAlarm, int delay, double targetPass) {}
 
   private RunResult runOnce(Scenario scenario, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    WorldModel world = new WorldModel(tuis, models, tasks, r.nextLong());
+    WorldModel world = new WorldModel(tuis, models, tasks, r.nextLong(), spread);
     int targetTui = r.nextInt(tuis);
     int targetModel = r.nextInt(models);
     int targetTask = r.nextInt(tasks);
-    Detector detector = new Detector(AlphaSpending.quarters(), fdr, minPairs, line -> {});
+    double targetPass =
+        switch (scenario) {
+          case TASK_FAILS -> world.taskPassProbability(targetTask);
+          case PASS_DROP_015, PASS_DROP_030 -> world.pairPassProbability(targetTui, targetModel);
+          default -> Double.NaN;
+        };
+    Detector detector =
+        new Detector(AlphaSpending.quarters(), fdr, minPairs, baselineSweeps, line -> {});
     Instant now = Instant.EPOCH;
-    for (Observation o : sweep(world, "baseline", Scenario.CLEAN, 0, 0, 0, r.split(), 1_000)) {
-      detector.accept(o);
+    for (int b = 0; b < baselineSweeps; b++) {
+      for (Observation o :
+          sweep(world, "baseline-" + b, Scenario.CLEAN, 0, 0, 0, r.split(), 1_000 + b)) {
+        detector.accept(o);
+      }
     }
     detector.evaluate(now);
     List<Observation> candidate =
-        sweep(world, "candidate", scenario, targetTui, targetModel, targetTask, r.split(), 2_000);
+        sweep(
+            world,
+            "candidate",
+            scenario,
+            targetTui,
+            targetModel,
+            targetTask,
+            r.split(),
+            1_000 + baselineSweeps);
     boolean falseAlarm = false;
     int delay = -1;
     for (int i = 0; i < candidate.size(); i++) {
@@ -157,7 +240,7 @@ public final class AlertsEval {
         }
       }
     }
-    return new RunResult(falseAlarm, delay);
+    return new RunResult(falseAlarm, delay, targetPass);
   }
 
   /** Whether the alert is the one the scenario must raise. */
@@ -280,22 +363,67 @@ public final class AlertsEval {
                   ? "-"
                   : String.format(Locale.ROOT, "%.0f cells", r.medianDelay())));
     }
+    ScenarioResult task = results.get(Scenario.TASK_FAILS);
+    if (task != null) {
+      int[] often = task.detectedWhereTargetPasses(0.5, true);
+      int[] seldom = task.detectedWhereTargetPasses(0.5, false);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "failing task: detected %d of %d tasks the pairs passed at least half of the time"
+                  + " before, %d of %d of the others%n",
+              often[0],
+              often[1],
+              seldom[0],
+              seldom[1]));
+    }
     return sb.toString();
   }
 
-  /** {@code ./cab alerts-eval}: prints the table. Arguments: [runs] [seed]. */
+  /**
+   * {@code ./cab alerts-eval}: prints the table for a baseline of one sweep and for the pooled
+   * baseline. Arguments: [runs] [seed] [baseline sweeps] [simulator|wide].
+   */
   public static void main(String[] args) {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     long seed = args.length > 1 ? Long.parseLong(args[1]) : 20261203L;
-    long t0 = System.nanoTime();
-    Map<Scenario, ScenarioResult> results = standard().run(seed, runs);
-    System.out.print(table(results));
-    System.out.printf(
-        Locale.ROOT,
-        "seed %d, %d runs per scenario (clean: %d), 800 cells per sweep, %.1f s%n",
-        seed,
-        runs,
-        2 * runs,
-        (System.nanoTime() - t0) / 1e9);
+    int pooled =
+        args.length > 2 ? Integer.parseInt(args[2]) : AlertsSettings.DEFAULT_BASELINE_SWEEPS;
+    TaskSpread spread =
+        args.length > 3
+            ? TaskSpread.valueOf(args[3].toUpperCase(Locale.ROOT))
+            : TaskSpread.SIMULATOR;
+    report(System.out, runs, seed, pooled, spread);
+  }
+
+  /**
+   * Prints the table for a baseline of one earlier sweep, then (when {@code pooled > 1}) for the
+   * pooled baseline of {@code pooled} earlier sweeps, in the given world.
+   */
+  public static void report(PrintStream out, int runs, long seed, int pooled, TaskSpread spread) {
+    for (int b : pooled == 1 ? new int[] {1} : new int[] {1, pooled}) {
+      long t0 = System.nanoTime();
+      Map<Scenario, ScenarioResult> results = standard(b, spread).run(seed, runs);
+      out.printf(
+          Locale.ROOT,
+          "baseline: %s; world: %s task spread%n",
+          describeBaseline(b),
+          spread.label());
+      out.print(table(results));
+      out.printf(
+          Locale.ROOT,
+          "seed %d, %d runs per scenario (clean: %d), 800 cells per sweep, %.1f s%n%n",
+          seed,
+          runs,
+          2 * runs,
+          (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** "1 earlier sweep" or "4 earlier sweeps, pooled". */
+  public static String describeBaseline(int baselineSweeps) {
+    return baselineSweeps == 1
+        ? "1 earlier sweep"
+        : baselineSweeps + " earlier sweeps of the same grid, pooled";
   }
 }

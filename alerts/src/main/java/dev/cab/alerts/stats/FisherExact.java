@@ -31,25 +31,42 @@ public final class FisherExact {
    * @return the one-sided p-value for fewer candidate passes
    */
   public static double regressionPValue(int n, int baselinePassed, int candidatePassed) {
-    if (n < 0
+    return regressionPValue(n, baselinePassed, n, candidatePassed);
+  }
+
+  /**
+   * Rows of different sizes: a pooled baseline of several sweeps against one candidate sweep.
+   *
+   * @param baselineCells baseline cells (over every pooled sweep)
+   * @param baselinePassed those that passed
+   * @param candidateCells candidate cells
+   * @param candidatePassed those that passed
+   * @return the one-sided p-value for a lower pass rate of the candidate
+   */
+  public static double regressionPValue(
+      int baselineCells, int baselinePassed, int candidateCells, int candidatePassed) {
+    if (baselineCells < 0
+        || candidateCells < 0
         || baselinePassed < 0
         || candidatePassed < 0
-        || baselinePassed > n
-        || candidatePassed > n) {
+        || baselinePassed > baselineCells
+        || candidatePassed > candidateCells) {
       throw new IllegalArgumentException(
-          "Fisher: need 0 <= passed <= n, got "
+          "Fisher: need 0 <= passed <= cells, got "
               + baselinePassed
-              + ", "
+              + " of "
+              + baselineCells
+              + " and "
               + candidatePassed
               + " of "
-              + n);
+              + candidateCells);
     }
-    if (n == 0) {
+    if (baselineCells == 0 || candidateCells == 0) {
       return 1.0;
     }
     int[][] table = {
-      {baselinePassed, n - baselinePassed},
-      {candidatePassed, n - candidatePassed}
+      {baselinePassed, baselineCells - baselinePassed},
+      {candidatePassed, candidateCells - candidatePassed}
     };
     return GREATER.test(table).getPValue();
   }

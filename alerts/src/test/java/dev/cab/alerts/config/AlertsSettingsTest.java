@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cab.model.config.InvalidConfigException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +18,44 @@ class AlertsSettingsTest {
             Map.of(
                 "CAB_KAFKA_BOOTSTRAP", "k:9092",
                 "ALERTS_ALERTMANAGER_URL", "http://127.0.0.1:9093",
-                "ALERTS_BASELINES", "s2=s1, s3=s1"));
+                "ALERTS_BASELINES", "s2=s1, s5=s1+s3 + s4",
+                "ALERTS_BASELINE_SWEEPS", "3"));
 
     assertThat(s.alertmanagerUrl()).isEqualTo("http://127.0.0.1:9093");
-    assertThat(s.baselines()).containsEntry("s2", "s1").containsEntry("s3", "s1");
+    assertThat(s.baselines())
+        .containsEntry("s2", List.of("s1"))
+        .containsEntry("s5", List.of("s1", "s3", "s4"));
+    assertThat(s.baselineSweeps()).isEqualTo(3);
     assertThat(s.fdr()).isEqualTo(0.05);
     assertThat(s.looks()).containsExactly(0.25, 0.5, 0.75, 1.0);
+  }
+
+  @Test
+  void pooledBaselineDefaultsToFourSweeps() {
+    AlertsSettings s = AlertsSettings.from(Map.of("cab.kafka.bootstrap", "k:9092"), Map.of());
+
+    assertThat(s.baselineSweeps()).isEqualTo(AlertsSettings.DEFAULT_BASELINE_SWEEPS).isEqualTo(4);
+  }
+
+  @Test
+  void aPooledBaselineListMustNameDistinctOtherSweeps() {
+    for (String bad : List.of("s2=s1+", "s2=s1+s2", "s2=s1+s1", "s2=+s1")) {
+      assertThatThrownBy(
+              () ->
+                  AlertsSettings.from(
+                      Map.of("cab.kafka.bootstrap", "k:9092", "alerts.baselines", bad), Map.of()))
+          .as(bad)
+          .isInstanceOf(InvalidConfigException.class)
+          .hasMessageContaining("alerts.baselines")
+          .hasMessageContaining("joined by +");
+    }
+    assertThatThrownBy(
+            () ->
+                AlertsSettings.from(
+                    Map.of("cab.kafka.bootstrap", "k:9092", "alerts.baseline.sweeps", "0"),
+                    Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("alerts.baseline.sweeps");
   }
 
   @Test

@@ -8,12 +8,14 @@ import dev.cab.model.wire.AlertRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DetectorTest {
   private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
   private final List<String> notices = new ArrayList<>();
-  private final Detector detector = new Detector(AlphaSpending.quarters(), 0.05, 8, notices::add);
+  private final Detector detector =
+      new Detector(AlphaSpending.quarters(), 0.05, 8, 1, notices::add);
 
   /** 2 tuis x 2 models x 50 tasks; task k passes when k % 5 != 0 (80%), 60 s each. */
   private static List<Observation> sweep(String id, long start, String brokenTui, int lostTasks) {
@@ -91,7 +93,7 @@ class DetectorTest {
   void alertsBaselinesWinOverThePlanAndASelfBaselineIsIgnored() {
     land(sweep("old", 1_000, null, 0));
     land(sweep("newer", 1_500, null, 0));
-    detector.declareBaseline("cand", "newer");
+    detector.declareBaseline("cand", List.of("newer"));
     detector.declarePlannedBaseline("cand", "old");
     detector.declarePlannedBaseline("other", "other");
 
@@ -125,7 +127,7 @@ class DetectorTest {
 
   @Test
   void aDeclaredBaselineSharingNoCellsIsReportedAndNothingIsCompared() {
-    detector.declareBaseline("cand", "other");
+    detector.declareBaseline("cand", List.of("other"));
     for (Observation o : sweep("other", 1_000, null, 0)) {
       detector.accept(
           new Observation(
@@ -224,5 +226,89 @@ class DetectorTest {
         .filteredOn(a -> a.state().equals(AlertStates.FIRING))
         .allMatch(a -> a.rule().startsWith("infra_rate_rise"))
         .isNotEmpty();
+  }
+
+  @Test
+  void theAutomaticBaselinePoolsTheNewestEarlierSweepsSharingTheMostCells() {
+    Detector pooling = new Detector(AlphaSpending.quarters(), 0.05, 8, 3, notices::add);
+    for (String id : List.of("s1", "s2", "s3", "s4")) {
+      sweep(id, 1_000 + 100L * (id.charAt(1) - '0'), null, 0).forEach(pooling::accept);
+      pooling.evaluate(NOW);
+    }
+
+    List<AlertRecord> transitions = new ArrayList<>();
+    for (Observation o : sweep("cand", 2_000, "aider", 30)) {
+      pooling.accept(o);
+      transitions.addAll(pooling.evaluate(NOW));
+    }
+
+    assertThat(pooling.baselineOf("cand")).isEqualTo("s4,s3,s2");
+    assertThat(notices)
+        .anyMatch(
+            n ->
+                n.contains(
+                    "cand: comparing against baseline s4,s3,s2 (the 3 newest earlier sweeps"
+                        + " sharing the most cells, pooled)"));
+    List<AlertRecord> firing =
+        transitions.stream().filter(a -> a.state().equals(AlertStates.FIRING)).toList();
+    assertThat(firing).hasSize(1);
+    AlertRecord a = firing.getFirst();
+    assertThat(a.rule()).isEqualTo("pass_rate_drop");
+    assertThat(a.tui()).isEqualTo("aider");
+    assertThat(a.model()).isEqualTo("m1");
+    assertThat(a.baselineSweepId()).isEqualTo("s4,s3,s2");
+    assertThat(a.evidence().test()).isEqualTo("exact_conditional_stratified");
+    // Each task paired so far has three baseline runs, which passed alike (80% of the tasks).
+    Map<String, Long> counts = a.evidence().counts();
+    assertThat(counts).containsEntry("planned", 50L);
+    assertThat(counts.get("baseline_cells")).isEqualTo(3 * counts.get("pairs"));
+    assertThat(counts.get("baseline_passed") % 3).isZero();
+    assertThat(counts.get("candidate_passed")).isLessThan(counts.get("baseline_passed") / 3);
+    assertThat(a.evidence().effect()).isNegative();
+    assertThat(a.evidence().effectHigh()).isNegative();
+    assertThat(a.evidence().cells()).isNotEmpty().allMatch(c -> c.startsWith("cand/aider/m1/"));
+  }
+
+  @Test
+  void aPooledBaselineCanBeDeclaredInThePlanAsACommaSeparatedList() {
+    land(sweep("s1", 1_000, null, 0));
+    land(sweep("s2", 1_100, null, 0));
+    land(sweep("s3", 1_200, null, 0));
+    detector.declarePlannedBaseline("cand", "s1, s2");
+
+    land(sweep("cand", 2_000, null, 0));
+
+    assertThat(detector.baselineOf("cand")).isEqualTo("s1,s2");
+    assertThat(notices).anyMatch(n -> n.contains("comparing against baseline s1,s2 (declared)"));
+  }
+
+  @Test
+  void aDeclaredListNamingAnUnknownSweepPoolsTheOthersAndSaysSo() {
+    land(sweep("s1", 1_000, null, 0));
+    detector.declareBaseline("cand", List.of("s1", "ghost"));
+
+    land(sweep("cand", 2_000, "aider", 30));
+
+    assertThat(detector.baselineOf("cand")).isEqualTo("s1");
+    assertThat(notices)
+        .anyMatch(
+            n ->
+                n.contains(
+                    "sweep cand: declared baseline ghost (no cells: unknown sweep, or not run"
+                        + " yet) left out; pooling the others"));
+  }
+
+  @Test
+  void aDeclaredListOfUnknownSweepsWaitsAndSaysWhichItWaitsFor() {
+    detector.declareBaseline("cand", List.of("ghost", "phantom"));
+
+    List<AlertRecord> transitions = land(sweep("cand", 2_000, "aider", 30));
+
+    assertThat(transitions).isEmpty();
+    assertThat(detector.baselineOf("cand")).isNull();
+    assertThat(notices)
+        .filteredOn(
+            n -> n.contains("declared baseline ghost,phantom have no cells yet; waiting for them"))
+        .hasSize(1);
   }
 }

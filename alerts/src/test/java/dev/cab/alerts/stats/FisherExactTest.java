@@ -23,6 +23,28 @@ class FisherExactTest {
   }
 
   @Test
+  void pooledBaselineRowsMayBeLargerThanTheCandidates() {
+    // R's fisher.test example, convictions of like-sex twins (Fisher 1962): monozygotic 10 of 13
+    // convicted, dizygotic 2 of 17; fisher.test(Convictions, alternative = "less")$p.value =
+    // 0.0004652: the second row "passes" less often than the first.
+    assertThat(FisherExact.regressionPValue(13, 10, 17, 2)).isCloseTo(0.0004652, within(5e-8));
+    // A task passing 27 of 48 times in three baseline sweeps and never in 16 candidate cells:
+    // the 16 candidate draws of the 64 cells all fall on the 37 failures: R: phyper(0, 27, 37, 16)
+    // = 2.635632e-05
+    assertThat(FisherExact.regressionPValue(48, 27, 16, 0)).isCloseTo(2.635632e-05, within(1e-11));
+    assertThat(FisherExact.regressionPValue(48, 27, 16, 0))
+        .isCloseTo(hypergeometricZero(64, 27, 16), within(1e-15));
+  }
+
+  private static double hypergeometricZero(int total, int successes, int draws) {
+    double p = 1;
+    for (int i = 0; i < draws; i++) {
+      p *= (double) (total - successes - i) / (total - i);
+    }
+    return p;
+  }
+
+  @Test
   void anImprovementGivesALargePValue() {
     assertThat(FisherExact.regressionPValue(16, 2, 12)).isGreaterThan(0.99);
     assertThat(FisherExact.regressionPValue(0, 0, 0)).isEqualTo(1.0);

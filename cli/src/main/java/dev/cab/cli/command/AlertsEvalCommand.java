@@ -1,10 +1,9 @@
 package dev.cab.cli.command;
 
+import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.alerts.eval.AlertsEval;
-import dev.cab.alerts.eval.AlertsEval.ScenarioResult;
-import dev.cab.alerts.eval.Scenario;
+import dev.cab.alerts.eval.TaskSpread;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +18,8 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the regression detector offline on seeded simulated sweep pairs (4 CLIs x 4 models x",
       "50 tasks) and prints per scenario: the share of runs with a false alarm, the detection",
-      "rate and the median delay in candidate cells. See docs/ALERTS.md."
+      "rate and the median delay in candidate cells, for a baseline of one earlier sweep and for",
+      "the pooled baseline of --baseline-sweeps earlier sweeps. See docs/ALERTS.md."
     })
 public final class AlertsEvalCommand implements Callable<Integer> {
 
@@ -36,18 +36,36 @@ public final class AlertsEvalCommand implements Callable<Integer> {
       description = "Seed (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--baseline-sweeps",
+      defaultValue = "" + AlertsSettings.DEFAULT_BASELINE_SWEEPS,
+      description =
+          "Earlier sweeps pooled as the baseline of the second table (the first always uses one;"
+              + " default ${DEFAULT-VALUE}, as alerts.baseline.sweeps).")
+  int baselineSweeps;
+
+  @Option(
+      names = "--world",
+      defaultValue = "simulator",
+      description =
+          "Spread of task difficulty: simulator (the runner's simulator) or wide (many tasks"
+              + " almost always or never solved); default ${DEFAULT-VALUE}.")
+  String world;
+
   @Override
   public Integer call() {
-    long t0 = System.nanoTime();
-    Map<Scenario, ScenarioResult> results = AlertsEval.standard().run(seed, runs);
-    System.out.print(AlertsEval.table(results));
-    System.out.printf(
-        Locale.ROOT,
-        "seed %d, %d runs per scenario (clean: %d), 800 cells per sweep, %.1f s%n",
-        seed,
-        runs,
-        2 * runs,
-        (System.nanoTime() - t0) / 1e9);
+    if (runs < 1 || baselineSweeps < 1) {
+      System.err.println("cab alerts-eval: --runs and --baseline-sweeps must be at least 1");
+      return 2;
+    }
+    TaskSpread spread;
+    try {
+      spread = TaskSpread.valueOf(world.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      System.err.println("cab alerts-eval: --world must be simulator or wide, not '" + world + "'");
+      return 2;
+    }
+    AlertsEval.report(System.out, runs, seed, baselineSweeps, spread);
     return 0;
   }
 }
