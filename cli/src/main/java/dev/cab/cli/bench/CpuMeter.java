@@ -14,7 +14,9 @@ import java.util.Map;
  * thread name) and per child process ({@code /proc/<pid>/stat}), between {@link #start()} and
  * {@link #stop()}. Threads are sampled every call to {@link #sample()} too, so a thread that ends
  * in between still counts up to its last sample. What no thread owns (GC, JIT compilers) is the
- * process CPU time minus the threads' sum, reported as {@code jvm (gc, jit)}.
+ * process CPU time minus the threads' sum, reported as {@code jvm (gc, jit)}; of it, the time of
+ * the GC and JIT threads themselves is read per thread from {@code /proc/self/task} ({@code of
+ * which gc}, {@code of which jit}; the rest is other VM threads and threads that ended unsampled).
  *
  * <p>Virtual threads run on the carrier threads {@code ForkJoinPool-1-worker-N}: only the
  * collector's servers use virtual threads in this JVM (the benchmark's own load uses platform
@@ -29,12 +31,21 @@ final class CpuMeter {
   static final String OTHER = "other threads";
   static final String JVM = "jvm (gc, jit)";
 
+  /** Of {@link #JVM}: the collector's threads (and the VM thread, which runs safepoint work). */
+  static final String JVM_GC = "of which gc";
+
+  /** Of {@link #JVM}: the JIT compiler threads. */
+  static final String JVM_JIT = "of which jit";
+
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Map<String, Long> processes;
   private final Map<Long, Long> threadStart = new HashMap<>();
   private final Map<Long, Long> threadLast = new HashMap<>();
   private final Map<Long, String> threadStage = new HashMap<>();
   private final Map<String, Long> processStart = new HashMap<>();
+  private final Map<String, Long> nativeStart = new HashMap<>();
+  private final Map<String, Long> nativeLast = new HashMap<>();
+  private final Map<String, String> nativeKind = new HashMap<>();
   private long selfStart;
   private Map<String, Double> result;
 
@@ -81,6 +92,10 @@ final class CpuMeter {
         threadStage.put(t.getThreadId(), stageOf(t.getThreadName()));
       }
     }
+    nativeStart.clear();
+    nativeLast.clear();
+    nativeKind.clear();
+    sampleNative(true);
     selfStart = processCpuNanos(ProcessHandle.current().pid());
     processes.forEach((name, pid) -> processStart.put(name, processCpuNanos(pid)));
   }
@@ -95,6 +110,56 @@ final class CpuMeter {
         threadStage.putIfAbsent(t.getThreadId(), stageOf(t.getThreadName()));
       }
     }
+    sampleNative(false);
+  }
+
+  /**
+   * The JVM's own threads (GC, JIT) have no Java thread id: they are read from {@code
+   * /proc/self/task}, by the name HotSpot gives them (truncated to 15 characters by Linux).
+   */
+  private void sampleNative(boolean atStart) {
+    Path tasks = Path.of("/proc/self/task");
+    try (var dirs = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) dirs::iterator) {
+        String tid = task.getFileName().toString();
+        String kind;
+        try {
+          kind = nativeKindOf(Files.readString(task.resolve("comm")).strip());
+        } catch (IOException | RuntimeException e) {
+          continue; // the thread ended
+        }
+        if (kind == null) {
+          continue;
+        }
+        long cpu = cpuNanos(task.resolve("stat"));
+        if (cpu >= 0) {
+          nativeStart.putIfAbsent(tid, atStart ? cpu : 0L);
+          nativeLast.put(tid, cpu);
+          nativeKind.put(tid, kind);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: no breakdown of the JVM's own time
+    }
+  }
+
+  /**
+   * {@link #JVM_GC} or {@link #JVM_JIT} for a HotSpot thread name ({@code GC Thread#0}, {@code G1
+   * Conc#0}, {@code G1 Refine#0}, {@code VM Thread}, {@code C2 CompilerThre}...), null for the
+   * rest.
+   */
+  static String nativeKindOf(String name) {
+    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+      return JVM_JIT;
+    }
+    if (name.startsWith("GC Thread")
+        || name.startsWith("G1 ")
+        || name.startsWith("VM Thread")
+        || name.startsWith("ZWorker")
+        || name.startsWith("ZDirector")) {
+      return JVM_GC;
+    }
+    return null;
   }
 
   /** CPU seconds per stage and process since {@link #start()}. */
@@ -112,6 +177,20 @@ final class CpuMeter {
     }
     double self = (processCpuNanos(ProcessHandle.current().pid()) - selfStart) / 1e9;
     seconds.put(JVM, Math.max(0, self - threadSum));
+    double gc = 0;
+    double jit = 0;
+    for (var e : nativeLast.entrySet()) {
+      double s = (e.getValue() - nativeStart.get(e.getKey())) / 1e9;
+      if (JVM_GC.equals(nativeKind.get(e.getKey()))) {
+        gc += s;
+      } else {
+        jit += s;
+      }
+    }
+    if (!nativeLast.isEmpty()) {
+      seconds.put(JVM_GC, gc);
+      seconds.put(JVM_JIT, jit);
+    }
     processes.forEach(
         (name, pid) -> seconds.put(name, (processCpuNanos(pid) - processStart.get(name)) / 1e9));
     result = seconds;
@@ -124,8 +203,13 @@ final class CpuMeter {
 
   /** utime + stime of a process, in nanoseconds; -1 when unknown (not Linux, process gone). */
   static long processCpuNanos(long pid) {
+    return cpuNanos(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  /** utime + stime from a {@code stat} file of {@code /proc} (a process's or a thread's). */
+  private static long cpuNanos(Path statFile) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String stat = Files.readString(statFile);
       // Fields after the command name (which may hold spaces) start after the last ')'.
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
