@@ -19,6 +19,8 @@ public final class Json {
       JsonMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .addModule(new JavaTimeModule())
+          // after JavaTimeModule, so it takes precedence: the same text, without DateTimeFormatter
+          .addModule(InstantCodec.module())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -1,6 +1,8 @@
 package dev.cab.model.serde;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -17,9 +19,14 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
   private final Class<T> type;
+  // bound once: the mapper would otherwise look the type's (de)serializer up on every call
+  private final ObjectReader reader;
+  private final ObjectWriter writer;
 
   public JsonSerde(Class<T> type) {
     this.type = type;
+    this.reader = Json.mapper().readerFor(type);
+    this.writer = Json.mapper().writerFor(type);
   }
 
   public Class<T> type() {
@@ -32,7 +39,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       return null;
     }
     try {
-      return Json.mapper().writeValueAsBytes(data);
+      return writer.writeValueAsBytes(data);
     } catch (IOException e) {
       throw new SerializationException(
           "cannot write " + type.getSimpleName() + " for topic " + topic, e);
@@ -45,7 +52,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       return null;
     }
     try {
-      T value = Json.mapper().readValue(data, type);
+      T value = reader.readValue(data);
       if (value == null) {
         throw new SerializationException(
             "JSON null is not a " + type.getSimpleName() + " (topic " + topic + ")");
