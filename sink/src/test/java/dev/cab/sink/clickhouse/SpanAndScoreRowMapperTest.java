@@ -9,6 +9,8 @@ import dev.cab.model.wire.SpanRecord;
 import dev.cab.sink.SeedFixture;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +120,34 @@ class SpanAndScoreRowMapperTest {
   void differentScoreEventsHashDifferently() throws Exception {
     var events = SeedFixture.scores(seed001);
     assertThat(events.stream().map(e -> hash(e)).distinct()).hasSize(events.size());
+  }
+
+  @Test
+  void hashingTheRecordsBytesGivesTheEventHashOfEarlierReleases() throws Exception {
+    // given the seeds' scorer events and one with unicode, exponents and nested values, as the
+    // collector writes them to cab.scores.v1
+    var serde = new JsonSerde<>(ScoreEvent.class);
+    List<ScoreEvent> events = new ArrayList<>();
+    for (Map<String, Object> seed : SeedFixture.cells()) {
+      events.addAll(SeedFixture.scores(seed));
+    }
+    ScoreEvent first = events.getFirst();
+    events.add(
+        first
+            .withExplanation("ünïcødé \u2028 \"quoted\" \t tab, emoji \uD83D\uDE00")
+            .withBreakdown(
+                Map.of(
+                    "tiny", 1.0e-7, "huge", 1.0e300, "nested", Map.of("list", List.of(1, 2.5)))));
+
+    for (ScoreEvent e : events) {
+      byte[] bytes = serde.serialize("cab.scores.v1", e);
+      // when the sink maps the record's bytes
+      Map<String, Object> row = new ScoreRowMapper().map(bytes, 0, 0);
+      // then event_hash is what re-serialising the decoded event gave (the V001 definition), so
+      // rows of earlier releases and this one deduplicate together
+      assertThat(row.get("event_hash"))
+          .isEqualTo(ScoreRowMapper.eventHash(serde.deserialize("cab.scores.v1", bytes)));
+    }
   }
 
   private static long hash(ScoreEvent e) {
