@@ -42,7 +42,7 @@ final class CredentialNames {
   /** Shannon entropy per character above which a value looks random (hex tops out at 4.0). */
   static final double RANDOM_MIN_ENTROPY = 3.0;
 
-  private static final List<String> CREDENTIAL_SUFFIXES =
+  static final List<String> CREDENTIAL_SUFFIXES =
       List.of("password", "passwd", "passphrase", "secret", "token", "apikey");
 
   private final Set<String> credential;

@@ -52,6 +52,15 @@ public final class SecretRedactor {
   private final KeywordIndex index;
   private final CredentialNames names;
 
+  /**
+   * Every word a credential name can hold (credential and provider words, {@code key}): a named
+   * rule masks only under a name whose verdict is not NONE, and such a name holds one of these
+   * words, so a text holding none of them is left to the other rules. The named rules' keywords
+   * ({@code =}, {@code :}, {@code -}) are in nearly every string, and their regexes were most of
+   * the collector's redaction time (docs/PERFORMANCE.md). Null: no gate (tests compare both).
+   */
+  private final KeywordIndex nameWords;
+
   /** The redactor of the collector's own rules. */
   public SecretRedactor() {
     this(SecretRules.defaults());
@@ -59,6 +68,11 @@ public final class SecretRedactor {
 
   /** A redactor of the given rules. */
   public SecretRedactor(SecretRules rules) {
+    this(rules, true);
+  }
+
+  /** A redactor of the given rules; without the gate every named rule runs on every keyword hit. */
+  SecretRedactor(SecretRules rules, boolean gateNamedRules) {
     this.rules = rules.rules();
     this.hasSecretGroup = new boolean[this.rules.size()];
     for (int i = 0; i < this.rules.size(); i++) {
@@ -66,6 +80,15 @@ public final class SecretRedactor {
     }
     this.index = new KeywordIndex(this.rules.stream().map(SecretRules.Rule::keywords).toList());
     this.names = new CredentialNames(rules.words());
+    this.nameWords = gateNamedRules ? new KeywordIndex(List.of(nameWords(rules))) : null;
+  }
+
+  private static List<String> nameWords(SecretRules rules) {
+    List<String> words = new ArrayList<>(rules.words().get("credential"));
+    words.addAll(rules.words().get("provider"));
+    words.addAll(CredentialNames.CREDENTIAL_SUFFIXES);
+    words.add("key");
+    return words;
   }
 
   /**
@@ -281,7 +304,18 @@ public final class SecretRedactor {
       return s;
     }
     String out = s;
+    String gated = null; // the text the gate last judged (rules may have changed it since)
+    boolean mayNameCredential = true;
     for (int r = hits.nextSetBit(0); r >= 0; r = hits.nextSetBit(r + 1)) {
+      if (nameWords != null && rules.get(r).kind() == SecretRules.Kind.NAMED) {
+        if (gated != out) {
+          mayNameCredential = nameWords.matches(out) != null;
+          gated = out;
+        }
+        if (!mayNameCredential) {
+          continue;
+        }
+      }
       out = apply(r, out, count);
     }
     return out;

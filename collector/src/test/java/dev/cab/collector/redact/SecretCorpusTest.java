@@ -227,4 +227,29 @@ class SecretCorpusTest {
         String.valueOf(out.attributes()),
         Arrays.toString(new Object[] {out.scoreLabel()}));
   }
+
+  @Test
+  void theGateOnNamedRulesChangesNoResult() {
+    // given the redactor with and without the gate that skips named rules on texts holding no
+    // credential or provider word
+    SecretRedactor ungated = new SecretRedactor(SecretRules.defaults(), false);
+    List<String> texts = new ArrayList<>();
+    SecretCorpus.secrets().forEach(p -> texts.add(p.text()));
+    SecretCorpus.lookAlikes().forEach(l -> texts.add(l.text()));
+    // and name/value shapes of every separator, with and without credential words in the name
+    for (String name : List.of("workdir", "GITHUB_TOKEN", "apiKey", "datadog.app", "PGPASSWORD")) {
+      for (String sep : List.of("=", ": ", "\": \"", " --", "-")) {
+        texts.add(name + sep + "Zx9Qw3Lm8Rt2Yp7Vb4Nk");
+        texts.add("run --" + name + sep + "/home/runner/x-y_z:1");
+      }
+    }
+
+    for (String t : texts) {
+      // when both redact it
+      SecretRedactor.Result<String> gated = redactor.redactText(t);
+      SecretRedactor.Result<String> plain = ungated.redactText(t);
+      // then they agree on the text and on the number of masks
+      assertThat(gated).as(t).isEqualTo(plain);
+    }
+  }
 }
