@@ -32,4 +32,27 @@ class CpuMeterTest {
     assertThat(seconds.get(CpuMeter.JVM_GC)).isGreaterThanOrEqualTo(0.0);
     assertThat(seconds.get(CpuMeter.JVM_JIT)).isGreaterThanOrEqualTo(0.0);
   }
+
+  @Test
+  void stageCpuCountsTheJvmsOwnThreadsAndNamesTheJitsShare() {
+    // given 1,000 events and CPU seconds per stage, the JVM's 0.5 s of which 0.4 s JIT
+    Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+    cpu.put(CpuMeter.COLLECTOR, 0.1);
+    cpu.put(CpuMeter.STREAMS, 0.2);
+    cpu.put(CpuMeter.SINK, 0.05);
+    cpu.put(CpuMeter.LOAD, 1.0);
+    cpu.put(CpuMeter.JVM, 0.5);
+    cpu.put(CpuMeter.JVM_GC, 0.05);
+    cpu.put(CpuMeter.JVM_JIT, 0.4);
+    BenchReport.Pipeline pipeline =
+        new BenchReport.Pipeline(60, 8, 1000, 16.7, 1.3, 18, Map.of(), 70, 70, 1, 0);
+    BenchReport report =
+        new BenchReport(2, "", null, null, Map.of(), pipeline, null, cpu, Map.of());
+
+    // then the load generator is left out, the JVM counted once, and the JIT's share named
+    assertThat(report.stageMicrosPerEvent())
+        .isCloseTo(850, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(report.stageMicrosPerEventWithoutJit())
+        .isCloseTo(450, org.assertj.core.data.Offset.offset(1e-6));
+  }
 }
