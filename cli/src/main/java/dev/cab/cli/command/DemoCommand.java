@@ -1,5 +1,6 @@
 package dev.cab.cli.command;
 
+import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.cli.UserError;
 import dev.cab.cli.clickhouse.ClickHouseHttp;
 import dev.cab.cli.console.Table;
@@ -11,6 +12,7 @@ import dev.cab.runner.sim.SeedCells;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -20,17 +22,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cab demo}: the whole system at work in a few minutes. Starts the local stack, sends two
- * simulated sweeps (the second with injected regressions), waits until ClickHouse has every cell,
- * prints a leaderboard per sweep, then keeps serving until Ctrl-C (or exits with {@code --once}).
+ * {@code cab demo}: the whole system at work in a few minutes. Starts the local stack, sends
+ * simulated baseline sweeps and then one more with injected regressions, which declares the
+ * baselines in its plan (pooled by the alerts stage), waits until ClickHouse has every cell, prints
+ * the leaderboards of the first and the regressed sweep and the alerts that fired next to what was
+ * injected, then keeps serving until Ctrl-C (or exits with {@code --once}).
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts everything (as ./cab up), runs two simulated sweeps - the second with injected",
-      "regressions - and prints a leaderboard per sweep from ClickHouse. Keeps serving until",
-      "Ctrl-C so you can explore with ./cab sql; --once exits after printing."
+      "Starts everything (as ./cab up), runs simulated baseline sweeps and one more with injected",
+      "regressions, prints leaderboards from ClickHouse and the alerts that fired next to what",
+      "was injected. Keeps serving until Ctrl-C so you can explore with ./cab sql; --once",
+      "exits after printing."
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -48,6 +53,17 @@ public final class DemoCommand implements Callable<Integer> {
   int tasks;
 
   @Option(
+      names = "--baseline-sweeps",
+      // As alerts.baseline.sweeps: the regressed sweep's plan declares all of them, and the alerts
+      // stage pools them, which is what makes a pass-rate drop of one pair or a task breaking
+      // across pairs detectable at this size (docs/ALERTS.md, "Quality of detection").
+      defaultValue = "" + AlertsSettings.DEFAULT_BASELINE_SWEEPS,
+      description =
+          "Baseline sweeps run before the regressed one and pooled as its baseline (default"
+              + " ${DEFAULT-VALUE}).")
+  int baselineSweeps;
+
+  @Option(
       names = "--wait",
       defaultValue = "PT3M",
       description = "How long to wait for every cell to land (default ${DEFAULT-VALUE}).")
@@ -62,44 +78,73 @@ public final class DemoCommand implements Callable<Integer> {
       AtomicLong firstCellMillis = new AtomicLong(-1);
       Thread watcher = watchFirstCell(clickhouse, t0, firstCellMillis);
 
+      if (baselineSweeps < 1 || baselineSweeps > 20) {
+        throw new UserError("--baseline-sweeps must be between 1 and 20, not " + baselineSweeps);
+      }
       long seed = System.currentTimeMillis() / 1000;
-      SimulationOptions baseline =
+      // The same seed for every sweep: the same world (skills, difficulties, speeds, all drawn from
+      // the seed), while each cell's draws are keyed by its id, which names the sweep, so the
+      // sweeps are independent runs of it. Another seed would be another world, and every pair
+      // whose skill moved would look like a regression.
+      SimulationOptions first =
           SimulationOptions.builder()
-              .sweepId(String.format(Locale.ROOT, "demo-%d-baseline", seed))
+              .sweepId(String.format(Locale.ROOT, "demo-%d-baseline-1", seed))
               .seed(seed)
               .taskCount(tasks)
               .replaySeeds(true)
               .build();
-      // The second sweep: the same grid, with one regression of each kind the simulator knows.
-      String tui = baseline.tuis().get(1);
-      String model = baseline.models().get(2);
-      String task = baseline.tasks().get(0);
+      String endpoint = stack.otlpHttpEndpoint();
+      int sweeps = baselineSweeps + 1;
+      List<SimulationReport> reports = new ArrayList<>();
+      List<String> baselineIds = new ArrayList<>();
+      for (int b = 1; b <= baselineSweeps; b++) {
+        SimulationOptions options =
+            b == 1
+                ? first
+                : first.toBuilder()
+                    .sweepId(String.format(Locale.ROOT, "demo-%d-baseline-%d", seed, b))
+                    .replaySeeds(false)
+                    .build();
+        reports.add(
+            SimulateCommand.run(endpoint, "http/protobuf", options, "sweep " + b + "/" + sweeps));
+        baselineIds.add(options.sweepId());
+      }
+      for (SimulationReport r : reports) {
+        awaitCells(clickhouse, r, wait);
+      }
+      // The last sweep: the same grid with one regression of each kind the simulator knows. The
+      // task to break is one the baselines solved in at least half of their cells: a task nobody
+      // solves cannot start failing.
+      String tui = first.tuis().get(1);
+      String model = first.models().get(2);
+      String task = solvedTask(clickhouse, baselineIds, first.tasks());
       SimulationOptions regressed =
-          baseline.toBuilder()
+          first.toBuilder()
               .sweepId(String.format(Locale.ROOT, "demo-%d-regressed", seed))
-              // The same seed: the same world (skills, difficulties, speeds, all drawn from the
-              // seed), while each cell's draws are keyed by its id, which names the sweep, so the
-              // two sweeps are independent runs of it. Another seed would be another world, and
-              // every pair whose skill moved would look like a regression.
-              .seed(seed)
               .replaySeeds(false)
-              .baseline(baseline.sweepId())
+              .baseline(String.join(",", baselineIds))
               .regression(new Regression.PassRateDrop(tui, model, 0.5))
               .regression(new Regression.TaskFailsEverywhere(task))
               .regression(
                   new Regression.LatencyJump(
-                      Regression.LatencyJump.Target.MODEL, baseline.models().get(0), 2.5))
+                      Regression.LatencyJump.Target.MODEL, first.models().get(0), 2.5))
               .build();
+      SimulationReport r2 =
+          SimulateCommand.run(
+              endpoint, "http/protobuf", regressed, "sweep " + sweeps + "/" + sweeps);
+      awaitCells(clickhouse, r2, wait);
+      reports.add(r2);
+      SimulationReport r1 = reports.getFirst();
 
-      String endpoint = stack.otlpHttpEndpoint();
-      SimulationReport r1 = SimulateCommand.run(endpoint, "http/protobuf", baseline, "sweep 1/2");
-      SimulationReport r2 = SimulateCommand.run(endpoint, "http/protobuf", regressed, "sweep 2/2");
-
-      for (SimulationReport r : List.of(r1, r2)) {
-        awaitCells(clickhouse, r, wait);
-      }
       watcher.interrupt();
       System.out.println();
+      if (reports.size() > 2) {
+        System.out.println(
+            "baseline sweeps "
+                + String.join(", ", baselineIds)
+                + ": the same grid, independent runs of the same world; the first and the"
+                + " regressed one:");
+      }
       for (SimulationReport r : List.of(r1, r2)) {
         SimulateCommand.printReport(r);
         leaderboard(clickhouse, r.sweepId());
@@ -109,8 +154,10 @@ public final class DemoCommand implements Callable<Integer> {
       System.out.println();
       System.out.printf(
           Locale.ROOT,
-          "first cell visible in ClickHouse %.1f s after start; both sweeps landed %.1f s after start%n",
+          "first cell visible in ClickHouse %.1f s after start; all %d sweeps landed %.1f s after"
+              + " start%n",
           firstCellMillis.get() / 1000.0,
+          reports.size(),
           (System.nanoTime() - t0) / 1e9);
       String invokedAt = System.getenv("CAB_INVOKED_AT_MS");
       if (invokedAt != null && invokedAt.matches("\\d+") && firstCellMillis.get() >= 0) {
@@ -187,6 +234,41 @@ public final class DemoCommand implements Callable<Integer> {
                 }
               }
             });
+  }
+
+  /**
+   * The first task (in plan order) the baseline sweeps passed in at least half of their decided
+   * cells, else the one they passed most often.
+   */
+  private static String solvedTask(
+      ClickHouseHttp clickhouse, List<String> baselineIds, List<String> tasks) {
+    StringBuilder in = new StringBuilder();
+    for (String id : baselineIds) {
+      in.append(in.isEmpty() ? "" : ", ").append('\'').append(id.replace("'", "\\'")).append('\'');
+    }
+    List<List<String>> rows =
+        clickhouse.rows(
+            "SELECT task, toString(countIf(outcome = 'passed') / count()) FROM cells FINAL"
+                + " WHERE sweep_id IN ("
+                + in
+                + ") AND outcome IN ('passed', 'failed') GROUP BY task");
+    String best = tasks.getFirst();
+    double bestRate = -1;
+    for (String t : tasks) {
+      for (List<String> row : rows) {
+        if (row.get(0).equals(t)) {
+          double rate = Double.parseDouble(row.get(1));
+          if (rate >= 0.5) {
+            return t;
+          }
+          if (rate > bestRate) {
+            best = t;
+            bestRate = rate;
+          }
+        }
+      }
+    }
+    return best;
   }
 
   private static void awaitCells(ClickHouseHttp clickhouse, SimulationReport r, Duration wait)
