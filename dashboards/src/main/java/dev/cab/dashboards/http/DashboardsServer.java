@@ -9,6 +9,7 @@ import dev.cab.dashboards.pages.CellPage;
 import dev.cab.dashboards.pages.CellPages;
 import dev.cab.dashboards.pages.Formats;
 import dev.cab.dashboards.pages.Templates;
+import dev.cab.dashboards.pages.Urls;
 import dev.cab.dashboards.query.Board;
 import dev.cab.dashboards.query.CellRow;
 import dev.cab.dashboards.query.ClickHouseUnavailableException;
@@ -18,6 +19,7 @@ import dev.cab.dashboards.query.Sweeps;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -135,6 +137,10 @@ public final class DashboardsServer implements AutoCloseable {
     c.routes.get("/api/cell/{tui}/<modelTask>", ctx -> json(ctx, 200, cellJson(cellByTriple(ctx))));
     c.routes.get("/api/cells/<cellId>", ctx -> json(ctx, 200, cellJson(cellById(ctx))));
     c.routes.get("/api/badge/{tui}/<modelTask>", this::badgeJson);
+    // Registered last, so they only see what the routes above did not match: a sweep id written
+    // with a raw '/' (/sweeps/team/nightly) is read whole and sent to its one spelling (%2F).
+    c.routes.get("/sweeps/<sweep>", ctx -> canonicalSweep(ctx, Urls.sweep(sweepId(ctx))));
+    c.routes.get("/api/sweeps/<sweep>", ctx -> canonicalSweep(ctx, Urls.apiSweep(sweepId(ctx))));
     c.routes.exception(
         BadRequestException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
     c.routes.exception(
@@ -173,8 +179,20 @@ public final class DashboardsServer implements AutoCloseable {
     ctx.html(templates.render("board.jte", board(ctx)));
   }
 
+  private static String sweepId(Context ctx) {
+    return PathInput.check("sweep id", ctx.pathParam("sweep"));
+  }
+
+  /**
+   * A sweep id's path segment is the whole id, its '/' written {@code %2F}: a raw '/' is read as
+   * part of the id and redirected (308) to that spelling, which then answers (or says 404).
+   */
+  private static void canonicalSweep(Context ctx, String canonical) {
+    ctx.redirect(canonical, HttpStatus.PERMANENT_REDIRECT);
+  }
+
   private Board board(Context ctx) {
-    String sweep = PathInput.check("sweep id", ctx.pathParam("sweep"));
+    String sweep = sweepId(ctx);
     return sweeps
         .board(sweep)
         .orElseThrow(
@@ -184,7 +202,7 @@ public final class DashboardsServer implements AutoCloseable {
   private void openBoard(io.javalin.http.sse.SseClient client) {
     String sweep;
     try {
-      sweep = PathInput.check("sweep id", client.ctx().pathParam("sweep"));
+      sweep = sweepId(client.ctx());
     } catch (BadRequestException e) {
       client.sendEvent("status", "{\"error\":\"bad sweep id\"}");
       client.close();

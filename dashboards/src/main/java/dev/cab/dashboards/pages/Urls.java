@@ -5,18 +5,30 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The URL scheme, the same as the published pages': {@code /cell/<tui>/<model>/<task>}, {@code
- * /badge/<tui>/<model>/<task>.svg}, {@code /cells/<cell id>}, {@code /sweeps/<sweep id>}. Each name
- * is percent-encoded segment by segment, so the '/' inside model and task names stays a '/'.
+ * /badge/<tui>/<model>/<task>.svg}, {@code /cells/<cell id>}, {@code /sweeps/<sweep id>}.
+ *
+ * <p>Every name is percent-encoded as UTF-8 (space {@code %20}, {@code %} {@code %25}, {@code ?}
+ * {@code %3F}, {@code #} {@code %23}, non-ASCII by its bytes). What happens to a {@code /} depends
+ * on where the name sits:
+ *
+ * <ul>
+ *   <li>a sweep id and an agent CLI are one path segment each, so a {@code /} in them is written
+ *       {@code %2F} ({@code /sweeps/team%2Fnightly}): the routes after them ({@code /events},
+ *       {@code /badge/...}) stay unambiguous;
+ *   <li>model, task and cell id keep their {@code /} as a separator, as on the published pages
+ *       ({@code /cell/openhands/stepfun-ai/step-3.5-flash/mutations/rust-error-negated}); they are
+ *       the last part of their route, which takes the rest of the path.
+ * </ul>
  */
 public final class Urls {
   private Urls() {}
 
   public static String cell(String tui, String model, String task) {
-    return "/cell/" + path(tui) + "/" + path(model) + "/" + path(task);
+    return "/cell/" + segment(tui) + "/" + path(model) + "/" + path(task);
   }
 
   public static String badge(String tui, String model, String task) {
-    return "/badge/" + path(tui) + "/" + path(model) + "/" + path(task) + ".svg";
+    return "/badge/" + segment(tui) + "/" + path(model) + "/" + path(task) + ".svg";
   }
 
   public static String cellById(String cellId) {
@@ -24,12 +36,22 @@ public final class Urls {
   }
 
   public static String sweep(String sweepId) {
-    return "/sweeps/" + path(sweepId);
+    return "/sweeps/" + segment(sweepId);
+  }
+
+  /** The board's Server-Sent Events. */
+  public static String sweepEvents(String sweepId) {
+    return sweep(sweepId) + "/events";
+  }
+
+  /** The board as JSON. */
+  public static String apiSweep(String sweepId) {
+    return "/api" + sweep(sweepId);
   }
 
   /** The badge of one leaderboard row of a sweep: its pass rate. */
   public static String sweepBadge(String sweepId, String tui, String model) {
-    return sweep(sweepId) + "/badge/" + path(tui) + "/" + path(model) + ".svg";
+    return sweep(sweepId) + "/badge/" + segment(tui) + "/" + path(model) + ".svg";
   }
 
   /** Encodes each '/'-separated segment, keeping the separators. */
@@ -40,8 +62,13 @@ public final class Urls {
       if (i > 0) {
         b.append('/');
       }
-      b.append(URLEncoder.encode(parts[i], StandardCharsets.UTF_8).replace("+", "%20"));
+      b.append(segment(parts[i]));
     }
     return b.toString();
+  }
+
+  /** Encodes the whole value as one path segment: a '/' becomes {@code %2F}. */
+  static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

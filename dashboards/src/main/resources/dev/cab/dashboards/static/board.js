@@ -82,7 +82,7 @@
   }
 
   sortTable();
-  fetch('/api/sweeps/' + encodeURIComponent(board.dataset.sweep))
+  fetch(board.dataset.api)
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (b) { if (b) { drawCharts(b.timeline); } })
     .catch(function () {});
