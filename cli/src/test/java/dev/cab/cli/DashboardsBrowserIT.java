@@ -17,6 +17,7 @@ import dev.cab.runner.CellSpan;
 import dev.cab.runner.CellSpanKind;
 import dev.cab.runner.FlushResult;
 import dev.cab.runner.SweepPlan;
+import dev.cab.runner.TokenUsage;
 import dev.cab.runner.sim.ProgressListener;
 import dev.cab.runner.sim.SeedCells;
 import dev.cab.runner.sim.SeedCells.SeedCell;
@@ -33,6 +34,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -576,12 +578,354 @@ class DashboardsBrowserIT {
     assertThat(get("/cells/%7Bx:String%7D").body()).contains("No cell with id '{x:String}'.");
   }
 
+  @Test
+  @Order(7)
+  void aSweepIdWithSlashAndReservedCharactersWorksThroughEveryLink() throws Exception {
+    // given a sweep whose id holds '/', space, '#', '%', '?' and unicode, and in it a cell whose
+    // agent CLI, model and task hold them too
+    String sweep = "team/nightly #7 50%?é";
+    CellIdentity odd = CellIdentity.of(sweep, "my cli/β", "org/model #1", "cat/task 100%?");
+    // (the simulator keeps '/' out of its sweep ids: these cells come from the runner SDK)
+    sendCells(
+        CellIdentity.of(sweep, "aider", "meta/llama-3.3-70b-instruct", "cat/a"),
+        CellIdentity.of(sweep, "aider", "meta/llama-3.3-70b-instruct", "cat/b"),
+        odd);
+    awaitTrue(
+        () -> apiBoard(sweep).path("progress").path("landed").asLong() == 3,
+        "three cells of the reserved-character sweep on its board");
+
+    // when the user opens its board from the sweeps list
+    browser.get(base + "/");
+    WebElement link =
+        browser.findElements(By.cssSelector("#sweeps tbody tr")).stream()
+            .filter(r -> sweep.equals(r.getDomAttribute("data-sweep")))
+            .findFirst()
+            .orElseThrow()
+            .findElement(By.tagName("a"));
+    assertThat(link.getDomAttribute("href"))
+        .isEqualTo("/sweeps/team%2Fnightly%20%237%2050%25%3F%C3%A9")
+        .isEqualTo(Urls.sweep(sweep));
+    link.click();
+    awaitTrue(() -> text("#sweep-id").equals(sweep), "the board of the sweep opened");
+    assertThat(URI.create(browser.getCurrentUrl()).getRawPath()).isEqualTo(Urls.sweep(sweep));
+    awaitTrue(() -> text("#connection").startsWith("live"), "board connected to its events");
+    js("window.cabMarker = 'reserved'; return 1");
+
+    // then it updates by push when more cells land
+    sendCells(
+        CellIdentity.of(sweep, "pi", "m/2", "cat/a"), CellIdentity.of(sweep, "pi", "m/2", "cat/b"));
+    awaitTrue(() -> text("#n-landed").equals("5"), "the open board shows 5 landed cells");
+    assertThat(js("return window.cabMarker")).isEqualTo("reserved");
+
+    // every row's badge, the JSON API and the charts' URL answer for this sweep
+    @SuppressWarnings("unchecked")
+    List<String> badges =
+        (List<String>)
+            js("return [...document.querySelectorAll('#leaderboard tbody img')].map(i => i.src)");
+    assertThat(badges).isNotEmpty();
+    for (String badge : badges) {
+      HttpResponse<String> svg = get(URI.create(badge).getRawPath());
+      assertThat(svg.statusCode()).as(badge).isEqualTo(200);
+      assertThat(svg.body()).contains("pass rate", "(" + sweep + ")");
+    }
+    assertThat(apiBoard(sweep).path("sweepId").asText()).isEqualTo(sweep);
+    assertThat(browser.findElement(By.id("board")).getDomAttribute("data-api"))
+        .isEqualTo(Urls.apiSweep(sweep));
+    // a raw '/' in the address is read as part of the id and sent to its one spelling
+    HttpResponse<String> raw = get("/sweeps/team/nightly%20%237%2050%25%3F%C3%A9");
+    assertThat(raw.statusCode()).isEqualTo(308);
+    assertThat(raw.headers().firstValue("Location")).hasValue(Urls.sweep(sweep));
+
+    // and the heatmap square of the odd cell leads to its page, whose own links work
+    WebElement square =
+        browser.findElements(By.cssSelector("#heatmap a.sq")).stream()
+            .filter(a -> Urls.cellById(odd.cellId()).equals(a.getDomAttribute("href")))
+            .findFirst()
+            .orElseThrow();
+    square.click();
+    awaitTrue(
+        () -> text("#cell-title").equals(odd.tui() + " × " + odd.model()), "the odd cell's page");
+    assertThat(texts("#identity dd").subList(0, 2)).containsExactly(odd.cellId(), sweep);
+    assertThat(text(".task")).isEqualTo(odd.task());
+    String crumb =
+        browser.findElement(By.cssSelector(".crumbs a:nth-of-type(2)")).getDomAttribute("href");
+    assertThat(crumb).isEqualTo(Urls.sweep(sweep));
+    assertThat(get(crumb).statusCode()).isEqualTo(200);
+    HttpResponse<String> byTriple = get(Urls.cell(odd.tui(), odd.model(), odd.task()));
+    assertThat(byTriple.statusCode()).isEqualTo(200);
+    assertThat(byTriple.body()).contains(odd.cellId());
+    assertThat(Urls.cell(odd.tui(), odd.model(), odd.task()))
+        .isEqualTo("/cell/my%20cli%2F%CE%B2/org/model%20%231/cat/task%20100%25%3F");
+    HttpResponse<String> badge = get(Urls.badge(odd.tui(), odd.model(), odd.task()));
+    assertThat(badge.statusCode()).isEqualTo(200);
+    assertThat(badge.body()).contains("<title>CodingAgentBench: my cli/β × org/model #1");
+    awaitTrue(
+        () ->
+            ((Number) js("return document.getElementById('badge').naturalWidth")).intValue() > 100,
+        "the odd cell's badge drawn on its page");
+  }
+
+  /** Kinds of tool calls a long run makes, in turn. */
+  private static final List<String> TOOLS =
+      List.of("bash: cargo test", "read_file src/lib.rs", "edit_file src/lib.rs");
+
+  @Test
+  @Order(8)
+  void aCellOfFiveThousandSpansKeepsItsWaterfallUsable() throws Exception {
+    // given a long agent run through the real pipeline: 1,249 turns of a model call and three
+    // tool calls under it, a container span, setup and cleanup: 5,000 spans, every 97th tool
+    // call failing
+    CellIdentity id =
+        CellIdentity.of("long-run", "openhands", "stepfun-ai/step-3.5-flash", "polyglot/long-run");
+    int turns = 1249;
+    Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+    int errors = 0;
+    String rootId;
+    String firstTurn = null;
+    try (CabTelemetry telemetry = telemetry()) {
+      Cell cell = telemetry.startCell(id);
+      rootId = cell.traceIds().rootSpanId();
+      cell.spanBuilder(CellSpanKind.TASK_SETUP, "prepare:" + id.task())
+          .noParent()
+          .startAt(t0)
+          .start()
+          .end(t0.plusSeconds(2));
+      Instant runStart = t0.plusSeconds(2);
+      Instant runEnd = runStart.plusMillis(1000 + turns * 1900L);
+      CellSpan root =
+          cell.rootBuilder(id.tui() + ":" + id.task())
+              .startAt(runStart)
+              .start()
+              .containerImage("codingagentbench/openhands:1.7.0", "sha256:" + "7f".repeat(32))
+              .modelBuildId("step-3.5-flash");
+      cell.spanBuilder(CellSpanKind.CONTAINER, "container: openhands")
+          .parent(root)
+          .startAt(runStart)
+          .start()
+          .end(runEnd);
+      for (int turn = 0; turn < turns; turn++) {
+        Instant at = runStart.plusMillis(500 + turn * 1900L);
+        CellSpan call =
+            cell.modelCallBuilder()
+                .parent(root)
+                .startAt(at)
+                .start()
+                .usage(TokenUsage.of(1200 + turn, 80));
+        if (firstTurn == null) {
+          firstTurn = call.spanId();
+        }
+        for (int k = 0; k < TOOLS.size(); k++) {
+          CellSpan tool =
+              cell.spanBuilder(CellSpanKind.TOOL_CALL, TOOLS.get(k))
+                  .parent(call)
+                  .startAt(at.plusMillis(600 + k * 400))
+                  .start()
+                  .set("turn", turn);
+          if ((turn * TOOLS.size() + k) % 97 == 0) {
+            tool.error("exit status 1");
+            errors++;
+          }
+          tool.end(at.plusMillis(900 + k * 400));
+        }
+        call.end(at.plusMillis(1800));
+      }
+      root.exitCode(0).end(runEnd);
+      cell.spanBuilder(CellSpanKind.CLEANUP, "cleanup")
+          .noParent()
+          .startAt(runEnd)
+          .start()
+          .end(runEnd.plusSeconds(1));
+      scoreEveryAxis(cell);
+      cell.end();
+      assertThat(telemetry.flush(Duration.ofSeconds(60)).allExported()).isTrue();
+    }
+    int spans = 4 + turns * (1 + TOOLS.size());
+    assertThat(spans).isEqualTo(5000);
+    String countSql = "SELECT count() AS n FROM spans FINAL WHERE cell_id = '" + id.cellId() + "'";
+    String cellSql = "SELECT status FROM cells FINAL WHERE cell_id = '" + id.cellId() + "'";
+    awaitTrue(
+        () -> {
+          try {
+            return clickhouse(countSql).getFirst().path("n").asLong() == spans
+                && clickhouse(cellSql).getFirst().path("status").asText().equals("complete");
+          } catch (Exception e) {
+            return false;
+          }
+        },
+        "5,000 spans of the long cell and the complete cell in ClickHouse");
+
+    // server render time, warm: median of 15 (Server-Timing is the server's part)
+    String page = Urls.cellById(id.cellId());
+    get(page);
+    List<Double> server = new ArrayList<>();
+    List<Double> wall = new ArrayList<>();
+    long bytes = 0;
+    for (int i = 0; i < 15; i++) {
+      long started = System.nanoTime();
+      HttpResponse<String> r = get(page);
+      wall.add((System.nanoTime() - started) / 1e6);
+      assertThat(r.statusCode()).isEqualTo(200);
+      bytes = r.body().length();
+      server.add(
+          Double.parseDouble(
+              r.headers().firstValue("Server-Timing").orElseThrow().replaceAll(".*dur=", "")));
+    }
+    Collections.sort(server);
+    Collections.sort(wall);
+
+    // when the page is opened in the browser
+    browser.get(base + page);
+    awaitTrue(() -> js("return window.cabReplayReady") != null, "the replay script ran");
+    Object nav =
+        js(
+            "var n = performance.getEntriesByType('navigation')[0];"
+                + " return [n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd,"
+                + " n.loadEventEnd, window.cabReplayReady];");
+    // then it shows every span in the waterfall and the spans table a page at a time
+    // every span is in the replay, and only the rows in view are drawn (a windowed list)
+    assertThat(shownSpans()).isEqualTo(spans);
+    int drawn = browser.findElements(By.cssSelector("#waterfall details.span")).size();
+    assertThat(drawn).isBetween(20, 200);
+    assertThat(text("#spans h2")).isEqualTo("Trace spans (5000)");
+    assertThat(browser.findElements(By.cssSelector("#spans tbody tr"))).hasSize(200);
+    assertThat(text("#spans .pager .showing")).isEqualTo("spans 1–200 of 5,000 (page 1 of 25)");
+    assertThat(text("#model-calls h2")).isEqualTo("Model calls (1249)");
+    assertThat(browser.findElements(By.cssSelector("#model-calls tbody tr"))).hasSize(200);
+    Files.write(screenshots.resolve("cell-5000-spans.png"), viewport());
+
+    // the replay keys work on it, and each press is timed from the key event to the next frame
+    press(Keys.ARROW_RIGHT);
+    assertThat(selectedSpan()).isNotEmpty();
+    press(Keys.ARROW_RIGHT);
+    press(Keys.ARROW_RIGHT);
+    String third = selectedSpan();
+    press(Keys.ARROW_LEFT);
+    press(Keys.ARROW_RIGHT);
+    assertThat(selectedSpan()).isEqualTo(third);
+    for (int i = 0; i < 10; i++) {
+      press(".");
+    }
+    for (int i = 0; i < 10; i++) {
+      press(Keys.ARROW_RIGHT);
+    }
+    awaitTrue(
+        () -> ((Number) js("return window.cabKeyLatencies.length")).intValue() >= 25,
+        "every key press measured");
+    @SuppressWarnings("unchecked")
+    List<Number> keys = (List<Number>) js("return window.cabKeyLatencies");
+
+    // errors only: exactly the error spans
+    browser.findElement(By.id("errors-only")).click();
+    assertThat(shownSpans()).isEqualTo(errors);
+    assertThat(js("return document.querySelectorAll('#waterfall details.span:not(.error)').length"))
+        .isEqualTo(0L);
+    assertThat(text("#filter-count")).isEqualTo(errors + " of 5000 spans");
+    browser.findElement(By.id("errors-only")).click();
+    // by kind, and by name
+    browser.findElement(By.cssSelector("#kind-filter option[value='tool_call']")).click();
+    assertThat(shownSpans()).isEqualTo(turns * TOOLS.size());
+    browser.findElement(By.cssSelector("#kind-filter option[value='']")).click();
+    long typed = System.nanoTime();
+    browser.findElement(By.id("span-filter")).sendKeys("cargo test");
+    double filterMs = (System.nanoTime() - typed) / 1e6;
+    assertThat(shownSpans()).isEqualTo(turns);
+    browser.findElement(By.id("span-filter")).clear();
+    js(
+        "var f = document.getElementById('span-filter'); f.value = '';"
+            + " f.dispatchEvent(new Event('input')); return 1");
+    assertThat(shownSpans()).isEqualTo(spans);
+
+    // collapsing the root hides everything under it; a turn collapses its three tool calls
+    browser
+        .findElement(By.cssSelector("#waterfall details.span[data-span='" + rootId + "'] .fold"))
+        .click();
+    assertThat(shownSpans()).isEqualTo(3); // task_setup, adapter_run, cleanup
+    assertThat(text("#filter-count")).isEqualTo("3 of 5000 spans shown");
+    browser
+        .findElement(By.cssSelector("#waterfall details.span[data-span='" + rootId + "'] .fold"))
+        .click();
+    assertThat(shownSpans()).isEqualTo(spans);
+    browser
+        .findElement(By.cssSelector("#waterfall details.span[data-span='" + firstTurn + "'] .fold"))
+        .click();
+    assertThat(shownSpans()).isEqualTo(spans - TOOLS.size());
+    // a collapsed turn stays collapsed when its parent is collapsed and expanded again
+    browser
+        .findElement(By.cssSelector("#waterfall details.span[data-span='" + rootId + "'] .fold"))
+        .click();
+    browser
+        .findElement(By.cssSelector("#waterfall details.span[data-span='" + rootId + "'] .fold"))
+        .click();
+    assertThat(shownSpans()).isEqualTo(spans - TOOLS.size());
+
+    // the spans table's next page
+    browser.findElement(By.cssSelector("#spans .pager a.next")).click();
+    awaitTrue(
+        () -> text("#spans .pager .showing").equals("spans 201–400 of 5,000 (page 2 of 25)"),
+        "second page of the spans table");
+    assertThat(browser.findElements(By.cssSelector("#spans tbody tr"))).hasSize(200);
+
+    List<Double> keyMs = new ArrayList<>(keys.stream().map(Number::doubleValue).toList());
+    Collections.sort(keyMs);
+    @SuppressWarnings("unchecked")
+    List<Number> n = (List<Number>) nav;
+    System.out.printf(
+        "5,000-span cell page: server render (Server-Timing) median %.0f ms, max %.0f ms;"
+            + " request median %.0f ms (n=15, warm); %,d characters of HTML%n"
+            + "5,000-span cell page in Chromium: response end %.0f ms, DOM interactive %.0f ms,"
+            + " DOMContentLoaded %.0f ms, load %.0f ms, replay ready %.0f ms (from navigation start)%n"
+            + "5,000-span cell page: key press to next frame median %.1f ms, max %.1f ms (n=%d);"
+            + " typing a 10-character filter %.0f ms (WebDriver round trips included)%n",
+        server.get(server.size() / 2),
+        server.getLast(),
+        wall.get(wall.size() / 2),
+        bytes,
+        n.get(0).doubleValue(),
+        n.get(1).doubleValue(),
+        n.get(2).doubleValue(),
+        n.get(3).doubleValue(),
+        n.get(4).doubleValue(),
+        keyMs.get(keyMs.size() / 2),
+        keyMs.getLast(),
+        keyMs.size(),
+        filterMs);
+  }
+
   // ---- helpers
 
   private static void send(SimulationOptions options) throws InterruptedException {
     try (CabTelemetry telemetry = telemetry()) {
       SimulationReport report = new SweepSimulator(telemetry).run(options, ProgressListener.NONE);
       assertThat(report.flush().allExported()).isTrue();
+    }
+  }
+
+  /** A pass, and a score on every other axis, so the cell is complete and decided. */
+  private static void scoreEveryAxis(Cell cell) {
+    cell.score(Axis.PASS_RATE, 1, Map.of("pass", 1, "exit_code", 0));
+    cell.score(Axis.TOKENS, 0, Map.of("total_tokens", 0));
+    cell.score(Axis.LATENCY, 0.5, Map.of("wall_clock_ms", 1000));
+    cell.score(Axis.BLAST_RADIUS, 0, Map.of("blast_radius", 0));
+    cell.score(Axis.REFUSAL, 0, Map.of("refusal", 0, "not_applicable", true));
+    cell.score(Axis.INTEGRITY, 1, Map.of("integrity", 1, "not_applicable", true));
+  }
+
+  /**
+   * Minimal complete cells (a root that exited 0, every axis scored) straight from the runner SDK.
+   */
+  private static void sendCells(CellIdentity... ids) {
+    try (CabTelemetry telemetry = telemetry()) {
+      for (CellIdentity id : ids) {
+        Cell cell = telemetry.startCell(id);
+        cell.root()
+            .containerImage("codingagentbench/" + id.tui().replace('/', '-') + ":1", "sha256:abc")
+            .modelBuildId("m")
+            .exitCode(0)
+            .end();
+        scoreEveryAxis(cell);
+        cell.end();
+      }
+      assertThat(telemetry.flush(Duration.ofSeconds(20)).allExported()).isTrue();
     }
   }
 
@@ -607,10 +951,20 @@ class DashboardsBrowserIT {
         .getDomAttribute("data-span");
   }
 
+  /** How many spans the replay shows (drawn or not: it draws only the rows in view). */
+  private static int shownSpans() {
+    return ((Number) js("return window.cabShownSpans")).intValue();
+  }
+
   private static int visibleSpans() {
     return ((Number)
             js("return document.querySelectorAll('#waterfall details.span:not(.hidden)').length"))
         .intValue();
+  }
+
+  /** What a user sees on opening the page: the browser window only. */
+  private static byte[] viewport() {
+    return browser.getScreenshotAs(OutputType.BYTES);
   }
 
   private static byte[] fullPage() {
@@ -622,6 +976,15 @@ class DashboardsBrowserIT {
     byte[] png = browser.getScreenshotAs(OutputType.BYTES);
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1800));
     return png;
+  }
+
+  static JsonNode apiBoard(String sweepId) {
+    HttpResponse<String> r = get(Urls.apiSweep(sweepId));
+    try {
+      return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.missingNode();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static JsonNode apiCell(String cellId) {

@@ -212,9 +212,13 @@ public final class DashboardsServer implements AutoCloseable {
   }
 
   private void cellPage(Context ctx, CellRow cell) {
+    CellPages.Paging paging =
+        new CellPages.Paging(
+            PathInput.pageNumber("spans", ctx.queryParam("spans")),
+            PathInput.pageNumber("calls", ctx.queryParam("calls")));
     long t0 = System.nanoTime();
     List<SpanRow> spans = cells.spans(cell.cellId());
-    CellPage page = CellPages.build(cell, spans, cells.related(cell), baseUrl(ctx));
+    CellPage page = CellPages.build(cell, spans, cells.related(cell), baseUrl(ctx), paging);
     String html = templates.render("cell.jte", page);
     ctx.header("Server-Timing", "render;dur=" + Formats.fixed((System.nanoTime() - t0) / 1e6, 1));
     ctx.html(html);

@@ -27,6 +27,25 @@ final class PathInput {
     return value;
   }
 
+  /** A page number from the query string ({@code ?spans=2}): absent is 1; else 1 to 100,000. */
+  static int pageNumber(String what, String value) {
+    if (value == null || value.isEmpty()) {
+      return 1;
+    }
+    if (value.length() <= 6 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      int page = Integer.parseInt(value);
+      if (page >= 1 && page <= 100_000) {
+        return page;
+      }
+    }
+    throw new BadRequestException(
+        400,
+        what
+            + " is a page number from 1 to 100000, not '"
+            + (value.length() > 40 ? value.substring(0, 40) + "…" : value)
+            + "'");
+  }
+
   /** {@code model/task.svg} without its extension; 404 for another extension. */
   static String stripSvg(String what, String value) {
     if (!value.endsWith(".svg")) {

@@ -5,6 +5,9 @@ import java.util.List;
 /**
  * Everything a cell page shows, formatted as the published pages format it. Built by {@link
  * CellPages}; rendered by {@code cell.jte}, which escapes every value.
+ *
+ * @param traceJson the waterfall as JSON for the trace replay's script, which draws only the rows
+ *     in view (see {@link CellPages#traceJson})
  */
 public record CellPage(
     String title,
@@ -19,10 +22,15 @@ public record CellPage(
     List<Field> timing,
     List<BreakdownRow> breakdown,
     List<SpanLine> spans,
+    Pager spansPager,
     List<WaterfallRow> waterfall,
+    String traceJson,
+    List<String> kinds,
+    int errorSpans,
     double totalMs,
     String totalText,
     List<ModelCall> modelCalls,
+    Pager callsPager,
     String image,
     String imageRef,
     String digest,
@@ -34,6 +42,15 @@ public record CellPage(
     Embed embed,
     String sweepUrl,
     String cellUrl) {
+
+  /** The sweep the cell ran in (its identity's {@code sweep_id}). */
+  public String sweepId() {
+    return identity.stream()
+        .filter(f -> f.label().equals("sweep_id"))
+        .map(Field::value)
+        .findFirst()
+        .orElse("");
+  }
 
   /** A label and its formatted value. */
   public record Field(String label, String value) {}
@@ -91,6 +108,17 @@ public record CellPage(
       String completion,
       String latency,
       String finish) {}
+
+  /**
+   * Which rows of a long table this page shows: rows {@code from}..{@code to} (1-based, inclusive)
+   * of {@code total}, and the links to the pages before and after (empty at the ends).
+   */
+  public record Pager(int page, int pages, int from, int to, int total, String prev, String next) {
+    /** Whether the table is long enough to be split. */
+    public boolean split() {
+      return pages > 1;
+    }
+  }
 
   /** A "bring your own endpoint" snippet for one agent CLI. */
   public record Snippet(String tui, String text) {}

@@ -39,10 +39,32 @@ public final class CellPages {
           "cab.model.build_id",
           "process.exit.code");
 
+  /**
+   * Rows of the spans table and of the model calls table per page: a 5,000-span cell would
+   * otherwise be a page of 10,000 table rows (the waterfall above shows every span).
+   */
+  public static final int ROWS_PER_PAGE = 200;
+
+  /** Which page of the spans table and of the model calls table to show (1-based). */
+  public record Paging(int spansPage, int callsPage) {
+    public static final Paging FIRST = new Paging(1, 1);
+
+    public Paging {
+      if (spansPage < 1 || callsPage < 1) {
+        throw new IllegalArgumentException("pages count from 1");
+      }
+    }
+  }
+
   private CellPages() {}
 
   public static CellPage build(
       CellRow c, List<SpanRow> spans, Dashboards.Related related, String baseUrl) {
+    return build(c, spans, related, baseUrl, Paging.FIRST);
+  }
+
+  public static CellPage build(
+      CellRow c, List<SpanRow> spans, Dashboards.Related related, String baseUrl, Paging paging) {
     String title = c.tui() + " × " + c.model();
     String digestHex = c.imageDigest().replaceFirst("^sha256:", "");
     String digest = digestHex.isEmpty() ? "" : "sha256:" + digestHex;
@@ -59,6 +81,10 @@ public final class CellPages {
         "CodingAgentBench: "
             + title
             + (c.composite() == null ? " no result" : " " + Formats.percent(c.composite()));
+    // Only the rows shown are formatted: a long run has thousands of spans and model calls.
+    List<CellPage.WaterfallRow> waterfall = waterfall(spans, startNs);
+    List<SpanRow> calls = spans.stream().filter(s -> "model_call".equals(s.kind())).toList();
+    CellPage.Pager callsPager = callsPager(calls.size(), paging);
     String md = "[![" + alt + "](" + baseUrl + badgeUrl + ")](" + baseUrl + cellUrl + ")";
     String html =
         "<a href=\""
@@ -95,13 +121,18 @@ public final class CellPages {
                 "tokens",
                 c.totalTokens() == null ? "not recorded" : Formats.count(c.totalTokens()))),
         breakdown(c),
-        spanLines(spans),
-        waterfall(spans, startNs),
+        spanLines(page(spans, spansPager(spans.size(), paging))),
+        spansPager(spans.size(), paging),
+        waterfall,
+        traceJson(waterfall),
+        spans.stream().map(SpanRow::kind).distinct().sorted().toList(),
+        (int) spans.stream().filter(s -> "ERROR".equals(s.statusCode())).count(),
         totalMs,
         c.startedAtMicros() != null && c.endedAtMicros() != null
             ? Formats.durationSeconds(c.startedAtMicros(), c.endedAtMicros())
             : Formats.offset(totalMs),
-        modelCalls(spans),
+        modelCalls(page(calls, callsPager), callsPager.from()),
+        callsPager,
         c.containerImage(),
         imageRef,
         digest,
@@ -119,6 +150,41 @@ public final class CellPages {
         new CellPage.Embed(alt, baseUrl + badgeUrl, baseUrl + cellUrl, md, html),
         Urls.sweep(c.sweepId()),
         cellUrl);
+  }
+
+  /** The rows {@code pager} selects. */
+  static <T> List<T> page(List<T> rows, CellPage.Pager pager) {
+    return pager.total() == 0 ? rows : rows.subList(pager.from() - 1, pager.to());
+  }
+
+  static CellPage.Pager spansPager(int total, Paging paging) {
+    return pager(
+        total, paging.spansPage(), p -> "?spans=" + p + "&calls=" + paging.callsPage(), "#spans");
+  }
+
+  static CellPage.Pager callsPager(int total, Paging paging) {
+    return pager(
+        total,
+        paging.callsPage(),
+        p -> "?spans=" + paging.spansPage() + "&calls=" + p,
+        "#model-calls");
+  }
+
+  /** A page past the last shows the last: a link kept from a longer version of the cell works. */
+  private static CellPage.Pager pager(
+      int total, int asked, java.util.function.IntFunction<String> query, String anchor) {
+    int pages = Math.max(1, (total + ROWS_PER_PAGE - 1) / ROWS_PER_PAGE);
+    int page = Math.min(asked, pages);
+    int from = Math.min(total, (page - 1) * ROWS_PER_PAGE + 1);
+    int to = Math.min(total, page * ROWS_PER_PAGE);
+    return new CellPage.Pager(
+        page,
+        pages,
+        from,
+        to,
+        total,
+        page > 1 ? query.apply(page - 1) + anchor : "",
+        page < pages ? query.apply(page + 1) + anchor : "");
   }
 
   /** Pass, Tokens/correct, Wall, Blast, Refusal, Integrity, Composite: blank when not recorded. */
@@ -218,6 +284,11 @@ public final class CellPages {
       double start = Math.max(0, (s.startNanos() - startNs) / 1e6);
       double dur = durationMs(s) == null ? 0 : durationMs(s);
       List<CellPage.Field> attrs = new ArrayList<>();
+      if ("ERROR".equals(s.statusCode())) {
+        attrs.add(
+            new CellPage.Field(
+                "error", s.statusMessage().isEmpty() ? "(no message)" : s.statusMessage()));
+      }
       for (Map.Entry<String, JsonNode> e : harness(s.attributes()).properties()) {
         attrs.add(new CellPage.Field(e.getKey(), attrValue(e.getValue())));
       }
@@ -243,7 +314,36 @@ public final class CellPages {
     return out;
   }
 
-  static List<CellPage.ModelCall> modelCalls(List<SpanRow> spans) {
+  /**
+   * The waterfall for the trace replay's script, one array per row in tree order: span id, parent
+   * span id, depth, has children (0/1), kind, name, start ms, duration ms, start text, duration
+   * text, error (0/1), attributes as [key, value] pairs. Compact, since a long run has thousands of
+   * rows; the page carries it in an attribute, escaped by the template like any other value.
+   */
+  static String traceJson(List<CellPage.WaterfallRow> rows) {
+    com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
+    for (CellPage.WaterfallRow w : rows) {
+      com.fasterxml.jackson.databind.node.ArrayNode attrs = JSON.createArrayNode();
+      w.attrs().forEach(a -> attrs.addArray().add(a.label()).add(a.value()));
+      out.addArray()
+          .add(w.spanId())
+          .add(w.parentSpanId())
+          .add(w.depth())
+          .add(w.hasChildren() ? 1 : 0)
+          .add(w.kind())
+          .add(w.name())
+          .add(Math.round(w.startMs() * 1000) / 1000.0)
+          .add(Math.round(w.durationMs() * 1000) / 1000.0)
+          .add(w.startText())
+          .add(w.durationText())
+          .add(w.error() ? 1 : 0)
+          .add(attrs);
+    }
+    return write(out);
+  }
+
+  /** The model calls among {@code spans}, numbered from {@code firstNumber}. */
+  static List<CellPage.ModelCall> modelCalls(List<SpanRow> spans, int firstNumber) {
     List<CellPage.ModelCall> calls = new ArrayList<>();
     for (SpanRow s : spans) {
       if (!"model_call".equals(s.kind())) {
@@ -253,7 +353,7 @@ public final class CellPages {
       JsonNode attrs = a == null ? JSON.createObjectNode() : a;
       calls.add(
           new CellPage.ModelCall(
-              calls.size() + 1,
+              firstNumber + calls.size(),
               Formats.isoMicros(s.startNanos() / 1000),
               text(attrs, "cab.request.hash"),
               text(attrs, "gen_ai.usage.input_tokens"),

@@ -126,4 +126,75 @@ class CellPagesTest {
     assertThat(html).doesNotContain("<script>alert");
     assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
   }
+
+  /** A root and {@code children} tool calls under it, every seventh an error. */
+  private static List<SpanRow> longTrace(int children) {
+    List<SpanRow> spans = new java.util.ArrayList<>();
+    spans.add(SPANS.getFirst());
+    for (int i = 0; i < children; i++) {
+      long at = (T0 + i * 1000L) * 1000;
+      spans.add(
+          new SpanRow(
+              "s" + i,
+              "root",
+              "bash " + i,
+              i % 3 == 0 ? "model_call" : "tool_call",
+              at,
+              at + 500_000,
+              0.5,
+              i % 7 == 0 ? "ERROR" : "UNSET",
+              "",
+              "{}"));
+    }
+    return spans;
+  }
+
+  @Test
+  void aLongSpansTableIsSplitInPagesTheWaterfallKeepsEverySpan() {
+    List<SpanRow> spans = longTrace(449); // 450 spans: pages of 200, 200, 50
+
+    CellPage first = CellPages.build(cell("sha256:a"), spans, NONE, "");
+    assertThat(first.waterfall()).hasSize(450);
+    assertThat(CellPages.parse(first.traceJson()).size()).isEqualTo(450);
+    assertThat(CellPages.parse(first.traceJson()).get(8).toString())
+        .isEqualTo(
+            "[\"s7\",\"root\",1,0,\"tool_call\",\"bash 7\",7,0.5,\"7 ms\",\"0 ms\",1,[[\"error\",\"(no message)\"]]]");
+    assertThat(first.spans()).hasSize(200);
+    assertThat(first.spansPager())
+        .isEqualTo(new CellPage.Pager(1, 3, 1, 200, 450, "", "?spans=2&calls=1#spans"));
+    assertThat(first.errorSpans()).isEqualTo(65); // i = 0, 7, ..., 448
+    assertThat(first.kinds()).containsExactly("adapter_run", "model_call", "tool_call");
+
+    CellPage last = CellPages.build(cell("sha256:a"), spans, NONE, "", new CellPages.Paging(3, 1));
+    assertThat(last.spans()).hasSize(50);
+    assertThat(last.spans().getLast().spanId()).isEqualTo("s448");
+    assertThat(last.spansPager().prev()).isEqualTo("?spans=2&calls=1#spans");
+    assertThat(last.spansPager().next()).isEmpty();
+    // the model calls have their own pages: 150 calls fit in one
+    assertThat(last.modelCalls()).hasSize(150);
+    assertThat(last.callsPager().split()).isFalse();
+
+    // a page past the end shows the last one (a link kept from a longer version of the cell)
+    assertThat(
+            CellPages.build(cell("sha256:a"), spans, NONE, "", new CellPages.Paging(9, 1))
+                .spansPager())
+        .isEqualTo(last.spansPager());
+  }
+
+  @Test
+  void thePageOfALongTraceSaysWhichRowsItShowsAndLinksTheOthers() {
+    String html =
+        new Templates()
+            .render(
+                "cell.jte",
+                CellPages.build(
+                    cell("sha256:a"), longTrace(449), NONE, "", new CellPages.Paging(2, 1)));
+    assertThat(html)
+        .contains("Trace spans (450)", "spans 201–400 of 450 (page 2 of 3)")
+        .contains("href=\"?spans=1&amp;calls=1#spans\"", "href=\"?spans=3&amp;calls=1#spans\"")
+        .contains("errors only (65)", "<option value=\"tool_call\">tool_call</option>");
+    // the waterfall's rows travel as JSON in an attribute, escaped like any value
+    assertThat(html).contains("data-trace=\"[[&#34;root&#34;,&#34;&#34;,0,1,&#34;adapter_run&#34;");
+    assertThat(html.split("<tr data-span=", -1)).hasSize(201);
+  }
 }
