@@ -311,4 +311,58 @@ class DetectorTest {
             n -> n.contains("declared baseline ghost,phantom have no cells yet; waiting for them"))
         .hasSize(1);
   }
+
+  @Test
+  void aPooledBaselineTestsLatencyAgainstTheMedianAndInfraErrorsPerStratum() {
+    Detector pooling = new Detector(AlphaSpending.quarters(), 0.05, 8, 3, notices::add);
+    for (String id : List.of("s1", "s2", "s3")) {
+      sweep(id, 1_000 + 100L * (id.charAt(1) - '0'), null, 0).forEach(pooling::accept);
+      pooling.evaluate(NOW);
+    }
+    // m2 twice as slow everywhere; pi x m1 an infra error on every task.
+    List<AlertRecord> transitions = new ArrayList<>();
+    int i = 0;
+    for (Observation o : sweep("cand", 2_000, null, 0)) {
+      boolean slow = o.model().equals("m2");
+      boolean infra = o.tui().equals("pi") && o.model().equals("m1");
+      pooling.accept(
+          new Observation(
+              o.cellId(),
+              o.sweepId(),
+              o.tui(),
+              o.model(),
+              o.task(),
+              infra ? Outcome.INFRA_ERROR : o.outcome(),
+              o.latencyMs() * (slow ? 2.0 + 0.01 * (i++ % 7) : 1.0),
+              o.startedAtMillis(),
+              false));
+      transitions.addAll(pooling.evaluate(NOW));
+    }
+
+    List<AlertRecord> firing =
+        transitions.stream().filter(a -> a.state().equals(AlertStates.FIRING)).toList();
+    assertThat(firing)
+        .anySatisfy(
+            a -> {
+              assertThat(a.rule()).isEqualTo("latency_rise_model");
+              assertThat(a.model()).isEqualTo("m2");
+              assertThat(a.evidence().test()).isEqualTo("wilcoxon_signed_rank_vs_baseline_median");
+              assertThat(a.evidence().effect()).isGreaterThan(1.9);
+            })
+        .anySatisfy(
+            a -> {
+              assertThat(a.rule()).isEqualTo("infra_rate_rise_pair");
+              assertThat(a.tui()).isEqualTo("pi");
+              assertThat(a.model()).isEqualTo("m1");
+              assertThat(a.evidence().test()).isEqualTo("exact_conditional_stratified");
+              assertThat(a.evidence().counts()).containsEntry("baseline_infra_errors", 0L);
+              assertThat(a.evidence().effect()).isPositive();
+            })
+        .allMatch(
+            a ->
+                a.model().equals("m2")
+                    || a.rule().startsWith("infra_rate_rise")
+                    || a.rule().equals("latency_rise_model"));
+    assertThat(firing).noneMatch(a -> a.rule().equals("pass_rate_drop"));
+  }
 }

@@ -51,7 +51,10 @@ public record AlertRecord(
   /**
    * The statistics behind a decision.
    *
-   * @param test {@code mcnemar_exact}, {@code wilcoxon_signed_rank} or {@code mann_whitney_u}
+   * @param test against one baseline sweep {@code mcnemar_exact}, {@code fisher_exact}, {@code
+   *     wilcoxon_signed_rank} or {@code mann_whitney_u}; against a pooled baseline {@code
+   *     exact_conditional_stratified}, {@code fisher_exact_pooled} or {@code
+   *     wilcoxon_signed_rank_vs_baseline_median}
    * @param counts the test's counts by name (pairs, lost, gained, baseline_cells, candidate_cells)
    * @param effect the effect: a rate difference (candidate minus baseline) or a latency ratio
    * @param effectLow lower end of its 95% interval (null when not defined)
