@@ -904,7 +904,7 @@ class DashboardsBrowserIT {
   private static void scoreEveryAxis(Cell cell) {
     cell.score(Axis.PASS_RATE, 1, Map.of("pass", 1, "exit_code", 0));
     cell.score(Axis.TOKENS, 0, Map.of("total_tokens", 0));
-    cell.score(Axis.LATENCY, 0.5, Map.of("wall_clock_ms", 1000));
+    cell.score(Axis.LATENCY, 1000, Map.of("wall_clock_ms", 1000));
     cell.score(Axis.BLAST_RADIUS, 0, Map.of("blast_radius", 0));
     cell.score(Axis.REFUSAL, 0, Map.of("refusal", 0, "not_applicable", true));
     cell.score(Axis.INTEGRITY, 1, Map.of("integrity", 1, "not_applicable", true));

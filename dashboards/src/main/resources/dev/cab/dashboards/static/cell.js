@@ -51,6 +51,7 @@
     var label = document.createElement('span');
     label.className = 'label';
     label.style.paddingLeft = r[2] + 'em';
+    label.title = r[4] + ' ' + r[5];
     if (r[3]) {
       var fold = document.createElement('button');
       fold.type = 'button';
