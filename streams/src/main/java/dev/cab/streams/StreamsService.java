@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -163,7 +164,14 @@ public final class StreamsService implements AutoCloseable {
   /** Closes the client, waiting at most {@link StreamsSettings#closeTimeout()}. */
   @Override
   public void close() {
-    boolean clean = streams.close(settings.closeTimeout());
+    // Default: Kafka Streams stays in the group on close (to spare a rebalance when the instance
+    // comes back within the session timeout), so a restarted instance, or the others, wait out
+    // the session timeout before they get its tasks (45 s by default; docs/PERFORMANCE.md,
+    // "Streams state restore"). Leave instead: the group rebalances at once.
+    boolean clean =
+        streams.close(
+            CloseOptions.timeout(settings.closeTimeout())
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     if (!clean) {
       log.warn("cab-streams did not close within {}", settings.closeTimeout());
     }

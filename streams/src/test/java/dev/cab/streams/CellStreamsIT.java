@@ -12,6 +12,7 @@ import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.SpanRecord;
 import dev.cab.streams.config.StreamsSettings;
 import dev.cab.streams.topology.SeedCells;
+import dev.cab.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -77,6 +81,64 @@ class CellStreamsIT {
   static void stopStreams() {
     if (service != null) {
       service.close();
+    }
+  }
+
+  @Test
+  void aClosedInstanceLeavesItsGroupAtOnceInsteadOfWaitingOutTheSessionTimeout(
+      @TempDir Path ownState) throws Exception {
+    // given: an instance of an application of its own, a member of its group
+    String applicationId = "cab-streams-leave-" + UUID.randomUUID();
+    StreamsService instance =
+        StreamsService.start(
+            StreamsSettings.from(
+                Map.of(
+                    StreamsSettings.BOOTSTRAP,
+                    kafka.bootstrapServers(),
+                    StreamsSettings.APPLICATION_ID,
+                    applicationId,
+                    StreamsSettings.STATE_DIR,
+                    ownState.toString(),
+                    StreamsSettings.TOPIC_PARTITIONS,
+                    "2"),
+                Map.of()));
+    boolean closed = false;
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      Await.until(
+          "the instance to be a member", DEADLINE, () -> members(admin, applicationId) == 1);
+
+      // when it is closed
+      long closedAt = System.nanoTime();
+      instance.close();
+      closed = true;
+
+      // then the group has no member long before the session timeout (45 s) could expire it
+      Await.until(
+          "the group to be empty",
+          Duration.ofSeconds(15),
+          () -> members(admin, applicationId) == 0);
+      System.out.printf(
+          "[streams] group empty %.1f s after close%n", (System.nanoTime() - closedAt) / 1e9);
+    } finally {
+      if (!closed) {
+        instance.close();
+      }
+    }
+  }
+
+  private static int members(Admin admin, String group) {
+    try {
+      return admin
+          .describeConsumerGroups(List.of(group))
+          .describedGroups()
+          .get(group)
+          .get(10, TimeUnit.SECONDS)
+          .members()
+          .size();
+    } catch (Exception e) {
+      return -1;
     }
   }
 
