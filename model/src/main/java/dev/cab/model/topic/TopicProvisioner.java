@@ -112,14 +112,13 @@ public final class TopicProvisioner {
       notes.forEach(LOG::warn);
       return new Result(created, reconfigured, notes);
     } catch (TimeoutException e) {
-      throw new TopicsUnavailableException(
-          "Kafka at "
-              + kafka.bootstrap()
-              + " is unreachable: no answer within "
-              + timeout.toMillis()
-              + " ms (is the broker running? check cab.kafka.bootstrap)",
-          e);
+      throw unreachable(kafka, timeout, e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        // The admin client's own deadline ("Timed out waiting for a node assignment") can pass
+        // before ours on a loaded machine: the same unreachable broker.
+        throw unreachable(kafka, timeout, e.getCause());
+      }
       throw new TopicsUnavailableException(
           "cannot create or configure the topics on Kafka at "
               + kafka.bootstrap()
@@ -130,6 +129,17 @@ public final class TopicProvisioner {
       Thread.currentThread().interrupt();
       throw new TopicsUnavailableException("interrupted while creating topics", e);
     }
+  }
+
+  private static TopicsUnavailableException unreachable(
+      KafkaConfig kafka, Duration timeout, Throwable cause) {
+    return new TopicsUnavailableException(
+        "Kafka at "
+            + kafka.bootstrap()
+            + " is unreachable: no answer within "
+            + timeout.toMillis()
+            + " ms (is the broker running? check cab.kafka.bootstrap)",
+        cause);
   }
 
   /** The catalogue's configs of {@code topic}, with the settings that override them. */
