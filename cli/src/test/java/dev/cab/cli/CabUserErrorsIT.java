@@ -58,6 +58,14 @@ class CabUserErrorsIT {
   }
 
   @Test
+  void benchRefusesMoreInstancesThanPartitionsAndTwoRunsAtOnce() {
+    assertOneClearLine(cab("bench", "--instances", "5"), "--instances must be 1 to 4");
+    assertOneClearLine(
+        cab("bench", "--instances", "2", "--restore-cells", "1000"),
+        "--scale, --instances and --restore-cells are separate runs");
+  }
+
+  @Test
   void aPortAlreadyInUseIsNamedWithTheFlagToChangeIt() throws Exception {
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Run run = cab("kafka", "--port", Integer.toString(busy.getLocalPort()));

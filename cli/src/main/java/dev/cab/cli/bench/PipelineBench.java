@@ -63,7 +63,7 @@ public final class PipelineBench {
   /** Nothing more landed for this long with every cell complete: the phase is drained. */
   private static final Duration SETTLED = Duration.ofSeconds(2);
 
-  private static final List<String> TABLES = List.of("cells", "spans", "score_events");
+  static final List<String> TABLES = List.of("cells", "spans", "score_events");
 
   /** What to run; see the options of {@code cab bench}. */
   public record Options(
@@ -77,38 +77,38 @@ public final class PipelineBench {
       long clickhouseRows,
       long scaleCells,
       int scaleCellsPerSweep,
+      int instances,
+      long restoreCells,
       Map<String, String> overrides) {}
 
   /**
-   * @param report the figures of {@code cab bench}, or null after a {@code --scale} run
-   * @param scale the figures of {@code cab bench --scale N}, or null
+   * @param table the figures as a table ({@link BenchReport}, {@link ScaleBench.Report}, {@link
+   *     ScaleOutBench.Report} or {@link RestoreBench.Report})
+   * @param json the same figures, to print as JSON
    * @param complete every event and cell sent landed in ClickHouse
    */
-  public record Result(BenchReport report, ScaleBench.Report scale, boolean complete) {
-
-    /** The table to print. */
-    public String table() {
-      return report != null ? report.table() : scale.table();
-    }
-
-    /** The object to print as JSON. */
-    public Object json() {
-      return report != null ? report : scale;
-    }
-  }
+  public record Result(String table, Object json, boolean complete) {}
 
   private PipelineBench() {}
 
   public static Result run(Options o, Consumer<String> progress) throws Exception {
     String loadBefore = loadAverage();
+    if (o.restoreCells() > 0) {
+      return RestoreBench.run(o, loadBefore, progress);
+    }
     Path dir = Files.createTempDirectory("cab-bench");
     LocalStack.Options defaults = LocalStack.Options.defaults(dir);
     Map<String, String> settings = new HashMap<>(o.overrides());
     // a fresh stack beside whatever runs: every port picked free, the management port too
     settings.putIfAbsent(CommonSettings.MANAGEMENT_PORT, "0");
+    // Scale-out runs on the embedded 3-node Kafka, every topic on all three.
+    int kafkaNodes = o.instances() > 1 ? 3 : 1;
+    if (kafkaNodes > 1) {
+      settings.putIfAbsent(CommonSettings.TOPIC_REPLICATION_FACTOR, Integer.toString(kafkaNodes));
+    }
     LocalStack.Options stackOptions =
         new LocalStack.Options(dir, 0, 0, 0, 0, 0, defaults.clickhouseDatabase(), settings);
-    try (LocalStack stack = LocalStack.start(stackOptions, progress)) {
+    try (LocalStack stack = LocalStack.start(stackOptions, kafkaNodes, progress)) {
       ClickHouseHttp clickhouse =
           ClickHouseHttp.fromEnv()
               .withUrl(stack.clickhouseUrl())
@@ -130,6 +130,9 @@ public final class PipelineBench {
 
       if (o.scaleCells() > 0) {
         return scale(o, stack, clickhouse, sweep, sweepFigures, loadBefore, progress);
+      }
+      if (o.instances() > 1) {
+        return ScaleOutBench.run(o, stack, clickhouse, sweep, sweepFigures, loadBefore, progress);
       }
       Map<String, Long> children = stack.childPids();
       CpuMeter cpu = new CpuMeter(children);
@@ -210,7 +213,7 @@ public final class PipelineBench {
               freshness,
               cpu.result(),
               rss);
-      return new Result(report, null, complete);
+      return new Result(report.table(), report, complete);
     }
   }
 
@@ -286,11 +289,11 @@ public final class PipelineBench {
               load,
               loaded.pipeline(),
               queries);
-      return new Result(null, report, empty.complete() && loaded.complete());
+      return new Result(report.table(), report, empty.complete() && loaded.complete());
     }
   }
 
-  private record Saturation(BenchReport.Pipeline pipeline, boolean complete) {}
+  record Saturation(BenchReport.Pipeline pipeline, boolean complete) {}
 
   private static Saturation saturate(
       Consumer<String> progress,
@@ -302,6 +305,35 @@ public final class PipelineBench {
       ClickHouseHttp clickhouse,
       long warmupRound,
       long saturationRound)
+      throws InterruptedException {
+    return saturate(
+        progress,
+        o,
+        sweep,
+        replayer,
+        rows,
+        cpu,
+        clickhouse,
+        warmupRound,
+        saturationRound,
+        () -> {});
+  }
+
+  /**
+   * (c): a drained warm-up, then the measured replay; {@code beforeMeasuring} runs between the two
+   * (when the warm-up's work has landed and nothing is in flight).
+   */
+  static Saturation saturate(
+      Consumer<String> progress,
+      Options o,
+      RecordedSweep sweep,
+      Replayer replayer,
+      RowCounter rows,
+      CpuMeter cpu,
+      ClickHouseHttp clickhouse,
+      long warmupRound,
+      long saturationRound,
+      Runnable beforeMeasuring)
       throws InterruptedException {
     // Warm-up (JIT, connection pools, first segments and parts), drained, not measured.
     long beforeWarmup = events(rows.pollNow());
@@ -315,6 +347,7 @@ public final class PipelineBench {
         (warm.rounds() - 1) * sweep.cells(),
         progress);
 
+    beforeMeasuring.run();
     Map<String, Long> before = rows.pollNow();
     cpu.start();
     long t0 = System.nanoTime();
@@ -478,7 +511,7 @@ public final class PipelineBench {
   }
 
   /** Runs a simulated sweep through the runner SDK (OTLP/HTTP protobuf, uncompressed). */
-  private static long send(String endpoint, SimulationOptions sweep) {
+  static long send(String endpoint, SimulationOptions sweep) {
     CabTelemetryOptions options =
         CabTelemetryOptions.builder()
             .endpoint(endpoint)
@@ -498,7 +531,7 @@ public final class PipelineBench {
     }
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).strip();
     } catch (IOException | RuntimeException e) {

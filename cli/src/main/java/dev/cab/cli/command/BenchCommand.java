@@ -25,7 +25,10 @@ import picocli.CommandLine.Option;
       " (e) CPU per 1,000 events per stage and process, and peak RSS per process;",
       "and prints one table with the ratios (c)/(a) and sink/(b).",
       "With --scale N: (c) on the empty database, N cells (with their spans and scorer events)",
-      "loaded inside ClickHouse, (c) again, and the per-sweep and per-cell queries timed."
+      "loaded inside ClickHouse, (c) again, and the per-sweep and per-cell queries timed.",
+      "With --instances N: (c) with 1 and then N streams and sink instances on a 3-node Kafka.",
+      "With --restore-cells N: the streams state grown to N cells, a restart without and with",
+      "its local state timed (until RUNNING, until a new cell is folded) with its memory."
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -95,6 +98,24 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Cells per loaded sweep in the scale run (default ${DEFAULT-VALUE}).")
   int scaleCellsPerSweep;
 
+  @Option(
+      names = "--instances",
+      defaultValue = "1",
+      description =
+          "With 2 or more: on a 3-node Kafka, (c) with one streams and one sink instance, then"
+              + " with this many of each (same application id and consumer group), side by side,"
+              + " with each instance's partitions and records (default: no scale-out run).")
+  int instances;
+
+  @Option(
+      names = "--restore-cells",
+      defaultValue = "0",
+      description =
+          "Cell states to grow the streams state to, then time a streams restart without its"
+              + " local state (restored from the changelog) and with it (default: no restore"
+              + " run).")
+  long restoreCells;
+
   @Option(names = "--json", description = "Print the results as one JSON object instead.")
   boolean json;
 
@@ -113,6 +134,14 @@ public final class BenchCommand implements Callable<Integer> {
     if (scaleCells < 0 || scaleCellsPerSweep < 1) {
       throw new dev.cab.cli.UserError("--scale must be >= 0 and --scale-sweep-cells >= 1");
     }
+    if (instances < 1 || instances > 4 || restoreCells < 0) {
+      throw new dev.cab.cli.UserError(
+          "--instances must be 1 to 4 (the topics have 4 partitions) and --restore-cells >= 0");
+    }
+    if ((scaleCells > 0 ? 1 : 0) + (instances > 1 ? 1 : 0) + (restoreCells > 0 ? 1 : 0) > 1) {
+      throw new dev.cab.cli.UserError(
+          "--scale, --instances and --restore-cells are separate runs: give one of them");
+    }
     PipelineBench.Options options =
         new PipelineBench.Options(
             Duration.ofSeconds(warmupSeconds),
@@ -125,6 +154,8 @@ public final class BenchCommand implements Callable<Integer> {
             clickhouseRows,
             scaleCells,
             scaleCellsPerSweep,
+            instances,
+            restoreCells,
             overrides);
     PipelineBench.Result result = PipelineBench.run(options, System.err::println);
     if (json) {

@@ -86,6 +86,10 @@ public final class LocalStack implements AutoCloseable {
   private DashboardsService dashboards;
   private ManagementServer management;
   private String database;
+  private int kafkaNodes = 1;
+  private Options options;
+  private LocalClickHouseUsers users;
+  private StageSettings settings;
 
   private LocalStack() {}
 
@@ -95,7 +99,17 @@ public final class LocalStack implements AutoCloseable {
    * @throws UserError when another stack holds the data directory or a port is taken
    */
   public static LocalStack start(Options options, Consumer<String> progress) {
+    return start(options, 1, progress);
+  }
+
+  /**
+   * Like {@link #start(Options, Consumer)} on a Kafka cluster of {@code kafkaNodes} nodes (the
+   * scale-out benchmark runs on three; topics then need {@code cab.kafka.topic.replication.factor}
+   * in the overrides).
+   */
+  public static LocalStack start(Options options, int kafkaNodes, Consumer<String> progress) {
     LocalStack stack = new LocalStack();
+    stack.kafkaNodes = kafkaNodes;
     try {
       stack.doStart(options, progress);
       return stack;
@@ -114,14 +128,18 @@ public final class LocalStack implements AutoCloseable {
         LocalClickHouseUsers.placeholder(o.dataDir()));
     lock(o.dataDir());
     // One account per role (sink writer, migrations admin, dashboards reader), once per data dir.
-    LocalClickHouseUsers users = LocalClickHouseUsers.ensure(o.dataDir(), o.clickhouseDatabase());
+    users = LocalClickHouseUsers.ensure(o.dataDir(), o.clickhouseDatabase());
+    options = o;
     database = o.clickhouseDatabase();
     long t0 = System.nanoTime();
 
     progress.accept("starting Kafka (KRaft) and ClickHouse (libchdb)...");
     // The two servers are independent child processes: start them side by side.
     EmbeddedKafka.Builder kafkaBuilder =
-        EmbeddedKafka.builder().port(o.kafkaPort()).dataDir(o.dataDir().resolve("kafka"));
+        EmbeddedKafka.builder()
+            .port(o.kafkaPort())
+            .nodes(kafkaNodes)
+            .dataDir(o.dataDir().resolve("kafka"));
     EmbeddedClickHouse.Builder clickhouseBuilder =
         EmbeddedClickHouse.builder()
             .port(o.clickhousePort())
@@ -152,8 +170,7 @@ public final class LocalStack implements AutoCloseable {
             "KAFKA_BOOTSTRAP=%s  CLICKHOUSE_URL=%s  (%.1f s)",
             kafka.bootstrapServers(), clickhouse.url(), (System.nanoTime() - t0) / 1e9));
 
-    StageSettings settings =
-        StageSettings.read(o, kafka.bootstrapServers(), clickhouse.url(), users);
+    settings = StageSettings.read(o, kafka.bootstrapServers(), clickhouse.url(), users);
     settings.warnings().forEach(w -> progress.accept("cab: warning: " + w));
     logSettings(settings, o.dataDir(), progress);
     warnWhenExposed(settings, progress);
@@ -282,6 +299,60 @@ public final class LocalStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock " + dataDir, e);
     }
+  }
+
+  /**
+   * Starts one more streams and one more sink instance in this process, named {@code name}: the
+   * same settings, so the same Kafka Streams application id and sink consumer group (Kafka shares
+   * the partitions between them), but a state directory of its own ({@code streams-<name>} in the
+   * data directory). Closing the returned handle stops both (cleanly: they leave their groups); the
+   * stack stops them otherwise.
+   */
+  public AutoCloseable addInstances(String name) {
+    Map<String, String> overrides = new java.util.HashMap<>(options.overrides());
+    overrides.put(
+        StreamsSettings.STATE_DIR, options.dataDir().resolve("streams-" + name).toString());
+    Options instance =
+        new Options(
+            options.dataDir(),
+            options.kafkaPort(),
+            options.clickhousePort(),
+            options.otlpHttpPort(),
+            options.otlpGrpcPort(),
+            options.dashboardPort(),
+            options.clickhouseDatabase(),
+            overrides);
+    StageSettings s =
+        StageSettings.read(instance, kafka.bootstrapServers(), clickhouse.url(), users);
+    SinkService sink = SinkService.start(s.sink());
+    StreamsService streams;
+    try {
+      streams = StreamsService.start(s.streams());
+    } catch (RuntimeException e) {
+      sink.close();
+      throw e;
+    }
+    java.util.concurrent.atomic.AtomicBoolean open =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    AutoCloseable instances =
+        () -> {
+          if (open.compareAndSet(true, false)) {
+            streams.close();
+            sink.close();
+          }
+        };
+    started.push(instances);
+    return instances;
+  }
+
+  /** The Kafka Streams application id (the streams stage's consumer group). */
+  public String streamsApplicationId() {
+    return settings.streams().applicationId();
+  }
+
+  /** The sink's consumer group. */
+  public String sinkGroupId() {
+    return settings.sink().groupId();
   }
 
   public String bootstrapServers() {
