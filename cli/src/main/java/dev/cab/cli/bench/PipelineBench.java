@@ -79,6 +79,7 @@ public final class PipelineBench {
       int scaleCellsPerSweep,
       int instances,
       long restoreCells,
+      long scaleBigSweepCells,
       Map<String, String> overrides) {}
 
   /**
@@ -253,6 +254,7 @@ public final class PipelineBench {
               RecordedSweep.sweepId(SATURATION_ROUND),
               o.scaleCells(),
               o.scaleCellsPerSweep(),
+              o.scaleBigSweepCells(),
               progress);
       progress.accept(
           String.format(
@@ -271,7 +273,8 @@ public final class PipelineBench {
               clickhouse,
               SCALE_WARMUP_ROUND,
               SCALE_SATURATION_ROUND);
-      String middle = ScaleBench.sweepId(load.sweeps() / 2);
+      boolean big = load.bigSweepCells() > 0;
+      String middle = ScaleBench.sweepId((load.sweeps() - (big ? 1 : 0)) / 2);
       String cell =
           clickhouse.scalar(
               "SELECT cell_id FROM cells WHERE sweep_id = '"
@@ -279,7 +282,13 @@ public final class PipelineBench {
                   + "' ORDER BY cell_id LIMIT 1");
       progress.accept("timing the per-sweep and per-cell queries on sweep " + middle + "...");
       List<ScaleBench.QueryTime> queries =
-          ScaleBench.queries(clickhouse, stack.dashboardsUrl(), middle, cell, QUERY_RUNS);
+          ScaleBench.queries(
+              clickhouse,
+              stack.dashboardsUrl(),
+              middle,
+              cell,
+              big ? ScaleBench.BIG_SWEEP : null,
+              QUERY_RUNS);
       ScaleBench.Report report =
           new ScaleBench.Report(
               loadBefore,

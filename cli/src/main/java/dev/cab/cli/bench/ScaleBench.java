@@ -35,10 +35,16 @@ final class ScaleBench {
   /**
    * @param cells cells loaded
    * @param sweeps sweeps they form
+   * @param bigSweepCells cells of the one big sweep among them ({@link #BIG_SWEEP}), 0 without
    * @param rows rows loaded per table
    * @param loadSeconds time of the loading {@code INSERT ... SELECT}s, per table
    */
-  record Load(long cells, long sweeps, Map<String, Long> rows, Map<String, Double> loadSeconds) {}
+  record Load(
+      long cells,
+      long sweeps,
+      long bigSweepCells,
+      Map<String, Long> rows,
+      Map<String, Double> loadSeconds) {}
 
   /**
    * One query's times over several runs.
@@ -116,9 +122,13 @@ final class ScaleBench {
                               n / load.loadSeconds().get(table))));
       line(
           t,
-          "| load | %,d cells in %,d sweeps, INSERT ... SELECT inside ClickHouse | %s |",
+          "| load | %,d cells in %,d sweeps (%s), INSERT ... SELECT inside ClickHouse | %s |",
           load.cells(),
           load.sweeps(),
+          load.bigSweepCells() > 0
+              ? String.format(
+                  Locale.ROOT, "one of them %s, %,d cells", BIG_SWEEP, load.bigSweepCells())
+              : "no big sweep",
           rows);
       line(
           t,
@@ -154,14 +164,16 @@ final class ScaleBench {
   }
 
   /**
-   * Loads {@code cells} cells made from the cells of the template sweep, in sweeps of about {@code
-   * cellsPerSweep}.
+   * Loads {@code cells} cells made from the cells of the template sweep: {@code bigSweepCells} of
+   * them (rounded up to whole copies) in one sweep {@link #BIG_SWEEP}, the rest in sweeps of about
+   * {@code cellsPerSweep}.
    */
   static Load load(
       ClickHouseHttp clickhouse,
       String templateSweep,
       long cells,
       int cellsPerSweep,
+      long bigSweepCells,
       Consumer<String> progress) {
     String template = quote(templateSweep);
     long templateCells =
@@ -170,19 +182,71 @@ final class ScaleBench {
     if (templateCells == 0) {
       throw new IllegalStateException("the template sweep " + templateSweep + " has no cells");
     }
-    long copies = (cells + templateCells - 1) / templateCells;
+    long copies = (cells - bigSweepCells + templateCells - 1) / templateCells;
     long perSweep = Math.max(1, cellsPerSweep / templateCells);
     // copy c of template row t: sweep intDiv(c, perSweep), replica c % perSweep
     String sweep =
         "concat('scale-', leftPad(toString(intDiv(n.number, " + perSweep + ")), 8, '0'))";
-    String replica = "toString(n.number % " + perSweep + ")";
+    Map<String, Long> rows = new LinkedHashMap<>();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    copy(
+        clickhouse,
+        template,
+        sweep,
+        "toString(n.number % " + perSweep + ")",
+        copies,
+        rows,
+        seconds,
+        progress);
+    long bigCopies = (bigSweepCells + templateCells - 1) / templateCells;
+    if (bigCopies > 0) {
+      // one big sweep (a 10,000-cell board), copy c of template row t is its replica c
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "  and one sweep %s of %,d cells:",
+              BIG_SWEEP,
+              bigCopies * templateCells));
+      copy(
+          clickhouse,
+          template,
+          quote(BIG_SWEEP),
+          "toString(n.number)",
+          bigCopies,
+          rows,
+          seconds,
+          progress);
+    }
+    return new Load(
+        (copies + bigCopies) * templateCells,
+        (copies + perSweep - 1) / perSweep + (bigCopies > 0 ? 1 : 0),
+        bigCopies * templateCells,
+        rows,
+        Map.copyOf(seconds));
+  }
+
+  /** The id of the big sweep loaded beside the others (its board is timed). */
+  static final String BIG_SWEEP = "scale-big";
+
+  /**
+   * Inserts {@code copies} copies of the template sweep's rows into each table, in the sweep {@code
+   * sweep} (an SQL expression of the copy number {@code n.number}); adds rows and seconds per table
+   * to the maps.
+   */
+  private static void copy(
+      ClickHouseHttp clickhouse,
+      String template,
+      String sweep,
+      String replica,
+      long copies,
+      Map<String, Long> rows,
+      Map<String, Double> seconds,
+      Consumer<String> progress) {
     Map<String, String> identity = new LinkedHashMap<>();
     identity.put("sweep_id", sweep);
     identity.put("cell_id", "concat(" + sweep + ", '/', " + replica + ", '/', t.cell_id)");
     identity.put("task", "concat(t.task, '#', " + replica + ")");
     identity.put("inserted_at", "now64(3)");
-    Map<String, Long> rows = new LinkedHashMap<>();
-    Map<String, Double> seconds = new LinkedHashMap<>();
     for (String table : List.of("cells", "spans", "score_events")) {
       List<String> columns =
           clickhouse
@@ -218,11 +282,9 @@ final class ScaleBench {
               + copies
               + ") AS n SETTINGS max_block_size = 65536, max_insert_block_size = 262144,"
               + " min_insert_block_size_rows = 262144, max_insert_threads = 2");
-      seconds.put(table, (System.nanoTime() - t0) / 1e9);
-      rows.put(table, count(clickhouse, table) - before);
+      seconds.merge(table, (System.nanoTime() - t0) / 1e9, Double::sum);
+      rows.merge(table, count(clickhouse, table) - before, Long::sum);
     }
-    return new Load(
-        copies * templateCells, (copies + perSweep - 1) / perSweep, rows, Map.copyOf(seconds));
   }
 
   /** The id of loaded sweep {@code index}. */
@@ -230,9 +292,17 @@ final class ScaleBench {
     return String.format(Locale.ROOT, "scale-%08d", index);
   }
 
-  /** The queries users run on a sweep and a cell, timed {@code runs} times each. */
+  /**
+   * The queries users run on a sweep and a cell, timed {@code runs} times each; with a big sweep
+   * ({@code bigSweepId} not null) its board too.
+   */
   static List<QueryTime> queries(
-      ClickHouseHttp clickhouse, String dashboardsUrl, String sweepId, String cellId, int runs) {
+      ClickHouseHttp clickhouse,
+      String dashboardsUrl,
+      String sweepId,
+      String cellId,
+      String bigSweepId,
+      int runs) {
     String sweep = quote(sweepId);
     List<QueryTime> times = new ArrayList<>();
     times.add(
@@ -268,6 +338,25 @@ final class ScaleBench {
             "/cells/" + cellPath(cellId),
             runs));
     times.add(page(dashboardsUrl, "dashboards sweep list (every sweep)", "/api/sweeps", runs));
+    if (bigSweepId != null) {
+      String big = URLEncoder.encode(bigSweepId, StandardCharsets.UTF_8);
+      long cells =
+          Long.parseLong(
+              clickhouse.scalar(
+                  "SELECT count() FROM cells FINAL WHERE sweep_id = " + quote(bigSweepId)));
+      times.add(
+          page(
+              dashboardsUrl,
+              String.format(Locale.ROOT, "dashboards board JSON, big sweep (%,d cells)", cells),
+              "/api/sweeps/" + big,
+              runs));
+      times.add(
+          page(
+              dashboardsUrl,
+              String.format(Locale.ROOT, "dashboards board page, big sweep (%,d cells)", cells),
+              "/sweeps/" + big,
+              runs));
+    }
     return times;
   }
 

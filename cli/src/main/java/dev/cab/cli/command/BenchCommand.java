@@ -116,6 +116,14 @@ public final class BenchCommand implements Callable<Integer> {
               + " run).")
   long restoreCells;
 
+  @Option(
+      names = "--scale-big-sweep",
+      defaultValue = "10000",
+      description =
+          "Of the --scale cells, this many in one sweep 'scale-big' whose board is timed too"
+              + " (default ${DEFAULT-VALUE}; 0: none).")
+  long scaleBigSweepCells;
+
   @Option(names = "--json", description = "Print the results as one JSON object instead.")
   boolean json;
 
@@ -131,8 +139,12 @@ public final class BenchCommand implements Callable<Integer> {
           "--duration must be >= 10, --freshness-duration >= 5, --connections and --sweep-tasks"
               + " >= 1");
     }
-    if (scaleCells < 0 || scaleCellsPerSweep < 1) {
-      throw new dev.cab.cli.UserError("--scale must be >= 0 and --scale-sweep-cells >= 1");
+    if (scaleCells < 0 || scaleCellsPerSweep < 1 || scaleBigSweepCells < 0) {
+      throw new dev.cab.cli.UserError(
+          "--scale must be >= 0, --scale-sweep-cells >= 1 and --scale-big-sweep >= 0");
+    }
+    if (scaleCells > 0 && scaleBigSweepCells >= scaleCells) {
+      throw new dev.cab.cli.UserError("--scale-big-sweep must be less than --scale");
     }
     if (instances < 1 || instances > 4 || restoreCells < 0) {
       throw new dev.cab.cli.UserError(
@@ -156,6 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
             scaleCellsPerSweep,
             instances,
             restoreCells,
+            scaleBigSweepCells,
             overrides);
     PipelineBench.Result result = PipelineBench.run(options, System.err::println);
     if (json) {
