@@ -387,6 +387,17 @@ class DashboardsBrowserIT {
     awaitTrue(() -> text("#n-running").equals("0"), "every landed cell decided");
     assertThat(js("return window.cabMarker")).isEqualTo("same page");
     assertThat(text("#alerts h2")).startsWith("Active alerts (");
+    // the counts and squares come first (the quick push), the leaderboard view's rows right after
+    awaitTrue(
+        () ->
+            ((Number)
+                        js(
+                            "return [...document.querySelectorAll('#leaderboard tbody tr')]"
+                                + ".reduce((n, r) => n + Number(r.querySelectorAll('td')[3]"
+                                + ".dataset.v), 0)"))
+                    .intValue()
+                == 21,
+        "the leaderboard counts the 21 cells");
     assertThat(browser.findElements(By.cssSelector("#leaderboard tbody tr"))).hasSize(5);
     assertThat(browser.findElements(By.cssSelector("#heatmap a.sq"))).hasSize(21);
     assertThat(texts("#leaderboard tbody tr:first-child td.ci").getFirst())

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cab.dashboards.query.Board;
 import dev.cab.dashboards.query.ClickHouseUnavailableException;
+import dev.cab.dashboards.query.SweepMarker;
 import dev.cab.dashboards.query.Sweeps;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
@@ -14,21 +15,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pushes sweep boards to open browsers over Server-Sent Events. One timer thread looks, every
- * {@code interval}, at a cheap change marker (row count and newest {@code inserted_at}) of each
- * sweep that has a browser open; when it moved, the board is rebuilt once and sent to every browser
- * of that sweep as an {@code board} event. When ClickHouse cannot be reached each browser gets one
- * {@code status} event saying so, and the next successful look sends fresh boards. Browsers
- * reconnect by themselves (EventSource); a reconnected browser gets the current board at once.
- * Thread-safe.
+ * {@code interval}, at the change marker of every sweep that has a browser open (one query for all
+ * of them, on the sort key, no {@code FINAL}); when a sweep's marker moved it sends, once for all
+ * that sweep's browsers, a quick board (the cached board plus only the cells inserted since: one
+ * small read, so a landed cell shows within one interval and that read), then hands the full
+ * refresh (leaderboard view, plan, alerts; read at once) to a second thread, which sends the board
+ * again when it differs. So one poll and at most two reads per changed sweep, however many browsers
+ * watch it. When ClickHouse cannot be reached each browser gets one {@code status} event saying so,
+ * and the next successful look sends fresh boards. Browsers reconnect by themselves (EventSource);
+ * a reconnected browser gets the current board at once. Thread-safe.
  */
 public final class BoardPush implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BoardPush.class);
@@ -38,8 +44,14 @@ public final class BoardPush implements AutoCloseable {
   private final Sweeps sweeps;
   private final Function<Board, String> fragment;
   private final Map<String, Set<SseClient>> clients = new ConcurrentHashMap<>();
-  private final Map<String, String> sentMarkers = new ConcurrentHashMap<>();
+
+  /** Per browser, the board content it got last: a refresh that changed nothing is not sent. */
+  private final Map<SseClient, String> lastSent = new ConcurrentHashMap<>();
+
+  private final Map<String, SweepMarker> sentMarkers = new ConcurrentHashMap<>();
+  private final Set<String> refreshPending = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
+  private final ExecutorService refresher;
   private volatile boolean clickhouseDown;
   private volatile long lastKeepAlive = System.currentTimeMillis();
 
@@ -56,6 +68,13 @@ public final class BoardPush implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.refresher =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "cab-dashboards-push-refresh");
+              t.setDaemon(true);
+              return t;
+            });
     timer.scheduleWithFixedDelay(
         this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -65,7 +84,7 @@ public final class BoardPush implements AutoCloseable {
     client.keepAlive();
     clients.computeIfAbsent(sweepId, k -> ConcurrentHashMap.newKeySet()).add(client);
     client.onClose(() -> remove(sweepId, client));
-    timer.execute(() -> sendCurrent(sweepId, List.of(client)));
+    refresher.execute(() -> sendFull(sweepId, List.of(client)));
   }
 
   /** Browsers connected right now, for tests and metrics. */
@@ -74,6 +93,7 @@ public final class BoardPush implements AutoCloseable {
   }
 
   private void remove(String sweepId, SseClient client) {
+    lastSent.remove(client);
     Set<SseClient> set = clients.get(sweepId);
     if (set != null) {
       set.remove(client);
@@ -88,14 +108,17 @@ public final class BoardPush implements AutoCloseable {
     try {
       List<String> ids = new ArrayList<>(clients.keySet());
       if (!ids.isEmpty()) {
-        Map<String, String> markers = sweeps.changeMarkers(ids);
+        Map<String, SweepMarker> markers = sweeps.changeMarkers(ids);
         boolean recovered = clickhouseDown;
         clickhouseDown = false;
         for (String id : ids) {
-          String marker = markers.getOrDefault(id, "");
+          SweepMarker marker = markers.getOrDefault(id, SweepMarker.NONE);
           if (recovered || !marker.equals(sentMarkers.get(id))) {
             sentMarkers.put(id, marker);
-            sendCurrent(id, List.copyOf(clients.getOrDefault(id, Set.of())));
+            send(id, clients(id), () -> sweeps.quickBoard(id, marker));
+            if (refreshPending.add(id)) {
+              refresher.execute(() -> refresh(id));
+            }
           }
         }
       }
@@ -111,13 +134,43 @@ public final class BoardPush implements AutoCloseable {
     }
   }
 
-  private void sendCurrent(String sweepId, List<SseClient> to) {
+  /** The full board as of the newest marker seen, sent when it differs from the quick one. */
+  private void refresh(String sweepId) {
+    refreshPending.remove(sweepId);
+    SweepMarker marker = sentMarkers.get(sweepId);
+    if (marker == null) {
+      return; // every browser of the sweep left
+    }
+    try {
+      send(sweepId, clients(sweepId), () -> sweeps.board(sweepId, marker));
+    } catch (RuntimeException e) {
+      LOG.error("Sweep board refresh failed", e);
+    }
+  }
+
+  private void sendFull(String sweepId, List<SseClient> to) {
+    try {
+      send(sweepId, to, () -> sweeps.board(sweepId));
+    } catch (RuntimeException e) {
+      LOG.error("Sweep board push failed", e);
+    }
+  }
+
+  private List<SseClient> clients(String sweepId) {
+    return List.copyOf(clients.getOrDefault(sweepId, Set.of()));
+  }
+
+  /**
+   * Sends the board {@code source} gives to {@code to}, unless it is the one each of them got last
+   * (the time it was made aside); a {@code status} event when ClickHouse cannot be reached.
+   */
+  private void send(String sweepId, List<SseClient> to, Supplier<Optional<Board>> source) {
     if (to.isEmpty()) {
       return;
     }
     String payload;
     try {
-      Optional<Board> board = sweeps.board(sweepId);
+      Optional<Board> board = source.get();
       Map<String, Object> event = new LinkedHashMap<>();
       event.put("sweepId", sweepId);
       event.put("found", board.isPresent());
@@ -126,11 +179,22 @@ public final class BoardPush implements AutoCloseable {
             event.put("html", fragment.apply(b));
             event.put("timeline", b.timeline());
             event.put("lastLandedMillis", b.lastLandedMillis());
-            event.put("generatedAtMillis", b.generatedAtMillis());
           });
+      String content = JSON.writeValueAsString(event);
+      if (board.isPresent()) {
+        event.put("generatedAtMillis", board.get().generatedAtMillis());
+      }
       payload = JSON.writeValueAsString(event);
+      List<SseClient> changed = new ArrayList<>();
+      for (SseClient c : to) {
+        if (!content.equals(lastSent.put(c, content))) {
+          changed.add(c);
+        }
+      }
+      to = changed;
     } catch (ClickHouseUnavailableException e) {
       clickhouseDown = true;
+      to.forEach(lastSent::remove);
       to.forEach(c -> send(c, "status", statusJson(false, e.getMessage())));
       return;
     } catch (JsonProcessingException e) {
@@ -141,6 +205,7 @@ public final class BoardPush implements AutoCloseable {
 
   private void broadcastStatus(boolean up, String message) {
     String json = statusJson(up, message);
+    lastSent.clear(); // the boards sent when it is back replace the message
     clients.values().forEach(set -> set.forEach(c -> send(c, "status", json)));
   }
 
@@ -169,6 +234,7 @@ public final class BoardPush implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    refresher.shutdownNow();
     clients.values().forEach(set -> set.forEach(SseClient::close));
     clients.clear();
   }

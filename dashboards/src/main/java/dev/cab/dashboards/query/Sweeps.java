@@ -5,42 +5,98 @@ import dev.cab.dashboards.pages.Urls;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The sweeps list and the sweep board, from the analytics views of the sink's migrations ({@code
- * sweep_progress}, {@code leaderboard}, {@code cells_latest}; docs/ANALYTICS.md) and the sweep plan
- * ({@code sweep_plans}): outcomes are the pipeline's own triage, never re-derived here. With a plan
- * the board shows every planned cell, the ones not landed as pending; without one it shows what has
- * landed. Thread-safe.
+ * The sweeps list and the sweep board. The board reads, per sweep and on the sweep's slice of the
+ * sort key only: the newest version of each cell ({@code cells_latest}; progress, heatmap and
+ * timeline are counted from these rows by {@link BoardAssembler}), the {@code leaderboard} view
+ * (docs/ANALYTICS.md), the sweep plan and the firing alerts, the four at once. Outcomes are the
+ * pipeline's own triage, never re-derived here. With a plan the board shows every planned cell, the
+ * ones not landed as pending; without one it shows what has landed.
+ *
+ * <p>Boards are cached per sweep behind a change {@link SweepMarker marker} (row count and newest
+ * insert of the sweep's cells, plan and alerts, read on the sort key without {@code FINAL}): while
+ * it has not moved, a board is served from memory to whoever asks (pages, the JSON API, server
+ * push). {@link #quickBoard} adds only the cells inserted since the cached board (one small read)
+ * for the push. Thread-safe.
  */
 public final class Sweeps {
+  /**
+   * Every sweep with cells: counts over the newest version of each cell (what {@code
+   * sweep_progress} counts) and the newest insert, in one pass over {@code cells FINAL}.
+   */
   static final String LIST =
       """
-      SELECT sweep_id, ifNull(planned, -1) AS planned, landed, complete, passed, failed,
-             toUnixTimestamp64Milli(ifNull(first_started_at, toDateTime64(declared_at, 6)))
-               AS started_ms
-      FROM sweep_progress ORDER BY started_ms DESC, sweep_id LIMIT 1000
+      SELECT sweep_id, count() AS landed, countIf(status = 'complete') AS complete,
+             countIf(outcome = 'passed') AS passed, countIf(outcome = 'failed') AS failed,
+             toUnixTimestamp64Milli(min(started_at)) AS started_ms,
+             toUnixTimestamp64Milli(max(inserted_at)) AS last_ms
+      FROM cells_latest GROUP BY sweep_id
       """;
 
-  /** The newest insert per sweep: "still receiving cells" is about rows landing, not event time. */
-  static final String LAST_INSERTS =
-      "SELECT sweep_id, toUnixTimestamp64Milli(min(inserted_at)) AS first_ms,"
-          + " toUnixTimestamp64Milli(max(inserted_at)) AS last_ms FROM cells"
-          + " WHERE sweep_id IN {sweeps:Array(String)} GROUP BY sweep_id";
+  static final String PLANS =
+      "SELECT sweep_id, planned_cells,"
+          + " toUnixTimestamp64Milli(toDateTime64(declared_at, 3)) AS declared_ms"
+          + " FROM sweep_plans FINAL";
 
-  static final String PROGRESS =
+  /**
+   * Whether anything the list shows may have changed: row counts (from the parts' metadata) and the
+   * newest inserts of the cells and plans (one column read, no {@code FINAL}).
+   */
+  static final String LIST_MARKER =
       """
-      SELECT ifNull(planned, -1) AS planned, landed, complete, running, incomplete, passed, failed,
-             infra_errors, pending
-      FROM sweep_progress WHERE sweep_id = {sweep:String}
+      SELECT (SELECT count() FROM cells) AS cells,
+             (SELECT toUnixTimestamp64Milli(max(inserted_at)) FROM cells) AS cells_ms,
+             (SELECT count() FROM sweep_plans) AS plans,
+             (SELECT toUnixTimestamp64Milli(max(inserted_at)) FROM sweep_plans) AS plans_ms
+      """;
+
+  /** How many sweeps the list shows, newest first. */
+  static final int LIST_LIMIT = 1000;
+
+  /**
+   * The change marker of each sweep asked for: aggregates on the sort-key prefix of {@code cells}
+   * and on the small plan and alert tables, no {@code FINAL}. A merge lowers the row count: a
+   * needless refresh, never a missed one.
+   */
+  static final String MARKERS =
+      """
+      SELECT toString(sweep_id) AS sweep, 'cells' AS what, count() AS n,
+             toUnixTimestamp64Milli(min(inserted_at)) AS first_ms,
+             toUnixTimestamp64Milli(max(inserted_at)) AS last_ms
+      FROM cells WHERE sweep_id IN {sweeps:Array(String)} GROUP BY sweep_id
+      UNION ALL
+      SELECT sweep_id, 'plan', count(), 0, toUnixTimestamp64Milli(max(inserted_at))
+      FROM sweep_plans WHERE sweep_id IN {sweeps:Array(String)} GROUP BY sweep_id
+      UNION ALL
+      SELECT toString(sweep_id), 'alerts', count(), 0, toUnixTimestamp64Milli(max(inserted_at))
+      FROM alerts WHERE sweep_id IN {sweeps:Array(String)} GROUP BY sweep_id
+      """;
+
+  /** The newest version of the sweep's cells whose row was inserted at or after {@code since}. */
+  static final String CELLS =
+      """
+      SELECT cell_id, task, tui, model, status, outcome, composite,
+             toUnixTimestamp64Milli(inserted_at) AS inserted_ms
+      FROM cells_latest
+      WHERE sweep_id = {sweep:String} AND inserted_at >= fromUnixTimestamp64Milli({since:Int64})
       """;
 
   static final String PLAN =
-      "SELECT tuis, models, tasks FROM sweep_plans FINAL WHERE sweep_id = {sweep:String}";
+      "SELECT planned_cells, tuis, models, tasks FROM sweep_plans FINAL"
+          + " WHERE sweep_id = {sweep:String}";
 
   static final String LEADERBOARD =
       """
@@ -50,18 +106,6 @@ public final class Sweeps {
       FROM leaderboard WHERE sweep_id = {sweep:String}
       """;
 
-  static final String SQUARES =
-      "SELECT task, tui, model, cell_id, outcome, composite FROM cells_latest"
-          + " WHERE sweep_id = {sweep:String} ORDER BY task, tui, model LIMIT 1000000";
-
-  static final String TIMELINE =
-      """
-      SELECT toUnixTimestamp(toStartOfInterval(inserted_at, toIntervalSecond({step:UInt32}))) AS t,
-             count() AS n, countIf(outcome = 'passed') AS p,
-             countIf(outcome IN ('passed', 'failed')) AS s
-      FROM cells_latest WHERE sweep_id = {sweep:String} GROUP BY t ORDER BY t
-      """;
-
   static final String ALERTS =
       "SELECT rule, tui, model, task, summary, toUnixTimestamp64Milli(starts_at) AS starts_ms"
           + " FROM alerts_active WHERE sweep_id = {sweep:String} ORDER BY starts_at DESC LIMIT 50";
@@ -69,16 +113,33 @@ public final class Sweeps {
   /** ClickHouse's UNKNOWN_TABLE: a database from before the alerts stage has no alerts view. */
   private static final String UNKNOWN_TABLE = "60";
 
-  private static final java.util.Set<String> DECIDED =
-      java.util.Set.of("passed", "failed", "infra_error");
+  /**
+   * A quick board re-reads the cells inserted this long before the newest insert it already has:
+   * rows of two concurrent inserts may become visible out of {@code inserted_at} order.
+   */
+  static final long QUICK_OVERLAP_MILLIS = 5_000;
 
-  static final String CHANGES =
-      "SELECT sweep_id, count() AS n, toUnixTimestamp64Milli(max(inserted_at)) AS last_ms"
-          + " FROM cells WHERE sweep_id IN {sweeps:Array(String)} GROUP BY sweep_id";
+  /** Boards kept in memory; the least recently used beyond it are dropped. */
+  static final int CACHED_BOARDS = 64;
 
   private final ClickHouseReader reader;
   private final Duration liveWindow;
   private final Clock clock;
+  private final ExecutorService queries = Executors.newVirtualThreadPerTaskExecutor();
+
+  /** A sweep's facts and the board assembled from them (as of when it was assembled). */
+  private record Cached(SweepFacts facts, Board board) {}
+
+  private final Map<String, Cached> cache =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+              return size() > CACHED_BOARDS;
+            }
+          });
 
   public Sweeps(ClickHouseReader reader, Duration liveWindow, Clock clock) {
     this.reader = reader;
@@ -86,118 +147,232 @@ public final class Sweeps {
     this.clock = clock;
   }
 
+  /** The sweeps list as read at a marker ({@link #LIST_MARKER}'s row). */
+  private record CachedList(String marker, List<SweepSummary> sweeps) {}
+
+  private volatile CachedList cachedList;
+
+  /**
+   * Every sweep (at most {@link #LIST_LIMIT}), newest first; from memory while nothing landed and
+   * no plan was declared since it was read (then only "live" is brought up to date).
+   */
   public List<SweepSummary> list() {
+    String marker = String.valueOf(reader.firstRow(LIST_MARKER, SqlParams.none()));
+    CachedList cached = cachedList;
+    if (cached == null || !cached.marker().equals(marker)) {
+      cached = new CachedList(marker, readList());
+      cachedList = cached;
+    }
     long now = clock.millis();
-    List<JsonNode> rows = reader.rows(LIST, SqlParams.none());
-    Map<String, long[]> inserts =
-        insertTimes(rows.stream().map(r -> r.path("sweep_id").asText()).toList());
-    List<SweepSummary> out = new ArrayList<>();
-    for (JsonNode r : rows) {
+    return cached.sweeps().stream()
+        .map(
+            s ->
+                new SweepSummary(
+                    s.sweepId(),
+                    s.landed(),
+                    s.expected(),
+                    s.complete(),
+                    s.passRate(),
+                    s.startedAtMillis(),
+                    s.lastLandedMillis(),
+                    s.lastLandedMillis() > 0
+                        && now - s.lastLandedMillis() <= liveWindow.toMillis()))
+        .toList();
+  }
+
+  private List<SweepSummary> readList() {
+    long now = clock.millis();
+    Future<List<JsonNode>> cells = submit(() -> reader.rows(LIST, SqlParams.none()));
+    List<JsonNode> plans = reader.rows(PLANS, SqlParams.none());
+    Map<String, JsonNode> plannedById = new HashMap<>();
+    plans.forEach(r -> plannedById.put(r.path("sweep_id").asText(), r));
+    Map<String, SweepSummary> out = new HashMap<>();
+    for (JsonNode r : join(cells)) {
       String id = r.path("sweep_id").asText();
+      JsonNode plan = plannedById.get(id);
       long decided = r.path("passed").asLong() + r.path("failed").asLong();
-      long last = inserts.getOrDefault(id, new long[] {0, 0})[1];
-      out.add(
+      long last = r.path("last_ms").asLong();
+      long started =
+          r.path("started_ms").isNull() && plan != null
+              ? plan.path("declared_ms").asLong()
+              : r.path("started_ms").asLong();
+      out.put(
+          id,
           new SweepSummary(
               id,
               r.path("landed").asLong(),
-              r.path("planned").asLong(),
+              plan == null ? -1 : plan.path("planned_cells").asLong(),
               r.path("complete").asLong(),
               decided == 0 ? -1 : r.path("passed").asDouble() / decided,
-              r.path("started_ms").asLong(),
+              started,
               last,
               last > 0 && now - last <= liveWindow.toMillis()));
     }
-    return out;
+    for (JsonNode plan : plans) {
+      String id = plan.path("sweep_id").asText();
+      out.putIfAbsent(
+          id,
+          new SweepSummary(
+              id,
+              0,
+              plan.path("planned_cells").asLong(),
+              0,
+              -1,
+              plan.path("declared_ms").asLong(),
+              0,
+              false));
+    }
+    return out.values().stream()
+        .sorted(
+            Comparator.comparingLong(SweepSummary::startedAtMillis)
+                .reversed()
+                .thenComparing(SweepSummary::sweepId))
+        .limit(LIST_LIMIT)
+        .toList();
   }
 
-  private Map<String, long[]> insertTimes(List<String> sweepIds) {
-    Map<String, long[]> out = new LinkedHashMap<>();
-    if (sweepIds.isEmpty()) {
-      return out;
+  /** The change marker of each sweep asked for ({@link SweepMarker#NONE} when empty). */
+  public Map<String, SweepMarker> changeMarkers(List<String> sweepIds) {
+    Map<String, long[]> parts = new HashMap<>();
+    if (!sweepIds.isEmpty()) {
+      for (JsonNode r : reader.rows(MARKERS, SqlParams.none().andArray("sweeps", sweepIds))) {
+        long[] m = parts.computeIfAbsent(r.path("sweep").asText(), k -> new long[6]);
+        switch (r.path("what").asText()) {
+          case "cells" -> {
+            m[0] = r.path("n").asLong();
+            m[1] = r.path("first_ms").asLong();
+            m[2] = r.path("last_ms").asLong();
+          }
+          case "plan" -> m[3] = r.path("last_ms").asLong();
+          default -> {
+            m[4] = r.path("n").asLong();
+            m[5] = r.path("last_ms").asLong();
+          }
+        }
+      }
     }
-    for (JsonNode r : reader.rows(LAST_INSERTS, SqlParams.none().andArray("sweeps", sweepIds))) {
+    Map<String, SweepMarker> out = new LinkedHashMap<>();
+    for (String id : sweepIds) {
+      long[] m = parts.get(id);
       out.put(
-          r.path("sweep_id").asText(),
-          new long[] {r.path("first_ms").asLong(), r.path("last_ms").asLong()});
+          id, m == null ? SweepMarker.NONE : new SweepMarker(m[0], m[1], m[2], m[3], m[4], m[5]));
     }
     return out;
   }
 
   /**
-   * A change marker per sweep (row count, newest insert): a board is pushed again when it moves.
+   * The board of one sweep, current as of now; empty when the sweep neither declared a plan nor
+   * landed a cell. Served from memory while the sweep's marker has not moved.
    */
-  public Map<String, String> changeMarkers(List<String> sweepIds) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (sweepIds.isEmpty()) {
-      return out;
+  public Optional<Board> board(String sweepId) {
+    return board(sweepId, changeMarkers(List.of(sweepId)).get(sweepId));
+  }
+
+  /** The board as of {@code marker}: from memory when the cached one was read at it. */
+  public Optional<Board> board(String sweepId, SweepMarker marker) {
+    Cached cached = cache.get(sweepId);
+    if (cached == null || !cached.facts().marker().equals(marker)) {
+      cached = assemble(read(sweepId, marker));
+      cache.put(sweepId, cached);
     }
-    for (JsonNode r : reader.rows(CHANGES, SqlParams.none().andArray("sweeps", sweepIds))) {
-      out.put(r.path("sweep_id").asText(), r.path("n").asLong() + "@" + r.path("last_ms").asLong());
+    return now(cached);
+  }
+
+  /**
+   * A board for the push, fast: the cached board plus the cells inserted since it was read (one
+   * small read), its leaderboard, plan and alerts kept as they were; {@link #board(String,
+   * SweepMarker)} brings those up to date. Without a cached board it reads everything.
+   */
+  public Optional<Board> quickBoard(String sweepId, SweepMarker marker) {
+    Cached cached = cache.get(sweepId);
+    if (cached == null || cached.facts().cells().isEmpty()) {
+      return board(sweepId, marker);
+    }
+    SweepFacts old = cached.facts();
+    if (old.marker().equals(marker)) {
+      return now(cached);
+    }
+    long since = Math.max(0, old.marker().lastInsertMillis() - QUICK_OVERLAP_MILLIS);
+    Map<String, SweepFacts.Landed> cells = new HashMap<>(old.cells());
+    cells.putAll(cells(SqlParams.of("sweep", sweepId).and("since", since)));
+    // not cached: the next full read must still bring the leaderboard, plan and alerts
+    return now(
+        assemble(
+            new SweepFacts(
+                sweepId, marker, Map.copyOf(cells), old.plan(), old.leaders(), old.alerts())));
+  }
+
+  private Cached assemble(SweepFacts facts) {
+    return new Cached(
+        facts, facts.found() ? BoardAssembler.assemble(facts, clock.millis(), liveWindow) : null);
+  }
+
+  private Optional<Board> now(Cached cached) {
+    return Optional.ofNullable(cached.board())
+        .map(b -> BoardAssembler.at(b, cached.facts().marker(), clock.millis(), liveWindow));
+  }
+
+  /** Everything a board shows, four reads at once. */
+  private SweepFacts read(String sweepId, SweepMarker marker) {
+    SqlParams p = SqlParams.of("sweep", sweepId);
+    Future<Map<String, SweepFacts.Landed>> cells =
+        submit(() -> cells(SqlParams.of("sweep", sweepId).and("since", 0L)));
+    Future<List<Board.LeaderRow>> leaders = submit(() -> leaderboard(sweepId, p));
+    Future<List<Board.Alert>> alerts = submit(() -> alerts(p));
+    SweepFacts.Plan plan = plan(p);
+    return new SweepFacts(
+        sweepId, marker, Map.copyOf(join(cells)), plan, join(leaders), join(alerts));
+  }
+
+  private <T> Future<T> submit(Callable<T> task) {
+    return queries.submit(task);
+  }
+
+  /** The task's result; its exception (ClickHouse unavailable, ...) as thrown. */
+  private static <T> T join(Future<T> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(true);
+      throw new ClickHouseUnavailableException("interrupted while querying ClickHouse", e);
+    }
+  }
+
+  private Map<String, SweepFacts.Landed> cells(SqlParams p) {
+    Map<String, SweepFacts.Landed> out = new HashMap<>();
+    for (JsonNode r : reader.rows(CELLS, p)) {
+      String id = r.path("cell_id").asText();
+      out.put(
+          id,
+          new SweepFacts.Landed(
+              id,
+              r.path("task").asText(),
+              r.path("tui").asText(),
+              r.path("model").asText(),
+              r.path("status").asText(),
+              r.path("outcome").asText(),
+              Dashboards.doubleOrNull(r.get("composite")),
+              r.path("inserted_ms").asLong()));
     }
     return out;
   }
 
-  /** The board of one sweep; empty when the sweep neither declared a plan nor landed a cell. */
-  public Optional<Board> board(String sweepId) {
-    SqlParams p = SqlParams.of("sweep", sweepId);
-    JsonNode g = reader.firstRow(PROGRESS, p);
-    if (g == null) {
-      return Optional.empty();
-    }
-    long now = clock.millis();
-    long[] inserts = insertTimes(List.of(sweepId)).getOrDefault(sweepId, new long[] {0, 0});
-    long first = inserts[0];
-    long last = inserts[1];
-    Plan plan = plan(p);
-    List<Board.LeaderRow> leaders = leaderboard(sweepId, p);
-    Map<String, Landed> landed = landed(p);
-    Board.Heatmap heatmap = heatmap(plan, leaders, landed);
-    long pending = 0;
-    for (Board.HeatRow row : heatmap.rows()) {
-      pending += row.squares().stream().filter(s -> s.outcome().equals("pending")).count();
-    }
-    long landedCount = g.path("landed").asLong();
-    long expected = landedCount + pending;
-    long undecided = landed.values().stream().filter(l -> !DECIDED.contains(l.outcome())).count();
-    long done = landedCount - undecided;
-    boolean live = last > 0 && now - last <= liveWindow.toMillis();
-    long eta = -1;
-    if (live && (undecided + pending) > 0 && done > 0 && last > first) {
-      double perCell = (double) (last - first) / done;
-      eta = Math.round(perCell * (undecided + pending) / 1000.0);
-    }
-    Board.Progress progress =
-        new Board.Progress(
-            g.path("planned").asLong(),
-            expected,
-            landedCount,
-            g.path("complete").asLong(),
-            g.path("incomplete").asLong(),
-            undecided,
-            g.path("infra_errors").asLong(),
-            g.path("passed").asLong(),
-            g.path("failed").asLong(),
-            pending,
-            expected == 0 ? 0 : 100.0 * done / expected,
-            eta,
-            live);
-    long step = Math.max(1, (last - first) / 1000 / 120 + 1);
-    Board.Timeline timeline = timeline(p.and("step", step));
-    return Optional.of(
-        new Board(sweepId, progress, leaders, heatmap, timeline, alerts(p), last, now));
-  }
-
-  /** The declared matrix, or an empty one without a plan. */
-  record Plan(List<String> tuis, List<String> models, List<String> tasks) {
-    static final Plan NONE = new Plan(List.of(), List.of(), List.of());
-  }
-
-  private Plan plan(SqlParams p) {
+  private SweepFacts.Plan plan(SqlParams p) {
     JsonNode r = reader.firstRow(PLAN, p);
     if (r == null) {
-      return Plan.NONE;
+      return SweepFacts.Plan.NONE;
     }
-    return new Plan(strings(r.path("tuis")), strings(r.path("models")), strings(r.path("tasks")));
+    return new SweepFacts.Plan(
+        r.path("planned_cells").asLong(),
+        strings(r.path("tuis")),
+        strings(r.path("models")),
+        strings(r.path("tasks")));
   }
 
   private static List<String> strings(JsonNode array) {
@@ -248,74 +423,6 @@ public final class Sweeps {
     return d == null ? -1 : d;
   }
 
-  /** A landed cell as the heatmap shows it. */
-  record Landed(String cellId, String outcome, Double composite) {}
-
-  private static String key(String task, String tui, String model) {
-    return task + "\u0000" + tui + "\u0000" + model;
-  }
-
-  private Map<String, Landed> landed(SqlParams p) {
-    Map<String, Landed> out = new LinkedHashMap<>();
-    for (JsonNode r : reader.rows(SQUARES, p)) {
-      String outcome = r.path("outcome").asText();
-      out.put(
-          key(r.path("task").asText(), r.path("tui").asText(), r.path("model").asText()),
-          new Landed(
-              r.path("cell_id").asText(),
-              DECIDED.contains(outcome) ? outcome : "running",
-              Dashboards.doubleOrNull(r.get("composite"))));
-    }
-    return out;
-  }
-
-  /**
-   * Tasks (the plan's order, then landed tasks outside it) x pairs (leaderboard order, then planned
-   * pairs with nothing landed yet). A planned cell with no row is pending.
-   */
-  static Board.Heatmap heatmap(
-      Plan plan, List<Board.LeaderRow> leaders, Map<String, Landed> landed) {
-    java.util.LinkedHashSet<Board.Column> columns = new java.util.LinkedHashSet<>();
-    leaders.forEach(l -> columns.add(new Board.Column(l.tui(), l.model())));
-    java.util.Set<Board.Column> plannedPairs = new java.util.HashSet<>();
-    for (String tui : plan.tuis()) {
-      for (String model : plan.models()) {
-        Board.Column c = new Board.Column(tui, model);
-        columns.add(c);
-        plannedPairs.add(c);
-      }
-    }
-    java.util.LinkedHashSet<String> tasks = new java.util.LinkedHashSet<>(plan.tasks());
-    java.util.Set<String> plannedTasks = java.util.Set.copyOf(plan.tasks());
-    landed.keySet().forEach(k -> tasks.add(k.substring(0, k.indexOf('\u0000'))));
-    List<Board.HeatRow> rows = new ArrayList<>();
-    for (String task : tasks) {
-      List<Board.Square> squares = new ArrayList<>();
-      for (Board.Column c : columns) {
-        String where = task + " · " + c.tui() + " × " + c.model() + ": ";
-        Landed cell = landed.get(key(task, c.tui(), c.model()));
-        if (cell != null) {
-          String composite =
-              cell.composite() == null
-                  ? ""
-                  : ", composite " + dev.cab.dashboards.pages.Formats.score(cell.composite());
-          squares.add(
-              new Board.Square(
-                  cell.outcome(),
-                  cell.cellId(),
-                  Urls.cellById(cell.cellId()),
-                  where + cell.outcome().replace('_', ' ') + composite));
-        } else if (plannedTasks.contains(task) && plannedPairs.contains(c)) {
-          squares.add(new Board.Square("pending", "", "", where + "pending (planned, not landed)"));
-        } else {
-          squares.add(new Board.Square("", "", "", where + "not planned, no cell"));
-        }
-      }
-      rows.add(new Board.HeatRow(task, squares));
-    }
-    return new Board.Heatmap(List.copyOf(columns), rows);
-  }
-
   private List<Board.Alert> alerts(SqlParams p) {
     List<JsonNode> rows;
     try {
@@ -342,23 +449,5 @@ public final class Sweeps {
               r.path("starts_ms").asLong()));
     }
     return out;
-  }
-
-  private Board.Timeline timeline(SqlParams p) {
-    List<Long> seconds = new ArrayList<>();
-    List<Long> landed = new ArrayList<>();
-    List<Double> passRate = new ArrayList<>();
-    long n = 0;
-    long passes = 0;
-    long scored = 0;
-    for (JsonNode r : reader.rows(TIMELINE, p)) {
-      n += r.path("n").asLong();
-      passes += r.path("p").asLong();
-      scored += r.path("s").asLong();
-      seconds.add(r.path("t").asLong());
-      landed.add(n);
-      passRate.add(scored == 0 ? null : (double) passes / scored);
-    }
-    return new Board.Timeline(seconds, landed, passRate);
   }
 }

@@ -1,6 +1,7 @@
 // Live sweep board: Server-Sent Events replace the server-rendered board (escaped by the template
 // engine) as cells land; charts are drawn with uPlot. Push latency (newest cell row in ClickHouse
-// -> event here) is kept in window.cabPushLatencies for tests and the curious.
+// -> the first event here that shows it) is kept in window.cabPushLatencies for tests and the
+// curious.
 (function () {
   'use strict';
   var board = document.getElementById('board');
@@ -9,6 +10,7 @@
   var charts = {};
   window.cabPushLatencies = [];
   window.cabBoardEvents = 0;
+  var newestLanded = 0;
 
   function setStatus(state, text) { status.dataset.state = state; status.textContent = text; }
 
@@ -68,7 +70,10 @@
       board.innerHTML = d.html;
       sortTable();
       drawCharts(d.timeline);
-      window.cabPushLatencies.push(Date.now() - d.lastLandedMillis);
+      if (d.lastLandedMillis > newestLanded) { // the first event showing a newer row
+        newestLanded = d.lastLandedMillis;
+        window.cabPushLatencies.push(Date.now() - d.lastLandedMillis);
+      }
       setStatus('live', 'live: updated ' + new Date().toLocaleTimeString());
     });
     es.addEventListener('status', function (e) {
