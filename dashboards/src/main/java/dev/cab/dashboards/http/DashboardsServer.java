@@ -133,7 +133,12 @@ public final class DashboardsServer implements AutoCloseable {
     c.routes.get("/cells/<cellId>", ctx -> cellPage(ctx, cellById(ctx)));
     c.routes.get("/badge/{tui}/<modelTask>", this::cellBadge);
     c.routes.get("/api/sweeps", ctx -> json(ctx, 200, Map.of("sweeps", sweeps.list())));
-    c.routes.get("/api/sweeps/{sweep}", ctx -> json(ctx, 200, board(ctx)));
+    c.routes.get(
+        "/api/sweeps/{sweep}",
+        ctx -> {
+          Board b = board(ctx);
+          ctx.contentType("application/json").result(rendered(b, "json", () -> toJson(b)));
+        });
     c.routes.get("/api/cell/{tui}/<modelTask>", ctx -> json(ctx, 200, cellJson(cellByTriple(ctx))));
     c.routes.get("/api/cells/<cellId>", ctx -> json(ctx, 200, cellJson(cellById(ctx))));
     c.routes.get("/api/badge/{tui}/<modelTask>", this::badgeJson);
@@ -176,7 +181,26 @@ public final class DashboardsServer implements AutoCloseable {
   }
 
   private void boardPage(Context ctx) {
-    ctx.html(templates.render("board.jte", board(ctx)));
+    Board b = board(ctx);
+    ctx.html(rendered(b, "page", () -> templates.render("board.jte", b)));
+  }
+
+  /** A board's page or JSON, rendered once per board (a board served from memory is the same). */
+  private record Rendered(Board board, String text) {}
+
+  private final Map<String, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private String rendered(Board b, String kind, java.util.function.Supplier<String> render) {
+    String key = kind + "\u0000" + b.sweepId();
+    Rendered r = rendered.get(key);
+    if (r == null || r.board() != b) {
+      if (rendered.size() > 256) {
+        rendered.clear(); // a bound, not an eviction policy: it only holds the boards of the hour
+      }
+      r = new Rendered(b, render.get());
+      rendered.put(key, r);
+    }
+    return r.text();
   }
 
   private static String sweepId(Context ctx) {
@@ -396,8 +420,12 @@ public final class DashboardsServer implements AutoCloseable {
   }
 
   private static void json(Context ctx, int status, Object body) {
+    ctx.status(status).contentType("application/json").result(toJson(body));
+  }
+
+  private static String toJson(Object body) {
     try {
-      ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+      return JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param lastLandedMillis ClickHouse's {@code inserted_at} of the newest cell row (push latency is
  *     measured from it)
+ * @param generatedAtMillis when the board was assembled from ClickHouse's rows (a board served from
+ *     memory keeps it)
  */
 public record Board(
     String sweepId,
@@ -19,7 +21,8 @@ public record Board(
     long generatedAtMillis) {
 
   /**
-   * Counts of the sweep's cells, from the {@code sweep_progress} view and the sweep plan.
+   * Counts of the sweep's cells (the newest version of each, as the {@code sweep_progress} view
+   * counts them) and the sweep plan.
    *
    * @param planned cells in the declared plan, -1 without a plan
    * @param expected planned cells plus landed cells outside the plan (= landed without a plan)

@@ -110,6 +110,9 @@ final class BoardAssembler {
       double perCell = (double) (last - first) / done;
       eta = Math.round(perCell * left / 1000.0);
     }
+    if (live == p.live() && eta == p.etaSeconds()) {
+      return board; // the same board: callers may keep what they rendered from it
+    }
     Board.Progress now =
         new Board.Progress(
             p.planned(),
@@ -133,7 +136,7 @@ final class BoardAssembler {
         board.timeline(),
         board.alerts(),
         board.lastLandedMillis(),
-        nowMillis);
+        board.generatedAtMillis());
   }
 
   /**

@@ -113,6 +113,7 @@ class BoardAssemblerTest {
     assertThat(built.progress().live()).isTrue();
     assertThat(built.progress().etaSeconds()).isEqualTo(2);
 
+    assertThat(BoardAssembler.at(built, marker, T0 + 2_500, LIVE)).isSameAs(built);
     Board later = BoardAssembler.at(built, marker, T0 + 2_000 + LIVE.toMillis() + 1, LIVE);
 
     assertThat(later.progress().live()).isFalse();
