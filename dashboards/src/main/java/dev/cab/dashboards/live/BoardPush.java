@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +50,16 @@ public final class BoardPush implements AutoCloseable {
   private final Map<String, SweepMarker> sentMarkers = new ConcurrentHashMap<>();
   private final Set<String> refreshPending = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
-  private final ExecutorService refresher;
+  private final ScheduledExecutorService refresher;
+  private final Map<String, Long> lastRefresh = new ConcurrentHashMap<>();
+
+  /**
+   * A sweep's full refresh (four reads) runs at most this often: while cells land every poll, the
+   * quick boards keep the counts and squares current and the leaderboard follows once a second,
+   * leaving ClickHouse (whose embedded engine runs one query at a time) to the quick reads.
+   */
+  static final long REFRESH_EVERY_MS = 1_000;
+
   private volatile boolean clickhouseDown;
   private volatile long lastKeepAlive = System.currentTimeMillis();
 
@@ -69,7 +77,7 @@ public final class BoardPush implements AutoCloseable {
               return t;
             });
     this.refresher =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "cab-dashboards-push-refresh");
               t.setDaemon(true);
@@ -100,6 +108,7 @@ public final class BoardPush implements AutoCloseable {
       if (set.isEmpty()) {
         clients.remove(sweepId);
         sentMarkers.remove(sweepId);
+        lastRefresh.remove(sweepId);
       }
     }
   }
@@ -117,7 +126,8 @@ public final class BoardPush implements AutoCloseable {
             sentMarkers.put(id, marker);
             send(id, clients(id), () -> sweeps.quickBoard(id, marker));
             if (refreshPending.add(id)) {
-              refresher.execute(() -> refresh(id));
+              long wait = lastRefresh.getOrDefault(id, 0L) + REFRESH_EVERY_MS - now();
+              refresher.schedule(() -> refresh(id), Math.max(0, wait), TimeUnit.MILLISECONDS);
             }
           }
         }
@@ -135,8 +145,13 @@ public final class BoardPush implements AutoCloseable {
   }
 
   /** The full board as of the newest marker seen, sent when it differs from the quick one. */
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
   private void refresh(String sweepId) {
     refreshPending.remove(sweepId);
+    lastRefresh.put(sweepId, now());
     SweepMarker marker = sentMarkers.get(sweepId);
     if (marker == null) {
       return; // every browser of the sweep left
