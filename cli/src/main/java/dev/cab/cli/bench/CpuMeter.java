@@ -2,21 +2,25 @@ package dev.cab.cli.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * CPU time per pipeline stage of this JVM (thread CPU time from {@link ThreadMXBean}, grouped by
  * thread name) and per child process ({@code /proc/<pid>/stat}), between {@link #start()} and
- * {@link #stop()}. Threads are sampled every call to {@link #sample()} too, so a thread that ends
- * in between still counts up to its last sample. What no thread owns (GC, JIT compilers) is the
- * process CPU time minus the threads' sum, reported as {@code jvm (gc, jit)}; of it, the time of
- * the GC and JIT threads themselves is read per thread from {@code /proc/self/task} ({@code of
- * which gc}, {@code of which jit}; the rest is other VM threads and threads that ended unsampled).
+ * {@link #stop()}. Threads are read every half second in between (and on every {@link #sample()}),
+ * so a thread that ends in between still counts up to its last read. What no thread owns (GC, JIT
+ * compilers) is the process CPU time minus the threads' sum, reported as {@code jvm (gc, jit)}; of
+ * it, the time of the GC and JIT threads themselves is read per thread from {@code /proc/self/task}
+ * ({@code of which gc}, {@code of which jit}; the rest is other VM threads and threads that ended
+ * unsampled).
  *
  * <p>Virtual threads run on the carrier threads {@code ForkJoinPool-1-worker-N}: only the
  * collector's servers use virtual threads in this JVM (the benchmark's own load uses platform
@@ -79,12 +83,17 @@ final class CpuMeter {
     return OTHER;
   }
 
-  void start() {
+  /** How often threads are read between start and stop, so short-lived ones are not lost. */
+  private static final long SAMPLE_EVERY_MS = 500;
+
+  private Thread sampler;
+
+  synchronized void start() {
     threadStart.clear();
     threadLast.clear();
     threadStage.clear();
     result = null;
-    for (var t : threads.dumpAllThreads(false, false)) {
+    for (var t : liveThreads()) {
       long cpu = threads.getThreadCpuTime(t.getThreadId());
       if (cpu >= 0) {
         threadStart.put(t.getThreadId(), cpu);
@@ -98,11 +107,39 @@ final class CpuMeter {
     sampleNative(true);
     selfStart = processCpuNanos(ProcessHandle.current().pid());
     processes.forEach((name, pid) -> processStart.put(name, processCpuNanos(pid)));
+    // Virtual-thread carriers and pool threads come and go during a run: a thread that ends
+    // between two reads keeps the CPU time of its last read, the rest would count as the JVM's.
+    sampler =
+        Thread.ofPlatform()
+            .daemon()
+            .name("cab-bench-cpu-sampler")
+            .start(
+                () -> {
+                  try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      Thread.sleep(SAMPLE_EVERY_MS);
+                      sample();
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+  }
+
+  /** Names and ids of the live threads, without their stacks (no safepoint for a stack dump). */
+  private List<ThreadInfo> liveThreads() {
+    List<ThreadInfo> live = new ArrayList<>();
+    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (t != null) {
+        live.add(t);
+      }
+    }
+    return live;
   }
 
   /** Records every thread's CPU time now (threads that end before {@link #stop()} still count). */
-  void sample() {
-    for (var t : threads.dumpAllThreads(false, false)) {
+  synchronized void sample() {
+    for (var t : liveThreads()) {
       long cpu = threads.getThreadCpuTime(t.getThreadId());
       if (cpu >= 0) {
         threadStart.putIfAbsent(t.getThreadId(), 0L); // started during the measurement
@@ -164,6 +201,19 @@ final class CpuMeter {
 
   /** CPU seconds per stage and process since {@link #start()}. */
   Map<String, Double> stop() {
+    if (sampler != null) {
+      sampler.interrupt();
+      try {
+        sampler.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      sampler = null;
+    }
+    return measure();
+  }
+
+  private synchronized Map<String, Double> measure() {
     sample();
     Map<String, Double> seconds = new LinkedHashMap<>();
     for (String stage : new String[] {COLLECTOR, STREAMS, SINK, LOAD, OTHER}) {

@@ -55,4 +55,30 @@ class CpuMeterTest {
     assertThat(report.stageMicrosPerEventWithoutJit())
         .isCloseTo(450, org.assertj.core.data.Offset.offset(1e-6));
   }
+
+  @Test
+  void keepsTheCpuOfAThreadThatEndsBeforeTheStop() throws Exception {
+    // given a meter started before a sink thread that burns CPU for a while and ends
+    CpuMeter meter = new CpuMeter(Map.of());
+    meter.start();
+    Thread burner =
+        Thread.ofPlatform()
+            .name("cab-sink-burner")
+            .start(
+                () -> {
+                  var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                  long x = 0;
+                  while (mx.getCurrentThreadCpuTime() < 1_500_000_000L) {
+                    x += Long.numberOfTrailingZeros(x + 1);
+                  }
+                  assertThat(x).isNotNegative();
+                });
+    burner.join();
+
+    // when the meter stops after the thread is gone
+    Map<String, Double> seconds = meter.stop();
+
+    // then the periodic reads kept most of its CPU time as the sink's
+    assertThat(seconds.get(CpuMeter.SINK)).isGreaterThan(1.0);
+  }
 }
