@@ -118,13 +118,14 @@ public final class BoardPush implements AutoCloseable {
       List<String> ids = new ArrayList<>(clients.keySet());
       if (!ids.isEmpty()) {
         Map<String, SweepMarker> markers = sweeps.changeMarkers(ids);
+        long seen = System.currentTimeMillis();
         boolean recovered = clickhouseDown;
         clickhouseDown = false;
         for (String id : ids) {
           SweepMarker marker = markers.getOrDefault(id, SweepMarker.NONE);
           if (recovered || !marker.equals(sentMarkers.get(id))) {
             sentMarkers.put(id, marker);
-            send(id, clients(id), () -> sweeps.quickBoard(id, marker));
+            send(id, clients(id), () -> sweeps.quickBoard(id, marker), seen);
             if (refreshPending.add(id)) {
               long wait = lastRefresh.getOrDefault(id, 0L) + REFRESH_EVERY_MS - now();
               refresher.schedule(() -> refresh(id), Math.max(0, wait), TimeUnit.MILLISECONDS);
@@ -157,7 +158,11 @@ public final class BoardPush implements AutoCloseable {
       return; // every browser of the sweep left
     }
     try {
-      send(sweepId, clients(sweepId), () -> sweeps.board(sweepId, marker));
+      send(
+          sweepId,
+          clients(sweepId),
+          () -> sweeps.board(sweepId, marker),
+          System.currentTimeMillis());
     } catch (RuntimeException e) {
       LOG.error("Sweep board refresh failed", e);
     }
@@ -165,7 +170,7 @@ public final class BoardPush implements AutoCloseable {
 
   private void sendFull(String sweepId, List<SseClient> to) {
     try {
-      send(sweepId, to, () -> sweeps.board(sweepId));
+      send(sweepId, to, () -> sweeps.board(sweepId), System.currentTimeMillis());
     } catch (RuntimeException e) {
       LOG.error("Sweep board push failed", e);
     }
@@ -178,8 +183,11 @@ public final class BoardPush implements AutoCloseable {
   /**
    * Sends the board {@code source} gives to {@code to}, unless it is the one each of them got last
    * (the time it was made aside); a {@code status} event when ClickHouse cannot be reached.
+   *
+   * @param seenMillis when the change was seen (sent as {@code seenMillis}: where push time goes)
    */
-  private void send(String sweepId, List<SseClient> to, Supplier<Optional<Board>> source) {
+  private void send(
+      String sweepId, List<SseClient> to, Supplier<Optional<Board>> source, long seenMillis) {
     if (to.isEmpty()) {
       return;
     }
@@ -198,6 +206,7 @@ public final class BoardPush implements AutoCloseable {
       String content = JSON.writeValueAsString(event);
       if (board.isPresent()) {
         event.put("generatedAtMillis", board.get().generatedAtMillis());
+        event.put("seenMillis", seenMillis);
       }
       payload = JSON.writeValueAsString(event);
       List<SseClient> changed = new ArrayList<>();

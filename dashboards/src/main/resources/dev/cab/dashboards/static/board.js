@@ -9,6 +9,7 @@
   var sortState = { col: -1, dir: 1 };
   var charts = {};
   window.cabPushLatencies = [];
+  window.cabPushSplits = []; // [row landed -> change seen by the server, seen -> event here]
   window.cabBoardEvents = 0;
   var newestLanded = 0;
 
@@ -73,6 +74,7 @@
       if (d.lastLandedMillis > newestLanded) { // the first event showing a newer row
         newestLanded = d.lastLandedMillis;
         window.cabPushLatencies.push(Date.now() - d.lastLandedMillis);
+        window.cabPushSplits.push([d.seenMillis - d.lastLandedMillis, Date.now() - d.seenMillis]);
       }
       setStatus('live', 'live: updated ' + new Date().toLocaleTimeString());
     });
