@@ -327,7 +327,7 @@ final class ScaleBench {
     times.add(
         page(
             dashboardsUrl,
-            "dashboards board JSON (progress, leaderboard, squares, timeline)",
+            "dashboards board JSON (cells, leaderboard, plan, alerts)",
             "/api/sweeps/" + encodedSweep,
             runs));
     times.add(page(dashboardsUrl, "dashboards board page", "/sweeps/" + encodedSweep, runs));
