@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The three ClickHouse roles of docs/OPERATIONS.md on the embedded server, from the same users file
  * a real server reads: {@code cab_admin} runs the migrations, {@code cab_writer} (the sink) may
  * insert into and read {@code cab} only, {@code cab_reader} (dashboards, Grafana, analysts) reads
- * {@code cab} only, read-only, with a query time and memory limit it cannot lift.
+ * {@code cab} only, read-only, with a query time and memory limit it cannot lift; and an owner of
+ * {@code cab} ({@code GRANT ALL ON cab.*}) whose DDL cannot reach another database.
  */
 class ClickHouseRolesIT {
   static final String USERS =
@@ -40,6 +41,10 @@ class ClickHouseRolesIT {
             <password>writer-pw</password>
             <grants><query>GRANT INSERT, SELECT ON cab.*</query></grants>
           </cab_writer>
+          <cab_owner>
+            <password>owner-pw</password>
+            <grants><query>GRANT ALL ON cab.*</query></grants>
+          </cab_owner>
           <cab_reader>
             <password>reader-pw</password>
             <profile>cab_reader</profile>
@@ -101,6 +106,39 @@ class ClickHouseRolesIT {
       assertDenied(as("cab_writer", "writer-pw", refused).send(), refused);
     }
     assertThat(as("cab_admin", "admin-pw", "EXISTS TABLE cab.cells").ok()).isEqualTo("1\n");
+  }
+
+  @Test
+  void anOwnerOfCabChangesCabOnlyWhateverTheCurrentDatabase() {
+    // DDL is checked against the database the statement names, not the request's database
+    HttpCalls.Call ownerInCab =
+        basic(http.call(), "cab_owner", "owner-pw").param("database", "cab");
+    ownerInCab.body("CREATE TABLE cab.owned (a UInt8) ENGINE = Memory").ok();
+    basic(http.call(), "cab_owner", "owner-pw")
+        .param("database", "cab")
+        .body("CREATE TABLE owned2 (a UInt8) ENGINE = Memory")
+        .ok();
+    as("cab_owner", "owner-pw", "DROP TABLE cab.owned2").ok();
+    for (String refused :
+        new String[] {
+          "CREATE TABLE other.x (a UInt8) ENGINE = Memory",
+          "DROP TABLE other.secrets",
+          "DROP TABLE IF EXISTS cab.owned, other.secrets",
+          "TRUNCATE TABLE other.secrets",
+          "ALTER TABLE other.secrets DELETE WHERE 1",
+          "RENAME TABLE cab.owned TO other.stolen",
+          "DROP DATABASE other",
+          "CREATE DATABASE other2",
+          "CREATE VIEW cab.leak AS SELECT * FROM other.secrets",
+          "SYSTEM DROP MARK CACHE",
+        }) {
+      assertDenied(
+          basic(http.call(), "cab_owner", "owner-pw").param("database", "cab").body(refused).send(),
+          refused);
+    }
+    assertThat(as("cab_admin", "admin-pw", "SELECT count() FROM other.secrets").ok())
+        .isEqualTo("1\n");
+    assertThat(as("cab_admin", "admin-pw", "EXISTS TABLE cab.owned").ok()).isEqualTo("1\n");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.cab.embedded.clickhouse.internal.http;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.cab.embedded.clickhouse.internal.auth.StatementScope;
 import dev.cab.embedded.clickhouse.internal.auth.Users;
 import dev.cab.embedded.clickhouse.internal.compression.CompressedBlockInputStream;
 import dev.cab.embedded.clickhouse.internal.compression.CompressedBlockOutputStream;
@@ -340,23 +341,18 @@ public final class ClickHouseHttpHandler implements HttpHandler {
   private static final Set<String> ALWAYS_READABLE =
       Set.of("system", "information_schema", "INFORMATION_SCHEMA");
 
-  /** Table functions that read no data from outside the engine. */
-  private static final Set<String> HARMLESS_TABLE_FUNCTIONS =
-      Set.of("numbers", "numbers_mt", "zeros", "zeros_mt", "one", "values", "null");
-
   private static final Pattern INSERT_TARGET =
       Pattern.compile(
           "(?is)^\\s*INSERT\\s+INTO\\s+(?:(TABLE)\\s+)?(FUNCTION\\s+)?([`\"]?[\\w.]+[`\"]?(?:\\.[`\"]?\\w+[`\"]?)?)");
 
-  private static final Pattern AST_TABLE = Pattern.compile("^\\s*TableIdentifier\\s+(\\S+)");
-  private static final Pattern AST_FUNCTION = Pattern.compile("^\\s*Function\\s+(\\w+)");
-
   /**
    * Checks a query against the user's {@code <grants>}: the statement's keyword is the privilege
    * ({@code SELECT} for SELECT, WITH, SHOW, DESCRIBE, EXISTS, EXPLAIN), and every database it
-   * touches must grant it. The tables a non-INSERT reads are the engine's own answer ({@code
-   * EXPLAIN AST}), so aliases, subqueries and joins count; table functions that reach outside
-   * (file, url, remote, s3...) need a grant on every database.
+   * touches must grant it. The databases a non-INSERT touches are read from the engine's own {@code
+   * EXPLAIN AST} by {@link StatementScope}: the tables it reads (aliases, subqueries and joins
+   * count) and the target a DDL statement names; table functions that reach outside (file, url,
+   * remote, s3...) and statements that name no database (SYSTEM, KILL, GRANT) need the grant on
+   * every database.
    */
   private void checkGrants(
       Users.User account,
@@ -400,22 +396,10 @@ public final class ClickHouseHttpHandler implements HttpHandler {
           ast = new String(result.toByteArray(), StandardCharsets.UTF_8);
         }
       }
-      String previous = "";
-      for (String line : ast.split("\n")) {
-        Matcher table = AST_TABLE.matcher(line);
-        if (table.find()) {
-          databases.add(databaseOf(table.group(1), current));
-        }
-        Matcher function = AST_FUNCTION.matcher(line);
-        if (previous.contains("TableExpression")
-            && function.find()
-            && !HARMLESS_TABLE_FUNCTIONS.contains(function.group(1))) {
-          databases.add("*");
-        }
-        previous = line;
-      }
+      databases.addAll(StatementScope.databases(ast, current));
       if (databases.isEmpty() && !privilege.equals("SELECT")) {
-        databases.add(current);
+        // SYSTEM, KILL, GRANT...: no database scopes them
+        databases.add("*");
       }
     }
     for (String db : databases) {
