@@ -4,6 +4,8 @@ import dev.cab.runner.internal.CellIdGenerator;
 import dev.cab.runner.internal.CountingLogRecordExporter;
 import dev.cab.runner.internal.CountingSpanExporter;
 import dev.cab.runner.internal.ExportCounters;
+import dev.cab.runner.internal.ResendingLogRecordExporter;
+import dev.cab.runner.internal.ResendingSpanExporter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.logs.Logger;
@@ -54,11 +56,13 @@ import java.util.stream.Collectors;
  * have no parent. Scorer events are OTLP log records named {@value
  * CabAttributes#EVALUATION_EVENT_NAME}, linked to the root span.
  *
- * <p>Delivery: spans and events go through batch processors (large queues, 200 ms delay) and the
- * OTLP exporter's retries; nothing is guaranteed until {@link #flush} or {@link #close} reports
- * {@link FlushResult#allExported()}. A full queue drops data: emitters that produce faster than the
- * endpoint accepts should pace themselves with {@link #awaitBacklogAtMost}. Thread-safe; close it
- * once, there is no shutdown hook.
+ * <p>Delivery: spans and events go through batch processors (large queues, 200 ms delay), the OTLP
+ * exporter's retries, and resends of a failed export for {@link
+ * CabTelemetryOptions#DEFAULT_RESEND_FOR} (a collector restart loses nothing); nothing is
+ * guaranteed until {@link #flush} or {@link #close} reports {@link FlushResult#allExported()}. A
+ * full queue drops data: emitters that produce faster than the endpoint accepts should pace
+ * themselves with {@link #awaitBacklogAtMost}. Thread-safe; close it once, there is no shutdown
+ * hook.
  */
 public final class CabTelemetry implements AutoCloseable {
   /** The instrumentation scope of every span and event. */
@@ -101,7 +105,8 @@ public final class CabTelemetry implements AutoCloseable {
                 (exporter, config) -> {
                   spanCounters.enable();
                   if (options.spanExporter() == null) {
-                    return new CountingSpanExporter(exporter, spanCounters);
+                    return new CountingSpanExporter(
+                        new ResendingSpanExporter(exporter, resendFor(config)), spanCounters);
                   }
                   exporter.shutdown();
                   return new CountingSpanExporter(options.spanExporter(), spanCounters);
@@ -110,7 +115,8 @@ public final class CabTelemetry implements AutoCloseable {
                 (exporter, config) -> {
                   eventCounters.enable();
                   if (options.logRecordExporter() == null) {
-                    return new CountingLogRecordExporter(exporter, eventCounters);
+                    return new CountingLogRecordExporter(
+                        new ResendingLogRecordExporter(exporter, resendFor(config)), eventCounters);
                   }
                   exporter.shutdown();
                   return new CountingLogRecordExporter(options.logRecordExporter(), eventCounters);
@@ -278,6 +284,17 @@ public final class CabTelemetry implements AutoCloseable {
         eventCounters.failed());
   }
 
+  private static Duration resendFor(ConfigProperties config) {
+    Duration d =
+        config.getDuration(
+            CabTelemetryOptions.RESEND_FOR_PROPERTY, CabTelemetryOptions.DEFAULT_RESEND_FOR);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(
+          CabTelemetryOptions.RESEND_FOR_PROPERTY + " must not be negative, got " + d);
+    }
+    return d;
+  }
+
   private static boolean join(CompletableResultCode result, Duration timeout) {
     result.join(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
     return result.isDone() && result.isSuccess();
@@ -375,6 +392,9 @@ public final class CabTelemetry implements AutoCloseable {
     if (options.scheduleDelay() != null) {
       p.put("otel.bsp.schedule.delay", options.scheduleDelay().toMillis() + "ms");
       p.put("otel.blrp.schedule.delay", options.scheduleDelay().toMillis() + "ms");
+    }
+    if (options.resendFor() != null) {
+      p.put(CabTelemetryOptions.RESEND_FOR_PROPERTY, options.resendFor().toMillis() + "ms");
     }
     p.putAll(options.properties());
     return p;

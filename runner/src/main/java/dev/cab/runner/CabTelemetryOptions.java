@@ -61,6 +61,17 @@ public final class CabTelemetryOptions {
    */
   public static final Duration DEFAULT_SCHEDULE_DELAY = Duration.ofMillis(200);
 
+  /**
+   * How long a failed export is sent again, with back-off, on top of the OTLP exporter's own
+   * retries (at most five attempts within a few seconds): long enough for a collector restart or a
+   * Kafka outage of a minute or two to lose nothing. Setting {@value #RESEND_FOR_PROPERTY}
+   * (variable {@code CAB_EXPORT_RESEND_FOR}, e.g. {@code 5m}; {@code 0} turns it off).
+   */
+  public static final Duration DEFAULT_RESEND_FOR = Duration.ofMinutes(2);
+
+  /** The SDK property (and, upper-cased with {@code _}, the variable) of the resend window. */
+  public static final String RESEND_FOR_PROPERTY = "cab.export.resend.for";
+
   private final String endpoint;
   private final Protocol protocol;
   private final Map<String, String> headers;
@@ -71,6 +82,7 @@ public final class CabTelemetryOptions {
   private final Integer spanBatchSize;
   private final Integer eventBatchSize;
   private final Duration scheduleDelay;
+  private final Duration resendFor;
   private final Map<String, String> properties;
   private final SpanExporter spanExporter;
   private final LogRecordExporter logRecordExporter;
@@ -86,6 +98,7 @@ public final class CabTelemetryOptions {
     this.spanBatchSize = b.spanBatchSize;
     this.eventBatchSize = b.eventBatchSize;
     this.scheduleDelay = b.scheduleDelay;
+    this.resendFor = b.resendFor;
     this.properties = Map.copyOf(b.properties);
     this.spanExporter = b.spanExporter;
     this.logRecordExporter = b.logRecordExporter;
@@ -150,6 +163,11 @@ public final class CabTelemetryOptions {
     return scheduleDelay;
   }
 
+  /** Resend window of failed exports overriding {@code CAB_EXPORT_RESEND_FOR}, or null. */
+  public Duration resendFor() {
+    return resendFor;
+  }
+
   /** Further {@code otel.*} SDK properties that win over the variables. */
   public Map<String, String> properties() {
     return properties;
@@ -177,6 +195,7 @@ public final class CabTelemetryOptions {
     private Integer spanBatchSize;
     private Integer eventBatchSize;
     private Duration scheduleDelay;
+    private Duration resendFor;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private SpanExporter spanExporter;
     private LogRecordExporter logRecordExporter;
@@ -270,6 +289,21 @@ public final class CabTelemetryOptions {
     /** Delay between batch exports; defaults to {@link #DEFAULT_SCHEDULE_DELAY}. */
     public Builder scheduleDelay(Duration scheduleDelay) {
       this.scheduleDelay = positive(scheduleDelay, "scheduleDelay");
+      return this;
+    }
+
+    /**
+     * How long a failed export of the OTLP exporter is sent again, with back-off, until the
+     * endpoint acknowledges it; {@link Duration#ZERO} leaves only the exporter's own retries.
+     * Defaults to {@link #DEFAULT_RESEND_FOR}. Exporters given with {@link #spanExporter} or {@link
+     * #logRecordExporter} bring their own delivery and are never wrapped.
+     */
+    public Builder resendFor(Duration resendFor) {
+      Objects.requireNonNull(resendFor, "resendFor");
+      if (resendFor.isNegative()) {
+        throw new IllegalArgumentException("resendFor must not be negative, got " + resendFor);
+      }
+      this.resendFor = resendFor;
       return this;
     }
 
