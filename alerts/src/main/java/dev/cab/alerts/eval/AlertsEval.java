@@ -32,6 +32,9 @@ public final class AlertsEval {
   static final double BASE_INFRA = 0.03;
   static final double SPIKE_INFRA = 0.12;
 
+  /** A task "was passing" when the pairs' mean pass probability of it was at least this. */
+  static final double PASSING_TASK = 0.5;
+
   private final int tuis;
   private final int models;
   private final int tasks;
@@ -102,6 +105,8 @@ public final class AlertsEval {
    * @param targetPass per run, the mean pass probability the world gives the regressed task (over
    *     every pair) or pair (over every task) before the regression; NaN for other scenarios
    * @param detected per run, whether the injected regression's alert fired
+   * @param realisedDrop per run, how much the target's mean pass probability fell (over the pair's
+   *     tasks, or the task's pairs); NaN for other scenarios
    */
   public record ScenarioResult(
       Scenario scenario,
@@ -110,7 +115,18 @@ public final class AlertsEval {
       int detectedRuns,
       int[] delays,
       double[] targetPass,
-      boolean[] detected) {
+      boolean[] detected,
+      double[] realisedDrop) {
+
+    /** The mean over runs of the realised fall of the target's mean pass probability. */
+    public double meanRealisedDrop() {
+      return Arrays.stream(realisedDrop).average().orElse(Double.NaN);
+    }
+
+    /** The smallest realised fall of the target's mean pass probability over the runs. */
+    public double minRealisedDrop() {
+      return Arrays.stream(realisedDrop).min().orElse(Double.NaN);
+    }
 
     /**
      * Detected runs and runs whose target's mean pass probability is at least {@code threshold}
@@ -163,10 +179,11 @@ public final class AlertsEval {
     int detected = 0;
     List<Integer> delays = new ArrayList<>();
     double[] targetPass = new double[runs];
+    double[] realised = new double[runs];
     boolean[] hit = new boolean[runs];
     for (int i = 0; i < runs; i++) {
       long runSeed =
-          new SplittableRandom(seed ^ (31L * scenario.ordinal() + 7)).split().nextLong()
+          new SplittableRandom(seed ^ (31L * scenario.seedSalt() + 7)).split().nextLong()
               + i * 0x9E3779B97F4A7C15L;
       RunResult r = runOnce(scenario, runSeed);
       if (r.falseAlarm) {
@@ -177,6 +194,7 @@ public final class AlertsEval {
         delays.add(r.delay);
       }
       targetPass[i] = r.targetPass;
+      realised[i] = r.realisedDrop;
       hit[i] = r.delay >= 0;
     }
     return new ScenarioResult(
@@ -186,10 +204,11 @@ public final class AlertsEval {
         detected,
         delays.stream().mapToInt(Integer::intValue).toArray(),
         targetPass,
-        hit);
+        hit,
+        realised);
   }
 
-  private record RunResult(boolean falseAlarm, int delay, double targetPass) {}
+  private record RunResult(boolean falseAlarm, int delay, double targetPass, double realisedDrop) {}
 
   private RunResult runOnce(Scenario scenario, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -197,10 +216,58 @@ public final class AlertsEval {
     int targetTui = r.nextInt(tuis);
     int targetModel = r.nextInt(models);
     int targetTask = r.nextInt(tasks);
+    double drop = scenario.pairDrop();
+    if (scenario.choosesAmongCapable()) {
+      // The regressed target is one that can regress by the named amount: a pair whose pass rate
+      // allows the drop, a task that was passing.
+      List<int[]> capable = new ArrayList<>();
+      if (drop > 0) {
+        for (int t = 0; t < tuis; t++) {
+          for (int m = 0; m < models; m++) {
+            if (world.pairPassProbability(t, m) >= drop) {
+              capable.add(new int[] {t, m, targetTask});
+            }
+          }
+        }
+      } else {
+        for (int k = 0; k < tasks; k++) {
+          if (world.taskPassProbability(k) >= PASSING_TASK) {
+            capable.add(new int[] {targetTui, targetModel, k});
+          }
+        }
+      }
+      if (capable.isEmpty()) {
+        throw new IllegalStateException("no target in this world can regress as " + scenario);
+      }
+      int[] pick = capable.get(r.nextInt(capable.size()));
+      targetTui = pick[0];
+      targetModel = pick[1];
+      targetTask = pick[2];
+    }
+    // Per task of the target pair, how much its pass probability falls.
+    double[] taskDrop = new double[tasks];
+    if (drop > 0) {
+      double[] p = new double[tasks];
+      for (int k = 0; k < tasks; k++) {
+        p[k] = world.passProbability(targetTui, targetModel, k);
+      }
+      double cap = scenario.choosesAmongCapable() ? evenDropCap(p, drop) : drop;
+      for (int k = 0; k < tasks; k++) {
+        taskDrop[k] = Math.min(p[k], cap);
+      }
+    }
     double targetPass =
         switch (scenario) {
-          case TASK_FAILS -> world.taskPassProbability(targetTask);
-          case PASS_DROP_015, PASS_DROP_030 -> world.pairPassProbability(targetTui, targetModel);
+          case TASK_FAILS, TASK_FAILS_ANY_TASK -> world.taskPassProbability(targetTask);
+          case PASS_DROP_015, PASS_DROP_030, PASS_DROP_030_FLOORED ->
+              world.pairPassProbability(targetTui, targetModel);
+          default -> Double.NaN;
+        };
+    double realisedDrop =
+        switch (scenario) {
+          case TASK_FAILS, TASK_FAILS_ANY_TASK -> targetPass;
+          case PASS_DROP_015, PASS_DROP_030, PASS_DROP_030_FLOORED ->
+              Arrays.stream(taskDrop).average().orElse(0);
           default -> Double.NaN;
         };
     Detector detector =
@@ -208,7 +275,16 @@ public final class AlertsEval {
     Instant now = Instant.EPOCH;
     for (int b = 0; b < baselineSweeps; b++) {
       for (Observation o :
-          sweep(world, "baseline-" + b, Scenario.CLEAN, 0, 0, 0, r.split(), 1_000 + b)) {
+          sweep(
+              world,
+              "baseline-" + b,
+              Scenario.CLEAN,
+              0,
+              0,
+              0,
+              new double[tasks],
+              r.split(),
+              1_000 + b)) {
         detector.accept(o);
       }
     }
@@ -221,6 +297,7 @@ public final class AlertsEval {
             targetTui,
             targetModel,
             targetTask,
+            taskDrop,
             r.split(),
             1_000 + baselineSweeps);
     boolean falseAlarm = false;
@@ -240,7 +317,30 @@ public final class AlertsEval {
         }
       }
     }
-    return new RunResult(falseAlarm, delay, targetPass);
+    return new RunResult(falseAlarm, delay, targetPass, realisedDrop);
+  }
+
+  /**
+   * The level {@code c} at which taking {@code min(p_k, c)} off every task's pass probability
+   * lowers their mean by {@code drop} (bisection; the mean loss grows with {@code c} from 0 to the
+   * mean of {@code p}, which must be at least {@code drop}).
+   */
+  static double evenDropCap(double[] p, double drop) {
+    double lo = 0;
+    double hi = 1;
+    for (int i = 0; i < 60; i++) {
+      double mid = (lo + hi) / 2;
+      double loss = 0;
+      for (double v : p) {
+        loss += Math.min(v, mid);
+      }
+      if (loss / p.length < drop) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return hi;
   }
 
   /** Whether the alert is the one the scenario must raise. */
@@ -248,11 +348,12 @@ public final class AlertsEval {
       Scenario s, WorldModel w, int tui, int model, int task, AlertRecord a) {
     return switch (s) {
       case CLEAN -> false;
-      case PASS_DROP_015, PASS_DROP_030 ->
+      case PASS_DROP_015, PASS_DROP_030, PASS_DROP_030_FLOORED ->
           a.rule().equals("pass_rate_drop")
               && a.tui().equals(w.tuis[tui])
               && a.model().equals(w.models[model]);
-      case TASK_FAILS -> a.rule().equals("task_failing") && a.task().equals(w.tasks[task]);
+      case TASK_FAILS, TASK_FAILS_ANY_TASK ->
+          a.rule().equals("task_failing") && a.task().equals(w.tasks[task]);
       case LATENCY_X15 -> a.rule().startsWith("latency_rise") && a.model().equals(w.models[model]);
       case INFRA_SPIKE -> a.rule().startsWith("infra_rate_rise");
     };
@@ -266,7 +367,8 @@ public final class AlertsEval {
     }
     // A broken task lowers every pair's pass rate a little: a pair alert is a true one then.
     // Slower cells hit the time limit more often: an infra-error rise of that model is true too.
-    return (s == Scenario.TASK_FAILS && a.rule().equals("pass_rate_drop"))
+    return ((s == Scenario.TASK_FAILS || s == Scenario.TASK_FAILS_ANY_TASK)
+            && a.rule().equals("pass_rate_drop"))
         || (s == Scenario.LATENCY_X15
             && a.rule().startsWith("infra_rate_rise")
             && (a.model().isEmpty() || a.model().equals(w.models[model])));
@@ -279,6 +381,7 @@ public final class AlertsEval {
       int targetTui,
       int targetModel,
       int targetTask,
+      double[] taskDrop,
       SplittableRandom r,
       long startedAt) {
     List<Observation> cells = new ArrayList<>(tuis * models * tasks);
@@ -288,11 +391,10 @@ public final class AlertsEval {
         for (int k = 0; k < tasks; k++) {
           double p = w.passProbability(t, m, k);
           boolean pair = t == targetTui && m == targetModel;
-          if (pair && scenario == Scenario.PASS_DROP_015) {
-            p = Math.max(0, p - 0.15);
-          } else if (pair && scenario == Scenario.PASS_DROP_030) {
-            p = Math.max(0, p - 0.30);
-          } else if (scenario == Scenario.TASK_FAILS && k == targetTask) {
+          if (pair) {
+            p -= taskDrop[k];
+          }
+          if (scenario.breaksTask() && k == targetTask) {
             p = 0;
           }
           double seconds = w.wallSeconds(t, m, k, r);
@@ -363,15 +465,30 @@ public final class AlertsEval {
                   ? "-"
                   : String.format(Locale.ROOT, "%.0f cells", r.medianDelay())));
     }
-    ScenarioResult task = results.get(Scenario.TASK_FAILS);
-    if (task != null) {
+    for (ScenarioResult r : results.values()) {
+      if (r.scenario().pairDrop() > 0) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "%s: the pair's mean pass probability fell by %.3f on average (at least %.3f)%n",
+                r.scenario().description().strip(),
+                r.meanRealisedDrop(),
+                r.minRealisedDrop()));
+      }
+    }
+    for (Scenario s : new Scenario[] {Scenario.TASK_FAILS, Scenario.TASK_FAILS_ANY_TASK}) {
+      ScenarioResult task = results.get(s);
+      if (task == null) {
+        continue;
+      }
       int[] often = task.detectedWhereTargetPasses(0.5, true);
       int[] seldom = task.detectedWhereTargetPasses(0.5, false);
       sb.append(
           String.format(
               Locale.ROOT,
-              "failing task: detected %d of %d tasks the pairs passed at least half of the time"
+              "%s: detected %d of %d tasks the pairs passed at least half of the time"
                   + " before, %d of %d of the others%n",
+              s.description().strip(),
               often[0],
               often[1],
               seldom[0],
