@@ -2,6 +2,7 @@ package dev.cab.dashboards;
 
 import dev.cab.dashboards.config.DashboardsSettings;
 import dev.cab.dashboards.http.DashboardsServer;
+import dev.cab.dashboards.live.CellFeed;
 import dev.cab.dashboards.pages.Templates;
 import dev.cab.dashboards.query.ClickHouseReader;
 import dev.cab.dashboards.query.Dashboards;
@@ -17,12 +18,15 @@ import java.time.Clock;
  */
 public final class DashboardsService implements AutoCloseable {
   private final DashboardsServer server;
+  private final CellFeed feed;
   private final int port;
   private final StageManagement management;
   private volatile boolean closed;
 
-  private DashboardsService(DashboardsServer server, int port, StageManagement management) {
+  private DashboardsService(
+      DashboardsServer server, CellFeed feed, int port, StageManagement management) {
     this.server = server;
+    this.feed = feed;
     this.port = port;
     this.management = management;
   }
@@ -34,8 +38,8 @@ public final class DashboardsService implements AutoCloseable {
 
   /**
    * Starts the stage with its share of a management server: request timers per route ({@code
-   * cab_dashboards_requests_seconds}), open boards, and readiness = ClickHouse answers as the
-   * dashboards' account.
+   * cab_dashboards_requests_seconds}), open boards, the cell records the push read, and readiness =
+   * ClickHouse answers as the dashboards' account.
    */
   public static DashboardsService start(DashboardsSettings settings, StageManagement management) {
     ClickHouseReader reader = new ClickHouseReader(settings);
@@ -51,7 +55,12 @@ public final class DashboardsService implements AutoCloseable {
         .description("browsers with a sweep board open (server push)")
         .register(management.registry());
     int port = server.start();
-    return new DashboardsService(server, port, management);
+    // the board push reads the cell records from Kafka when it has one, else ClickHouse only
+    CellFeed feed =
+        settings.kafkaPush()
+            ? CellFeed.start(settings, server.push()::cellsArrived, management.registry())
+            : null;
+    return new DashboardsService(server, feed, port, management);
   }
 
   public int port() {
@@ -67,6 +76,9 @@ public final class DashboardsService implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
+      if (feed != null) {
+        feed.close();
+      }
       server.close();
       management.close();
     }

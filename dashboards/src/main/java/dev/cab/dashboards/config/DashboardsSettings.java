@@ -4,6 +4,7 @@ import dev.cab.model.config.ClickHouseConfig;
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
 import dev.cab.model.config.ManagementConfig;
+import dev.cab.model.topic.Topics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -32,6 +33,11 @@ import java.util.regex.Pattern;
  * @param queryTimeout {@value #QUERY_TIMEOUT_MS}: one ClickHouse request
  * @param pushInterval {@value #PUSH_INTERVAL_MS}: how often open sweep boards look for new cells
  * @param liveWindow {@value #LIVE_WINDOW_MS}: a sweep that received a cell this recently is "live"
+ * @param kafkaBootstrap {@value #KAFKA_BOOTSTRAP}, else {@value #SHARED_KAFKA_BOOTSTRAP}: where the
+ *     cell records are read for the push (each record goes to the open boards of its sweep as it
+ *     arrives); empty (neither set, or {@value #PUSH_KAFKA} {@code false}) = boards follow
+ *     ClickHouse only (its change marker, every {@code pushInterval})
+ * @param cellsTopic {@value #TOPIC_CELLS}: the cell-record topic the streams stage writes
  * @param management {@code cab.listen.address}, {@code cab.management.port}: metrics and health
  */
 public record DashboardsSettings(
@@ -45,6 +51,8 @@ public record DashboardsSettings(
     Duration queryTimeout,
     Duration pushInterval,
     Duration liveWindow,
+    String kafkaBootstrap,
+    String cellsTopic,
     ManagementConfig management) {
 
   /** The stage name: the {@code stage} label of its meters and health checks. */
@@ -62,6 +70,10 @@ public record DashboardsSettings(
   public static final String QUERY_TIMEOUT_MS = "dashboards.query.timeout.ms";
   public static final String PUSH_INTERVAL_MS = "dashboards.push.interval.ms";
   public static final String LIVE_WINDOW_MS = "dashboards.live.window.ms";
+  public static final String KAFKA_BOOTSTRAP = "dashboards.kafka.bootstrap";
+  public static final String SHARED_KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
+  public static final String TOPIC_CELLS = "dashboards.topic.cells";
+  public static final String PUSH_KAFKA = "dashboards.push.kafka";
 
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -113,6 +125,16 @@ public record DashboardsSettings(
     Duration timeout = c.duration(QUERY_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT);
     Duration push = c.duration(PUSH_INTERVAL_MS, DEFAULT_PUSH_INTERVAL);
     Duration live = c.duration(LIVE_WINDOW_MS, DEFAULT_LIVE_WINDOW);
+    // the pipeline's Kafka unless the dashboards need another; none known = ClickHouse only
+    boolean kafkaPush = c.bool(PUSH_KAFKA, true);
+    String kafka = c.string(KAFKA_BOOTSTRAP, c.string(SHARED_KAFKA_BOOTSTRAP, ""));
+    if (!kafkaPush) {
+      kafka = "";
+    }
+    String cellsTopic = c.string(TOPIC_CELLS, Topics.CELLS.name()).strip();
+    if (cellsTopic.isEmpty()) {
+      c.problem(TOPIC_CELLS, "must name a topic");
+    }
     if (url != null) {
       String problem = httpUrlProblem(url);
       if (problem != null) {
@@ -145,6 +167,8 @@ public record DashboardsSettings(
         timeout,
         push,
         live,
+        kafka,
+        cellsTopic,
         ManagementConfig.read(c));
   }
 
@@ -184,7 +208,14 @@ public record DashboardsSettings(
         queryTimeout,
         pushInterval,
         liveWindow,
+        kafkaBootstrap,
+        cellsTopic,
         management);
+  }
+
+  /** Whether open boards get each cell record from Kafka as it arrives. */
+  public boolean kafkaPush() {
+    return !kafkaBootstrap.isEmpty();
   }
 
   /** The ClickHouse account the dashboards read with, for the readiness check. */
@@ -212,6 +243,10 @@ public record DashboardsSettings(
         + queryTimeout
         + ", pushInterval="
         + pushInterval
+        + ", kafkaBootstrap="
+        + (kafkaBootstrap.isEmpty() ? "(off: ClickHouse only)" : kafkaBootstrap)
+        + ", cellsTopic="
+        + cellsTopic
         + "]";
   }
 }

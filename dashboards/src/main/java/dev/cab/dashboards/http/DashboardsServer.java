@@ -72,7 +72,11 @@ public final class DashboardsServer implements AutoCloseable {
     this.sweeps = sweeps;
     this.templates = templates;
     this.push =
-        new BoardPush(sweeps, b -> templates.render("board-live.jte", b), settings.pushInterval());
+        new BoardPush(
+            sweeps,
+            b -> templates.render("board-live.jte", b),
+            settings.pushInterval(),
+            settings.kafkaPush());
     this.app = Javalin.create(this::configure);
   }
 

@@ -6,15 +6,18 @@ import dev.cab.dashboards.query.Board;
 import dev.cab.dashboards.query.ClickHouseUnavailableException;
 import dev.cab.dashboards.query.SweepMarker;
 import dev.cab.dashboards.query.Sweeps;
+import dev.cab.model.wire.CellRecord;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,14 +27,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes sweep boards to open browsers over Server-Sent Events. One timer thread looks, every
- * {@code interval}, at the change marker of every sweep that has a browser open (one query for all
- * of them, on the sort key, no {@code FINAL}); when a sweep's marker moved it sends, once for all
- * that sweep's browsers, a quick board (the cached board plus only the cells inserted since: one
- * small read, so a landed cell shows within one interval and that read), then hands the full
- * refresh (leaderboard view, plan, alerts; read at once) to a second thread, which sends the board
- * again when it differs. So one poll and at most two reads per changed sweep, however many browsers
- * watch it. When ClickHouse cannot be reached each browser gets one {@code status} event saying so,
+ * Pushes sweep boards to open browsers over Server-Sent Events, in one of two ways.
+ *
+ * <p>With the Kafka push on ({@code dashboards.kafka.bootstrap}), {@link #cellsArrived} gets each
+ * cell record as the streams stage commits it; the board of its sweep (the cached board plus the
+ * cells read from Kafka, no ClickHouse read) is compared with what the sweep's browsers show and
+ * only the difference goes out, as a {@code cells} event (changed heatmap squares and the progress
+ * counts, {@link BoardDelta}); the page patches itself. So a cell reaches an open board without
+ * waiting for the sink's batch, its insert or a query. ClickHouse stays the truth: a timer thread
+ * looks, every {@code interval}, at the change marker of every sweep with a browser open (one query
+ * for all, on the sort key, no {@code FINAL}), and when it moved a second thread reads the full
+ * board (leaderboard view, plan, alerts) at most once a second per sweep and sends it whole ({@code
+ * board} event) when it differs: the reconciler.
+ *
+ * <p>Without Kafka, a moved marker sends a quick board at once (the cached board plus only the
+ * cells inserted since: one small read), then the full refresh as above.
+ *
+ * <p>Either way, one poll and at most two reads per changed sweep, however many browsers watch it.
+ * Every event is written by one sender thread, in order, so a whole board never overtakes a newer
+ * delta. When ClickHouse cannot be reached each browser gets one {@code status} event saying so,
  * and the next successful look sends fresh boards. Browsers reconnect by themselves (EventSource);
  * a reconnected browser gets the current board at once. Thread-safe.
  */
@@ -51,6 +65,14 @@ public final class BoardPush implements AutoCloseable {
   private final Set<String> refreshPending = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
   private final ScheduledExecutorService refresher;
+
+  /** Writes every event and keeps {@link #shown}: one thread, so events leave in order. */
+  private final ExecutorService sender;
+
+  /** Per sweep, the board all its browsers show (whole or patched), what a delta starts from. */
+  private final Map<String, Board> shown = new ConcurrentHashMap<>();
+
+  private final boolean kafkaPush;
   private final Map<String, Long> lastRefresh = new ConcurrentHashMap<>();
 
   /**
@@ -65,10 +87,21 @@ public final class BoardPush implements AutoCloseable {
 
   /**
    * @param fragment renders the live part of a board page (escaped by the template engine)
+   * @param kafkaPush whether cell records come from Kafka ({@link #cellsArrived}): then a moved
+   *     marker brings only the full refresh, no quick board
    */
-  public BoardPush(Sweeps sweeps, Function<Board, String> fragment, Duration interval) {
+  public BoardPush(
+      Sweeps sweeps, Function<Board, String> fragment, Duration interval, boolean kafkaPush) {
     this.sweeps = sweeps;
     this.fragment = fragment;
+    this.kafkaPush = kafkaPush;
+    this.sender =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "cab-dashboards-push-send");
+              t.setDaemon(true);
+              return t;
+            });
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -95,6 +128,28 @@ public final class BoardPush implements AutoCloseable {
     refresher.execute(() -> sendFull(sweepId, List.of(client)));
   }
 
+  /** Whether any browser has the board of {@code sweepId} open. */
+  public boolean watched(String sweepId) {
+    return clients.containsKey(sweepId);
+  }
+
+  /**
+   * Cell records read from Kafka: those of sweeps with a board open go to their browsers as deltas,
+   * at once (on the sender thread).
+   *
+   * @param readMillis when they were read (sent as {@code seenMillis}: where push time goes)
+   */
+  public void cellsArrived(List<CellRecord> cells, List<Long> timestamps, long readMillis) {
+    Set<String> changed = new LinkedHashSet<>();
+    for (int i = 0; i < cells.size(); i++) {
+      CellRecord c = cells.get(i);
+      if (watched(c.sweepId()) && sweeps.arrived(c, timestamps.get(i))) {
+        changed.add(c.sweepId());
+      }
+    }
+    changed.forEach(id -> onSender(() -> pushDelta(id, readMillis)));
+  }
+
   /** Browsers connected right now, for tests and metrics. */
   public int openClients() {
     return clients.values().stream().mapToInt(Set::size).sum();
@@ -109,6 +164,8 @@ public final class BoardPush implements AutoCloseable {
         clients.remove(sweepId);
         sentMarkers.remove(sweepId);
         lastRefresh.remove(sweepId);
+        shown.remove(sweepId);
+        sweeps.forgetLive(sweepId);
       }
     }
   }
@@ -125,7 +182,9 @@ public final class BoardPush implements AutoCloseable {
           SweepMarker marker = markers.getOrDefault(id, SweepMarker.NONE);
           if (recovered || !marker.equals(sentMarkers.get(id))) {
             sentMarkers.put(id, marker);
-            send(id, clients(id), () -> sweeps.quickBoard(id, marker), seen);
+            if (!kafkaPush) {
+              send(id, clients(id), () -> sweeps.quickBoard(id, marker), seen);
+            }
             if (refreshPending.add(id)) {
               long wait = lastRefresh.getOrDefault(id, 0L) + REFRESH_EVERY_MS - now();
               refresher.schedule(() -> refresh(id), Math.max(0, wait), TimeUnit.MILLISECONDS);
@@ -138,7 +197,7 @@ public final class BoardPush implements AutoCloseable {
       if (!clickhouseDown) {
         clickhouseDown = true;
         LOG.warn("Sweep boards paused: {}", e.getMessage(), e);
-        broadcastStatus(false, e.getMessage());
+        onSender(() -> broadcastStatus(false, e.getMessage()));
       }
     } catch (RuntimeException e) {
       LOG.error("Sweep board push failed", e);
@@ -181,8 +240,8 @@ public final class BoardPush implements AutoCloseable {
   }
 
   /**
-   * Sends the board {@code source} gives to {@code to}, unless it is the one each of them got last
-   * (the time it was made aside); a {@code status} event when ClickHouse cannot be reached.
+   * Reads the board {@code source} gives (on the caller's thread) and has the sender send it to
+   * {@code to}; a {@code status} event when ClickHouse cannot be reached.
    *
    * @param seenMillis when the change was seen (sent as {@code seenMillis}: where push time goes)
    */
@@ -191,40 +250,109 @@ public final class BoardPush implements AutoCloseable {
     if (to.isEmpty()) {
       return;
     }
-    String payload;
+    Optional<Board> read;
     try {
-      Optional<Board> board = source.get();
-      Map<String, Object> event = new LinkedHashMap<>();
-      event.put("sweepId", sweepId);
-      event.put("found", board.isPresent());
-      board.ifPresent(
-          b -> {
-            event.put("html", fragment.apply(b));
-            event.put("timeline", b.timeline());
-            event.put("lastLandedMillis", b.lastLandedMillis());
-          });
-      String content = JSON.writeValueAsString(event);
-      if (board.isPresent()) {
-        event.put("generatedAtMillis", board.get().generatedAtMillis());
-        event.put("seenMillis", seenMillis);
-      }
-      payload = JSON.writeValueAsString(event);
-      List<SseClient> changed = new ArrayList<>();
-      for (SseClient c : to) {
-        if (!content.equals(lastSent.put(c, content))) {
-          changed.add(c);
-        }
-      }
-      to = changed;
+      read = source.get();
     } catch (ClickHouseUnavailableException e) {
       clickhouseDown = true;
-      to.forEach(lastSent::remove);
-      to.forEach(c -> send(c, "status", statusJson(false, e.getMessage())));
+      onSender(
+          () -> {
+            to.forEach(lastSent::remove);
+            to.forEach(c -> send(c, "status", statusJson(false, e.getMessage())));
+          });
       return;
+    }
+    onSender(
+        () -> {
+          // with Kafka, the board read plus the cells read from Kafka since: never older than
+          // the deltas the browsers already got
+          Optional<Board> board = kafkaPush ? sweeps.liveBoard(sweepId).or(() -> read) : read;
+          sendWhole(sweepId, to, board, seenMillis);
+        });
+  }
+
+  /**
+   * On the sender: the whole board to {@code to}, unless it is the one each of them got last (the
+   * time it was made aside).
+   */
+  private void sendWhole(String sweepId, List<SseClient> to, Optional<Board> board, long seen) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("sweepId", sweepId);
+    event.put("found", board.isPresent());
+    board.ifPresent(
+        b -> {
+          event.put("html", fragment.apply(b));
+          event.put("timeline", b.timeline());
+          event.put("lastLandedMillis", b.lastLandedMillis());
+        });
+    String content = json(event);
+    if (board.isPresent()) {
+      event.put("generatedAtMillis", board.get().generatedAtMillis());
+      event.put("seenMillis", seen);
+      if (to.containsAll(clients(sweepId))) {
+        shown.put(sweepId, board.get()); // every browser of the sweep shows it now
+      }
+    }
+    String payload = json(event);
+    for (SseClient c : to) {
+      if (!content.equals(lastSent.put(c, content))) {
+        send(c, "board", payload);
+      }
+    }
+  }
+
+  /**
+   * On the sender: what changed on the sweep's board since its browsers' board, as a {@code cells}
+   * event; the whole board when the page cannot be patched (or no board was sent yet).
+   */
+  private void pushDelta(String sweepId, long readMillis) {
+    List<SseClient> to = clients(sweepId);
+    Optional<Board> now = sweeps.liveBoard(sweepId);
+    if (to.isEmpty() || now.isEmpty()) {
+      return; // no cached board yet: the full read that brings one sends it
+    }
+    Board before = shown.get(sweepId);
+    Optional<BoardDelta> delta =
+        before == null ? Optional.empty() : BoardDelta.between(before, now.get());
+    if (delta.isEmpty()) {
+      sendWhole(sweepId, to, now, readMillis);
+      return;
+    }
+    if (delta.get().isEmpty(before)) {
+      return;
+    }
+    shown.put(sweepId, now.get());
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("sweepId", sweepId);
+    event.put("squares", delta.get().squares());
+    event.put("progress", delta.get().progress());
+    event.put("percent", delta.get().percent());
+    event.put("seenMillis", readMillis);
+    String payload = json(event);
+    to.forEach(c -> send(c, "cells", payload));
+  }
+
+  /** Runs {@code task} on the sender thread; a failure is logged, the thread carries on. */
+  private void onSender(Runnable task) {
+    if (sender.isShutdown()) {
+      return;
+    }
+    sender.execute(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            LOG.error("Sweep board push failed", e);
+          }
+        });
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    to.forEach(c -> send(c, "board", payload));
   }
 
   private void broadcastStatus(boolean up, String message) {
@@ -234,18 +362,15 @@ public final class BoardPush implements AutoCloseable {
   }
 
   private static String statusJson(boolean up, String message) {
-    try {
-      return JSON.writeValueAsString(Map.of("clickhouse", up ? "up" : "down", "message", message));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return json(Map.of("clickhouse", up ? "up" : "down", "message", message));
   }
 
   private void keepAlive() {
     long now = System.currentTimeMillis();
     if (now - lastKeepAlive >= KEEPALIVE_MS) {
       lastKeepAlive = now;
-      clients.values().forEach(set -> set.forEach(c -> c.sendComment("keep-alive")));
+      onSender(
+          () -> clients.values().forEach(set -> set.forEach(c -> c.sendComment("keep-alive"))));
     }
   }
 
@@ -259,6 +384,7 @@ public final class BoardPush implements AutoCloseable {
   public void close() {
     timer.shutdownNow();
     refresher.shutdownNow();
+    sender.shutdownNow();
     clients.values().forEach(set -> set.forEach(SseClient::close));
     clients.clear();
   }

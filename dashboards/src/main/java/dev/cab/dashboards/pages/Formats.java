@@ -1,9 +1,12 @@
 package dev.cab.dashboards.pages;
 
+import dev.cab.dashboards.query.Board;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Value formats of the published cell pages, reproduced exactly. Decimal rounding works on the
@@ -72,5 +75,33 @@ public final class Formats {
   /** A count with thousands separators: {@code 12,345}. */
   public static String count(long n) {
     return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  /** The board's "time left": an estimate, "done" once nothing is left or the sweep went quiet. */
+  public static String eta(Board.Progress p) {
+    if (p.etaSeconds() >= 0) {
+      return "~" + p.etaSeconds() + " s";
+    }
+    return !p.live() || (p.planned() >= 0 && p.pending() == 0 && p.running() == 0)
+        ? "done"
+        : "unknown";
+  }
+
+  /**
+   * The board's progress counts as its page shows them, by element id: what a push that patches the
+   * page (rather than replacing it) sets.
+   */
+  public static Map<String, String> progressTexts(Board.Progress p) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("n-planned", p.planned() < 0 ? "no plan" : count(p.planned()));
+    out.put("n-expected", count(p.expected()));
+    out.put("n-landed", count(p.landed()));
+    out.put("n-complete", count(p.complete()));
+    out.put("n-incomplete", count(p.incomplete()));
+    out.put("n-running", count(p.running()));
+    out.put("n-pending", count(p.pending()));
+    out.put("n-infra", count(p.infraFailures()));
+    out.put("eta", eta(p));
+    return out;
   }
 }

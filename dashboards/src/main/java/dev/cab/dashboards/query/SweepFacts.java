@@ -25,7 +25,12 @@ record SweepFacts(
     return !cells.isEmpty() || plan.declared();
   }
 
-  /** A landed cell as the board shows it; {@code insertedMillis} is its row's insert time. */
+  /**
+   * A landed cell as the board shows it; {@code insertedMillis} is its row's insert time (for a
+   * cell record read from Kafka and not yet in ClickHouse, the record's timestamp).
+   *
+   * @param version the cell record's version: of two, the higher is the newer
+   */
   record Landed(
       String cellId,
       String task,
@@ -34,7 +39,8 @@ record SweepFacts(
       String status,
       String outcome,
       Double composite,
-      long insertedMillis) {}
+      long insertedMillis,
+      long version) {}
 
   /**
    * The declared matrix.

@@ -2,6 +2,7 @@ package dev.cab.dashboards.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cab.dashboards.pages.Urls;
+import dev.cab.model.wire.CellRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +12,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +33,12 @@ import java.util.concurrent.Future;
  * insert of the sweep's cells, plan and alerts, read on the sort key without {@code FINAL}): while
  * it has not moved, a board is served from memory to whoever asks (pages, the JSON API, server
  * push). {@link #quickBoard} adds only the cells inserted since the cached board (one small read)
- * for the push. Thread-safe.
+ * for the push.
+ *
+ * <p>With the Kafka push on, {@link #arrived} keeps, per sweep with a board open, the cell records
+ * read from Kafka that are newer than the cached board's rows, and {@link #liveBoard} shows the
+ * cached board with them (no read): the push does not wait for the sink's insert. A cell is dropped
+ * from there once ClickHouse has its version. Thread-safe.
  */
 public final class Sweeps {
   /**
@@ -89,7 +97,7 @@ public final class Sweeps {
   static final String CELLS =
       """
       SELECT cell_id, task, tui, model, status, outcome, composite,
-             toUnixTimestamp64Milli(inserted_at) AS inserted_ms
+             toUnixTimestamp64Milli(inserted_at) AS inserted_ms, version
       FROM cells_latest
       WHERE sweep_id = {sweep:String} AND inserted_at >= fromUnixTimestamp64Milli({since:Int64})
       """;
@@ -140,6 +148,9 @@ public final class Sweeps {
               return size() > CACHED_BOARDS;
             }
           });
+
+  /** Per sweep with a board open: cells read from Kafka, newest version, by cell id. */
+  private final Map<String, Map<String, SweepFacts.Landed>> live = new ConcurrentHashMap<>();
 
   public Sweeps(ClickHouseReader reader, Duration liveWindow, Clock clock) {
     this.reader = reader;
@@ -302,6 +313,72 @@ public final class Sweeps {
                 sweepId, marker, Map.copyOf(cells), old.plan(), old.leaders(), old.alerts())));
   }
 
+  /**
+   * Takes a cell record read from Kafka (its record timestamp stands in for the insert time until
+   * ClickHouse has the row).
+   *
+   * @return whether it is newer than what the sweep's board has, i.e. the board changes
+   */
+  public boolean arrived(CellRecord r, long timestampMillis) {
+    SweepFacts.Landed cell =
+        new SweepFacts.Landed(
+            r.cellId(),
+            Objects.toString(r.task(), ""),
+            Objects.toString(r.tui(), ""),
+            Objects.toString(r.model(), ""),
+            r.status() == null ? "" : r.status().wireName(),
+            r.outcome() == null ? "" : r.outcome().wireName(),
+            r.composite() == null ? null : r.composite().composite(),
+            timestampMillis,
+            r.version());
+    Cached cached = cache.get(r.sweepId());
+    SweepFacts.Landed stored = cached == null ? null : cached.facts().cells().get(r.cellId());
+    if (stored != null && stored.version() >= cell.version()) {
+      return false;
+    }
+    Map<String, SweepFacts.Landed> cells =
+        live.computeIfAbsent(r.sweepId(), k -> new ConcurrentHashMap<>());
+    SweepFacts.Landed kept =
+        cells.merge(cell.cellId(), cell, (old, now) -> now.version() > old.version() ? now : old);
+    return kept == cell;
+  }
+
+  /** Forgets the Kafka cells of a sweep nobody watches any more. */
+  public void forgetLive(String sweepId) {
+    live.remove(sweepId);
+  }
+
+  /**
+   * The cached board of a sweep with the newer cells read from Kafka, without a read; empty when no
+   * board of the sweep is cached (the next full read brings one).
+   */
+  public Optional<Board> liveBoard(String sweepId) {
+    Cached cached = cache.get(sweepId);
+    if (cached == null) {
+      return Optional.empty();
+    }
+    Map<String, SweepFacts.Landed> fromKafka = live.getOrDefault(sweepId, Map.of());
+    SweepFacts f = cached.facts();
+    Map<String, SweepFacts.Landed> cells = new HashMap<>(f.cells());
+    boolean newer = false;
+    for (SweepFacts.Landed k : fromKafka.values()) {
+      SweepFacts.Landed stored = cells.get(k.cellId());
+      if (stored != null && stored.version() >= k.version()) {
+        fromKafka.remove(k.cellId(), k); // ClickHouse has it now
+      } else {
+        cells.put(k.cellId(), k);
+        newer = true;
+      }
+    }
+    if (!newer) {
+      return now(cached);
+    }
+    return now(
+        assemble(
+            new SweepFacts(
+                sweepId, f.marker(), Map.copyOf(cells), f.plan(), f.leaders(), f.alerts())));
+  }
+
   private Cached assemble(SweepFacts facts) {
     return new Cached(
         facts, facts.found() ? BoardAssembler.assemble(facts, clock.millis(), liveWindow) : null);
@@ -358,7 +435,8 @@ public final class Sweeps {
               r.path("status").asText(),
               r.path("outcome").asText(),
               Dashboards.doubleOrNull(r.get("composite")),
-              r.path("inserted_ms").asLong()));
+              r.path("inserted_ms").asLong(),
+              r.path("version").asLong()));
     }
     return out;
   }

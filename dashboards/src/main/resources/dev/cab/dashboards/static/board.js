@@ -1,7 +1,10 @@
-// Live sweep board: Server-Sent Events replace the server-rendered board (escaped by the template
-// engine) as cells land; charts are drawn with uPlot. Push latency (newest cell row in ClickHouse
-// -> the first event here that shows it) is kept in window.cabPushLatencies for tests and the
-// curious.
+// Live sweep board: Server-Sent Events keep the server-rendered board current as cells land. A
+// 'board' event replaces it whole (HTML escaped by the template engine); a 'cells' event patches
+// the heatmap squares and progress counts that changed (built with the DOM, never as HTML), the
+// rest follows with the next whole board. Charts are drawn with uPlot. For tests and the curious:
+// window.cabShown / window.cabDecided hold, per cell id, when (epoch ms) its square first showed
+// here and first showed a decided outcome; window.cabPushLatencies per whole board, newest cell row
+// in ClickHouse -> the first event here that shows it.
 (function () {
   'use strict';
   var board = document.getElementById('board');
@@ -11,7 +14,61 @@
   window.cabPushLatencies = [];
   window.cabPushSplits = []; // [row landed -> change seen by the server, seen -> event here]
   window.cabBoardEvents = 0;
+  window.cabCellEvents = 0;
+  window.cabShown = Object.create(null);
+  window.cabDecided = Object.create(null);
   var newestLanded = 0;
+  var index = null; // heatmap cells by task and (agent CLI, model), rebuilt per whole board
+  var DECIDED = { passed: 1, failed: 1, infra_error: 1 };
+
+  function noteShown(cellId, outcome, now) {
+    if (!cellId) { return; }
+    if (!(cellId in window.cabShown)) { window.cabShown[cellId] = now; }
+    if (DECIDED[outcome] && !(cellId in window.cabDecided)) { window.cabDecided[cellId] = now; }
+  }
+
+  function indexHeatmap(now) {
+    index = null;
+    var table = board.querySelector('table.heatmap');
+    if (!table) { return; }
+    var cols = new Map(), rows = new Map(); // Maps: names are untrusted text ('__proto__', ...)
+    table.querySelectorAll('thead th.col').forEach(function (th, i) {
+      cols.set(th.dataset.tui + '\u0000' + th.dataset.model, i + 1);
+    });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) { rows.set(tr.dataset.task, tr); });
+    index = { cols: cols, rows: rows };
+    table.querySelectorAll('a.sq').forEach(function (a) {
+      noteShown(decodeURIComponent(a.getAttribute('href').replace(/^\/cells\//, '')), a.dataset.outcome, now);
+    });
+  }
+
+  function patchSquare(s, now) {
+    var tr = index && index.rows.get(s.task), col = index && index.cols.get(s.tui + '\u0000' + s.model);
+    if (!tr || !col || !tr.cells[col]) { return; } // not on this page yet: the next whole board has it
+    var el;
+    if (s.href) {
+      el = document.createElement('a');
+      el.setAttribute('href', s.href);
+      el.dataset.outcome = s.outcome;
+    } else {
+      el = document.createElement('span');
+    }
+    el.className = 'sq o-' + (s.outcome || 'none');
+    el.title = s.title;
+    tr.cells[col].replaceChildren(el);
+    noteShown(s.cellId, s.outcome, now);
+  }
+
+  function patch(d) {
+    var now = Date.now();
+    d.squares.forEach(function (s) { patchSquare(s, now); });
+    Object.keys(d.progress).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) { el.textContent = d.progress[id]; }
+    });
+    var bar = board.querySelector('#progress .bar');
+    if (bar) { bar.style.width = d.percent.toFixed(1) + '%'; }
+  }
 
   function setStatus(state, text) { status.dataset.state = state; status.textContent = text; }
 
@@ -69,6 +126,7 @@
       window.cabBoardEvents++;
       if (!d.found) { setStatus('live', 'live: no cell of this sweep yet'); return; }
       board.innerHTML = d.html;
+      indexHeatmap(Date.now());
       sortTable();
       drawCharts(d.timeline);
       if (d.lastLandedMillis > newestLanded) { // the first event showing a newer row
@@ -77,6 +135,11 @@
         window.cabPushSplits.push([d.seenMillis - d.lastLandedMillis, Date.now() - d.seenMillis]);
       }
       setStatus('live', 'live: updated ' + new Date().toLocaleTimeString());
+    });
+    es.addEventListener('cells', function (e) {
+      window.cabCellEvents++;
+      patch(JSON.parse(e.data));
+      if (status.dataset.state !== 'down') { setStatus('live', 'live: updated ' + new Date().toLocaleTimeString()); }
     });
     es.addEventListener('status', function (e) {
       var d = JSON.parse(e.data);
@@ -88,6 +151,7 @@
     });
   }
 
+  indexHeatmap(Date.now());
   sortTable();
   fetch(board.dataset.api)
     .then(function (r) { return r.ok ? r.json() : null; })

@@ -60,4 +60,33 @@ class DashboardsSettingsTest {
                     .anySatisfy(p -> assertThat(p).contains("dashboards.public.base.url"))
                     .anySatisfy(p -> assertThat(p).contains("cab.clickhouse.database")));
   }
+
+  @Test
+  void thePushReadsThePipelinesKafkaUnlessToldOtherwiseAndNoKafkaMeansClickHouseOnly() {
+    DashboardsSettings alone =
+        DashboardsSettings.from(Map.of(), Map.of("CAB_CLICKHOUSE_URL", "http://ch:8123"));
+    DashboardsSettings shared =
+        DashboardsSettings.from(
+            Map.of(),
+            Map.of("CAB_CLICKHOUSE_URL", "http://ch:8123", "CAB_KAFKA_BOOTSTRAP", "k1:9092"));
+    DashboardsSettings own =
+        DashboardsSettings.from(
+            Map.of(),
+            Map.of(
+                "CAB_CLICKHOUSE_URL", "http://ch:8123",
+                "CAB_KAFKA_BOOTSTRAP", "k1:9092",
+                "DASHBOARDS_KAFKA_BOOTSTRAP", "k2:9092",
+                "DASHBOARDS_TOPIC_CELLS", "other.cells"));
+    DashboardsSettings off =
+        DashboardsSettings.from(
+            Map.of(DashboardsSettings.PUSH_KAFKA, "false"),
+            Map.of("CAB_CLICKHOUSE_URL", "http://ch:8123", "CAB_KAFKA_BOOTSTRAP", "k1:9092"));
+
+    assertThat(alone.kafkaPush()).isFalse();
+    assertThat(shared.kafkaBootstrap()).isEqualTo("k1:9092");
+    assertThat(shared.cellsTopic()).isEqualTo("cab.cells.v1");
+    assertThat(own.kafkaBootstrap()).isEqualTo("k2:9092");
+    assertThat(own.cellsTopic()).isEqualTo("other.cells");
+    assertThat(off.kafkaPush()).isFalse();
+  }
 }

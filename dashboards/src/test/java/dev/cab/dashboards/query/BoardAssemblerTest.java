@@ -14,7 +14,7 @@ class BoardAssemblerTest {
 
   private static SweepFacts.Landed cell(
       String id, String task, String tui, String status, String outcome, long insertedMillis) {
-    return new SweepFacts.Landed(id, task, tui, "m", status, outcome, 0.5, insertedMillis);
+    return new SweepFacts.Landed(id, task, tui, "m", status, outcome, 0.5, insertedMillis, 1);
   }
 
   private static SweepFacts facts(
