@@ -12,14 +12,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar cab-dashboards-all.jar}: serves the dashboards with settings from the
- * environment ({@code CAB_CLICKHOUSE_URL}, {@code DASHBOARDS_CLICKHOUSE_USER}, ... see {@link
- * DashboardsSettings}) until SIGTERM. Exit codes: 0 after a clean stop, 1 when the port cannot be
- * bound, 2 for invalid configuration.
+ * environment ({@code CAB_CLICKHOUSE_URL}, {@code DASHBOARDS_CLICKHOUSE_USER}, {@code
+ * CAB_KAFKA_BOOTSTRAP} for the board push, ... see {@link DashboardsSettings}) until SIGTERM. Logs
+ * at INFO to stdout ({@code logback-dashboards.xml}; {@code -Dlogback.configurationFile} wins).
+ * Exit codes: 0 after a clean stop, 1 when the port cannot be bound, 2 for invalid configuration.
  */
 public final class DashboardsMain {
   private DashboardsMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "dev/cab/dashboards/logback-dashboards.xml");
+    }
     ConfigValues values = ConfigValues.fromProcess(DashboardsSettings.STAGE, Map.of());
     DashboardsSettings settings;
     try {

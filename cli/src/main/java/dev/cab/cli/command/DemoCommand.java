@@ -180,7 +180,8 @@ public final class DemoCommand implements Callable<Integer> {
           ProcessMemory.rssMiB(stack.childPids().get("clickhouse")));
       System.out.println();
       System.out.println("Where to look next:");
-      System.out.println("  sweep board:     " + stack.dashboardsUrl() + Urls.sweep(r1.sweepId()));
+      // the regressed sweep's board: the one with alerts beside its leaderboard and heatmap
+      System.out.println("  sweep board:     " + stack.dashboardsUrl() + Urls.sweep(r2.sweepId()));
       SeedCells.SeedCell seedCell = SeedCells.load().getFirst();
       System.out.println(
           "  seed cell page:  "
