@@ -34,6 +34,8 @@ import java.util.function.Consumer;
  *   <li>(d) replays at half that rate for {@code freshnessDuration} and reads freshness from the
  *       {@code cells} rows (ClickHouse's {@code inserted_at} minus the completing event's Kafka
  *       timestamp);
+ *   <li>(f) starts a second sink (its own consumer group and database) that drains every topic from
+ *       the start, while nothing else runs: the sink's own capacity ({@link SinkDrain});
  *   <li>(b) re-inserts the rows the pipeline wrote, as bulk RowBinary over HTTP and by {@code
  *       INSERT ... SELECT} ({@link RawClickHouse});
  *   <li>(a) runs ProducerPerformance with record values sampled from our topics ({@link RawKafka}),
@@ -185,6 +187,13 @@ public final class PipelineBench {
         freshness = freshness(clickhouse, half, o.freshnessDuration());
       }
 
+      progress.accept(
+          "(f) sink capacity: a fresh sink (own group, own database) drains the topics...");
+      SinkDrain.Figures sinkCapacity = SinkDrain.run(stack, children, TABLES, progress);
+      complete &= sinkCapacity.drained();
+      // the copy is not needed by (b) or (a): give ClickHouse its memory back
+      clickhouse.scalar("DROP DATABASE IF EXISTS " + SinkDrain.DATABASE);
+
       progress.accept("(b) raw ClickHouse: the pipeline's rows, bulk over HTTP and in-engine...");
       Map<String, RawClickHouse.TableFigures> raw =
           new RawClickHouse(clickhouse).measure(TABLES, o.clickhouseRows(), 10_000);
@@ -213,7 +222,8 @@ public final class PipelineBench {
               pipeline,
               freshness,
               cpu.result(),
-              rss);
+              rss,
+              sinkCapacity);
       return new Result(report.table(), report, complete);
     }
   }

@@ -9,6 +9,7 @@ import dev.cab.dashboards.DashboardsService;
 import dev.cab.dashboards.config.DashboardsSettings;
 import dev.cab.embedded.clickhouse.EmbeddedClickHouse;
 import dev.cab.embedded.kafka.EmbeddedKafka;
+import dev.cab.model.config.CommonSettings;
 import dev.cab.model.config.ManagementConfig;
 import dev.cab.model.management.ManagementServer;
 import dev.cab.model.topic.TopicProvisioner;
@@ -343,6 +344,32 @@ public final class LocalStack implements AutoCloseable {
         };
     started.push(instances);
     return instances;
+  }
+
+  /**
+   * Starts one more sink in this process, apart from the stack's: consumer group {@code groupId} (a
+   * new group reads every topic from the start) and database {@code database} (created and migrated
+   * on start). It writes as the migrations administrator, since the writer account's grant covers
+   * the stack's database only. The caller closes it.
+   */
+  public SinkService startSink(String database, String groupId) {
+    Map<String, String> overrides = new java.util.HashMap<>(options.overrides());
+    overrides.put(SinkSettings.GROUP_ID, groupId);
+    overrides.put(CommonSettings.CLICKHOUSE_USER, LocalClickHouseUsers.ADMIN);
+    overrides.put(CommonSettings.CLICKHOUSE_PASSWORD, users.adminPassword());
+    Options instance =
+        new Options(
+            options.dataDir(),
+            options.kafkaPort(),
+            options.clickhousePort(),
+            options.otlpHttpPort(),
+            options.otlpGrpcPort(),
+            options.dashboardPort(),
+            database,
+            overrides);
+    StageSettings s =
+        StageSettings.read(instance, kafka.bootstrapServers(), clickhouse.url(), users);
+    return SinkService.start(s.sink());
   }
 
   /** The Kafka Streams application id (the streams stage's consumer group). */
