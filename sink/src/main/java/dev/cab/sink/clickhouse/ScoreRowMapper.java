@@ -8,6 +8,7 @@ import dev.cab.model.wire.ScoreEvent;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,46 @@ public final class ScoreRowMapper implements RowMapper {
               "kafka_offset"));
 
   private final JsonSerde<ScoreEvent> serde = new JsonSerde<>(ScoreEvent.class);
+  private final JsonSerde<ScoreFields> fields = new JsonSerde<>(ScoreFields.class);
+
+  /**
+   * A {@link ScoreEvent} as the row needs it: the same wire fields, its two maps kept as the JSON
+   * text of their columns ({@link RawJson}) instead of decoded and encoded again.
+   */
+  record ScoreFields(
+      int schemaVersion,
+      CellIdentity cell,
+      String traceId,
+      String spanId,
+      String axis,
+      Double scoreValue,
+      String scoreLabel,
+      String explanation,
+      RawJson breakdown,
+      RawJson attributes,
+      Instant time) {
+
+    /** The event without its maps. */
+    ScoreEvent withoutMaps() {
+      return new ScoreEvent(
+          schemaVersion,
+          cell,
+          traceId,
+          spanId,
+          axis,
+          scoreValue,
+          scoreLabel,
+          explanation,
+          Map.of(),
+          Map.of(),
+          time);
+    }
+
+    /** True when both maps' text is what decoding them gives. */
+    boolean exact() {
+      return RawJson.orEmpty(breakdown).exact() && RawJson.orEmpty(attributes).exact();
+    }
+  }
 
   @Override
   public TableSpec table() {
@@ -49,15 +90,40 @@ public final class ScoreRowMapper implements RowMapper {
 
   @Override
   public Map<String, Object> map(byte[] value, int partition, long offset) throws MappingException {
-    return map(Decoding.decode(serde, TABLE.topic(), value), hash(value), partition, offset);
+    ScoreFields f = Decoding.tryDecode(fields, TABLE.topic(), value);
+    if (f == null || !f.exact()) {
+      // undecodable (the full decode names why) or a key twice in a map: decode as before
+      ScoreEvent e = Decoding.decode(serde, TABLE.topic(), value);
+      return row(
+          e,
+          hash(value),
+          ClickHouseValues.json(e.breakdown()),
+          ClickHouseValues.json(e.attributes()),
+          partition,
+          offset);
+    }
+    return row(
+        f.withoutMaps(),
+        hash(value),
+        RawJson.orEmpty(f.breakdown()).json(),
+        RawJson.orEmpty(f.attributes()).json(),
+        partition,
+        offset);
   }
 
   /** Maps a decoded scorer event. */
   public Map<String, Object> map(ScoreEvent e, int partition, long offset) throws MappingException {
-    return map(e, eventHash(e), partition, offset);
+    return row(
+        e,
+        eventHash(e),
+        ClickHouseValues.json(e.breakdown()),
+        ClickHouseValues.json(e.attributes()),
+        partition,
+        offset);
   }
 
-  private Map<String, Object> map(ScoreEvent e, long eventHash, int partition, long offset)
+  private static Map<String, Object> row(
+      ScoreEvent e, long eventHash, String breakdown, String attributes, int partition, long offset)
       throws MappingException {
     CellIdentity cell = e.cell();
     if (cell == null || cell.cellId().isBlank()) {
@@ -75,8 +141,8 @@ public final class ScoreRowMapper implements RowMapper {
     row.put("score_value", ClickHouseValues.finite(e.scoreValue()));
     row.put("score_label", ClickHouseValues.text(e.scoreLabel()));
     row.put("explanation", ClickHouseValues.text(e.explanation()));
-    row.put("breakdown", ClickHouseValues.json(e.breakdown()));
-    row.put("attributes", ClickHouseValues.json(e.attributes()));
+    row.put("breakdown", breakdown);
+    row.put("attributes", attributes);
     row.put("trace_id", ClickHouseValues.text(e.traceId()));
     row.put("span_id", ClickHouseValues.text(e.spanId()));
     row.put("event_time", ClickHouseValues.dateTimeOrEpoch(e.time()));

@@ -4,6 +4,7 @@ import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.SpanRecord;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,49 @@ public final class SpanRowMapper implements RowMapper {
               "kafka_offset"));
 
   private final JsonSerde<SpanRecord> serde = new JsonSerde<>(SpanRecord.class);
+  private final JsonSerde<SpanFields> fields = new JsonSerde<>(SpanFields.class);
+
+  /**
+   * A {@link SpanRecord} as the row needs it: the same wire fields, its two maps kept as the JSON
+   * text of their columns ({@link RawJson}) instead of decoded and encoded again.
+   */
+  record SpanFields(
+      int schemaVersion,
+      CellIdentity cell,
+      String traceId,
+      String spanId,
+      String parentSpanId,
+      String name,
+      String kind,
+      Instant startTime,
+      Instant endTime,
+      String statusCode,
+      String statusMessage,
+      RawJson attributes,
+      RawJson resource) {
+
+    /** The span without its maps, and true when both maps' text is what decoding gives. */
+    SpanRecord withoutMaps() {
+      return new SpanRecord(
+          schemaVersion,
+          cell,
+          traceId,
+          spanId,
+          parentSpanId,
+          name,
+          kind,
+          startTime,
+          endTime,
+          statusCode,
+          statusMessage,
+          Map.of(),
+          Map.of());
+    }
+
+    boolean exact() {
+      return RawJson.orEmpty(attributes).exact() && RawJson.orEmpty(resource).exact();
+    }
+  }
 
   @Override
   public TableSpec table() {
@@ -47,11 +91,32 @@ public final class SpanRowMapper implements RowMapper {
 
   @Override
   public Map<String, Object> map(byte[] value, int partition, long offset) throws MappingException {
-    return map(Decoding.decode(serde, TABLE.topic(), value), partition, offset);
+    SpanFields f = Decoding.tryDecode(fields, TABLE.topic(), value);
+    if (f == null || !f.exact()) {
+      // undecodable (the full decode names why) or a key twice in a map: decode as before
+      return map(Decoding.decode(serde, TABLE.topic(), value), partition, offset);
+    }
+    return row(
+        f.withoutMaps(),
+        RawJson.orEmpty(f.attributes()).json(),
+        RawJson.orEmpty(f.resource()).json(),
+        partition,
+        offset);
   }
 
   /** Maps a decoded span. */
   public Map<String, Object> map(SpanRecord s, int partition, long offset) throws MappingException {
+    return row(
+        s,
+        ClickHouseValues.json(s.attributes()),
+        ClickHouseValues.json(s.resource()),
+        partition,
+        offset);
+  }
+
+  private static Map<String, Object> row(
+      SpanRecord s, String attributes, String resource, int partition, long offset)
+      throws MappingException {
     CellIdentity cell = s.cell();
     if (cell == null || cell.cellId().isBlank()) {
       throw new MappingException("span without cell id");
@@ -73,8 +138,8 @@ public final class SpanRowMapper implements RowMapper {
     row.put("duration_ms", ClickHouseValues.finite(s.durationMs()));
     row.put("status_code", ClickHouseValues.text(s.statusCode()));
     row.put("status_message", ClickHouseValues.text(s.statusMessage()));
-    row.put("attributes", ClickHouseValues.json(s.attributes()));
-    row.put("resource", ClickHouseValues.json(s.resource()));
+    row.put("attributes", attributes);
+    row.put("resource", resource);
     row.put("schema_version", s.schemaVersion());
     row.put("kafka_partition", partition);
     row.put("kafka_offset", offset);
