@@ -261,7 +261,7 @@ public final class SinkService implements AutoCloseable {
     // Topics are created by the pipeline with their configs (compaction); never by a consumer.
     c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     // Fewer, larger polls; the loop flushes mid-poll when a batch is full.
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(s.batchMaxRows(), 5000));
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, s.maxPollRecords());
     // Default 45 s: how long a SIGKILLed sink keeps its partitions before the others take them
     // over. The heartbeat stays at most a third of it.
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) s.sessionTimeout().toMillis());

@@ -34,6 +34,11 @@ import java.util.Map;
  * @param batchMaxRows {@value #BATCH_MAX_ROWS}: flush when this many records are buffered
  * @param batchMaxTime {@value #BATCH_MAX_MS}: flush when the oldest buffered record is this old;
  *     with the insert time it bounds freshness (how long a record waits before it is queryable)
+ * @param batchCatchUpTime {@value #BATCH_CATCH_UP_MAX_MS}: while the sink is behind (its last poll
+ *     came back full, or the lag is at least a poll's worth), the batch may wait this long to fill
+ *     up to {@code batchMaxRows}, so that a sink draining a backlog sends large inserts; a record
+ *     that waits here had waited behind a full poll's worth in Kafka anyway. Below {@code
+ *     batchMaxTime} (0 included) it changes nothing
  * @param retryInitialBackoff {@value #RETRY_BACKOFF_INITIAL_MS}: first wait after a retriable error
  * @param retryMaxBackoff {@value #RETRY_BACKOFF_MAX_MS}: the back-off doubles up to this
  * @param retryTimeout {@value #RETRY_TIMEOUT_MS}: how long one batch is retried before the sink
@@ -81,6 +86,7 @@ public record SinkSettings(
     String groupId,
     int batchMaxRows,
     Duration batchMaxTime,
+    Duration batchCatchUpTime,
     Duration retryInitialBackoff,
     Duration retryMaxBackoff,
     Duration retryTimeout,
@@ -131,6 +137,7 @@ public record SinkSettings(
   public static final String GROUP_ID = "sink.group.id";
   public static final String BATCH_MAX_ROWS = "sink.batch.max.rows";
   public static final String BATCH_MAX_MS = "sink.batch.max.ms";
+  public static final String BATCH_CATCH_UP_MAX_MS = "sink.batch.catch.up.max.ms";
   public static final String RETRY_BACKOFF_INITIAL_MS = "sink.retry.backoff.initial.ms";
   public static final String RETRY_BACKOFF_MAX_MS = "sink.retry.backoff.max.ms";
   public static final String RETRY_TIMEOUT_MS = "sink.retry.timeout.ms";
@@ -158,6 +165,11 @@ public record SinkSettings(
   public static final String DEFAULT_GROUP_ID = "cab-sink";
   public static final int DEFAULT_BATCH_MAX_ROWS = 10_000;
   public static final Duration DEFAULT_BATCH_MAX_TIME = Duration.ofMillis(200);
+  public static final Duration DEFAULT_BATCH_CATCH_UP_TIME = Duration.ofSeconds(2);
+
+  /** The most records one Kafka poll returns ({@code max.poll.records}). */
+  static final int MAX_POLL_RECORDS = 5000;
+
   public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(100);
   public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(10);
   public static final Duration DEFAULT_RETRY_TIMEOUT = Duration.ofMinutes(10);
@@ -221,6 +233,7 @@ public record SinkSettings(
     String groupId = c.string(GROUP_ID, DEFAULT_GROUP_ID);
     int maxRows = c.intValue(BATCH_MAX_ROWS, DEFAULT_BATCH_MAX_ROWS, 1, 1_000_000);
     Duration maxTime = c.duration(BATCH_MAX_MS, DEFAULT_BATCH_MAX_TIME);
+    Duration catchUp = c.duration(BATCH_CATCH_UP_MAX_MS, DEFAULT_BATCH_CATCH_UP_TIME);
     Duration initial = c.duration(RETRY_BACKOFF_INITIAL_MS, DEFAULT_RETRY_INITIAL_BACKOFF);
     Duration max = c.duration(RETRY_BACKOFF_MAX_MS, DEFAULT_RETRY_MAX_BACKOFF);
     Duration retryTimeout = c.duration(RETRY_TIMEOUT_MS, DEFAULT_RETRY_TIMEOUT);
@@ -295,6 +308,7 @@ public record SinkSettings(
         groupId,
         maxRows,
         maxTime,
+        catchUp,
         initial,
         max,
         retryTimeout,
@@ -321,6 +335,16 @@ public record SinkSettings(
         migrationsUser,
         migrationsPassword,
         sessionTimeout);
+  }
+
+  /** Records per Kafka poll: fewer, larger polls, never more than a batch. */
+  public int maxPollRecords() {
+    return Math.min(batchMaxRows, MAX_POLL_RECORDS);
+  }
+
+  /** How old a batch may get while the sink is behind: the larger of the two limits. */
+  public Duration batchMaxTimeBehind() {
+    return batchCatchUpTime.compareTo(batchMaxTime) > 0 ? batchCatchUpTime : batchMaxTime;
   }
 
   /** The Kafka settings shared with every stage. */

@@ -30,6 +30,22 @@ class SinkSettingsTest {
     assertThat(s.groupId()).isEqualTo("cab-sink");
     assertThat(s.batchMaxRows()).isEqualTo(10_000);
     assertThat(s.batchMaxTime()).isEqualTo(Duration.ofMillis(200));
+    assertThat(s.batchMaxTimeBehind()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.maxPollRecords()).isEqualTo(5_000);
+  }
+
+  @Test
+  void aCatchUpTimeBelowTheBatchTimeChangesNothing() {
+    SinkSettings s =
+        SinkSettings.from(
+            Map.of(
+                "sink.batch.max.ms", "500",
+                "sink.batch.catch.up.max.ms", "0",
+                "sink.batch.max.rows", "300"),
+            ENV);
+    assertThat(s.batchMaxTimeBehind()).isEqualTo(Duration.ofMillis(500));
+    // a poll never returns more than a batch
+    assertThat(s.maxPollRecords()).isEqualTo(300);
   }
 
   @Test
