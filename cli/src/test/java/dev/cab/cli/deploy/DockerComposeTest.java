@@ -102,7 +102,7 @@ class DockerComposeTest {
       String stage = service.substring(0, service.lastIndexOf('-'));
       if (!settingVariables(STAGES.get(stage))
           .contains(ConfigValues.envName("cab.kafka.bootstrap"))) {
-        continue; // the dashboards read ClickHouse only
+        continue; // a stage without Kafka
       }
       assertThat(environment(service))
           .as(service + " uses the internal listener")
