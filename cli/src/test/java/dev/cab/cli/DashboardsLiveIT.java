@@ -6,6 +6,7 @@ import dev.cab.cli.browser.Chromium;
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.dashboards.pages.Urls;
 import dev.cab.model.topic.Topics;
+import dev.cab.model.wire.CellRecord;
 import dev.cab.runner.CabTelemetry;
 import dev.cab.runner.CabTelemetryOptions;
 import dev.cab.runner.sim.ProgressListener;
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -172,6 +174,42 @@ class DashboardsLiveIT {
     System.out.printf(
         "  scorer event (Kafka timestamp of the cell's last score) -> decided square shown: %s%n",
         figures(scoreToShown));
+    // and the dashboards' own part: the cell record on Kafka (streams' output) -> shown
+    Map<String, long[]> records = cellRecords(rows.keySet());
+    List<Long> recordToShown = new ArrayList<>();
+    List<Long> decidedRecordToShown = new ArrayList<>();
+    records.forEach(
+        (cell, t) -> {
+          if (!shownBefore.contains(cell)) {
+            recordToShown.add(shown.get(cell) - t[0]);
+            if (t[1] != Long.MAX_VALUE && decided.containsKey(cell)) {
+              decidedRecordToShown.add(decided.get(cell) - t[1]);
+            }
+          }
+        });
+    System.out.printf(
+        "  cell record on Kafka (its timestamp, which Kafka Streams takes from the input record:"
+            + " the event's) -> square shown: %s; first decided record -> decided square shown:"
+            + " %s%n",
+        figures(recordToShown), figures(decidedRecordToShown));
+    // the dashboards' own part: the record read from Kafka (the event's seenMillis) -> shown
+    Map<String, Long> shownSeen = browserTimes("cabShownSeen");
+    Map<String, Long> decidedSeen = browserTimes("cabDecidedSeen");
+    List<Long> readToShown = new ArrayList<>();
+    List<Long> readToDecided = new ArrayList<>();
+    rows.keySet().stream()
+        .filter(cell -> !shownBefore.contains(cell))
+        .forEach(
+            cell -> {
+              readToShown.add(shown.get(cell) - shownSeen.get(cell));
+              if (decided.containsKey(cell)) {
+                readToDecided.add(decided.get(cell) - decidedSeen.get(cell));
+              }
+            });
+    System.out.printf(
+        "  of which in the dashboards (record read from Kafka -> shown in the browser): square %s;"
+            + " decided square %s%n",
+        figures(readToShown), figures(readToDecided));
     @SuppressWarnings("unchecked")
     List<Number> whole = (List<Number>) js("return window.cabPushLatencies");
     System.out.printf(
@@ -232,32 +270,65 @@ class DashboardsLiveIT {
 
   /** The Kafka timestamp of the last scorer event of each cell in {@code cells}. */
   private static Map<String, Long> lastScorerEvents(Set<String> cells) {
+    Map<String, Long> out = new HashMap<>();
+    readTopic(
+        Topics.SCORES.name(),
+        r -> {
+          if (cells.contains(r.key())) {
+            out.merge(r.key(), r.timestamp(), Math::max);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Per cell in {@code cells}, the Kafka timestamps of its first cell record and of its first
+   * decided one on the cell topic (when streams wrote them).
+   */
+  private static Map<String, long[]> cellRecords(Set<String> cells) {
+    Map<String, long[]> out = new HashMap<>();
+    var values = Topics.CELLS.valueSerde().deserializer();
+    readTopic(
+        Topics.CELLS.name(),
+        r -> {
+          if (cells.contains(r.key())) {
+            long[] t =
+                out.computeIfAbsent(r.key(), k -> new long[] {Long.MAX_VALUE, Long.MAX_VALUE});
+            t[0] = Math.min(t[0], r.timestamp());
+            CellRecord cell = values.deserialize(r.topic(), r.value());
+            if (cell != null
+                && cell.outcome() != null
+                && cell.outcome() != dev.cab.model.wire.CellOutcome.PENDING) {
+              t[1] = Math.min(t[1], r.timestamp());
+            }
+          }
+        });
+    return out;
+  }
+
+  /** Reads {@code topic} from its beginning to its end as of now (read_committed). */
+  private static void readTopic(String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    Map<String, Long> out = new HashMap<>();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
       List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.SCORES.name()).stream()
+          consumer.partitionsFor(topic).stream()
               .map(i -> new TopicPartition(i.topic(), i.partition()))
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       Await.until(
-          "every scorer event read",
+          "every record of " + topic + " read",
           LANDING,
           () -> {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-              if (cells.contains(r.key())) {
-                out.merge(r.key(), r.timestamp(), Math::max);
-              }
-            }
+            consumer.poll(Duration.ofMillis(200)).forEach(each);
             return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
           });
     }
-    return out;
   }
 
   @Test

@@ -17,17 +17,23 @@
   window.cabCellEvents = 0;
   window.cabShown = Object.create(null);
   window.cabDecided = Object.create(null);
+  window.cabShownSeen = Object.create(null);
+  window.cabDecidedSeen = Object.create(null);
   var newestLanded = 0;
   var index = null; // heatmap cells by task and (agent CLI, model), rebuilt per whole board
   var DECIDED = { passed: 1, failed: 1, infra_error: 1 };
 
-  function noteShown(cellId, outcome, now) {
+  // seen: when the server saw the change (the event's seenMillis): the split of the push's time
+  function noteShown(cellId, outcome, now, seen) {
     if (!cellId) { return; }
-    if (!(cellId in window.cabShown)) { window.cabShown[cellId] = now; }
-    if (DECIDED[outcome] && !(cellId in window.cabDecided)) { window.cabDecided[cellId] = now; }
+    if (!(cellId in window.cabShown)) { window.cabShown[cellId] = now; window.cabShownSeen[cellId] = seen; }
+    if (DECIDED[outcome] && !(cellId in window.cabDecided)) {
+      window.cabDecided[cellId] = now;
+      window.cabDecidedSeen[cellId] = seen;
+    }
   }
 
-  function indexHeatmap(now) {
+  function indexHeatmap(now, seen) {
     index = null;
     var table = board.querySelector('table.heatmap');
     if (!table) { return; }
@@ -38,11 +44,11 @@
     Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) { rows.set(tr.dataset.task, tr); });
     index = { cols: cols, rows: rows };
     table.querySelectorAll('a.sq').forEach(function (a) {
-      noteShown(decodeURIComponent(a.getAttribute('href').replace(/^\/cells\//, '')), a.dataset.outcome, now);
+      noteShown(decodeURIComponent(a.getAttribute('href').replace(/^\/cells\//, '')), a.dataset.outcome, now, seen);
     });
   }
 
-  function patchSquare(s, now) {
+  function patchSquare(s, now, seen) {
     var tr = index && index.rows.get(s.task), col = index && index.cols.get(s.tui + '\u0000' + s.model);
     if (!tr || !col || !tr.cells[col]) { return; } // not on this page yet: the next whole board has it
     var el;
@@ -56,12 +62,12 @@
     el.className = 'sq o-' + (s.outcome || 'none');
     el.title = s.title;
     tr.cells[col].replaceChildren(el);
-    noteShown(s.cellId, s.outcome, now);
+    noteShown(s.cellId, s.outcome, now, seen);
   }
 
   function patch(d) {
     var now = Date.now();
-    d.squares.forEach(function (s) { patchSquare(s, now); });
+    d.squares.forEach(function (s) { patchSquare(s, now, d.seenMillis); });
     Object.keys(d.progress).forEach(function (id) {
       var el = document.getElementById(id);
       if (el) { el.textContent = d.progress[id]; }
@@ -126,7 +132,7 @@
       window.cabBoardEvents++;
       if (!d.found) { setStatus('live', 'live: no cell of this sweep yet'); return; }
       board.innerHTML = d.html;
-      indexHeatmap(Date.now());
+      indexHeatmap(Date.now(), d.seenMillis);
       sortTable();
       drawCharts(d.timeline);
       if (d.lastLandedMillis > newestLanded) { // the first event showing a newer row
@@ -151,7 +157,7 @@
     });
   }
 
-  indexHeatmap(Date.now());
+  indexHeatmap(Date.now(), 0);
   sortTable();
   fetch(board.dataset.api)
     .then(function (r) { return r.ok ? r.json() : null; })
