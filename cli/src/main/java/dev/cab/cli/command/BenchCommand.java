@@ -34,7 +34,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "20",
+      // 60 s, not 20: the JIT compiles for minutes; after 20 s of load it still spent 92-217 us
+      // per event during (c), after 60 s 63 (docs/PERFORMANCE.md, CPU per event: third pass)
+      defaultValue = "60",
       description = "Seconds of load before (c), not measured (default ${DEFAULT-VALUE}).")
   int warmupSeconds;
 
