@@ -28,7 +28,7 @@ class StreamsSettingsTest {
     assertThat(s.bootstrap()).isEqualTo("k:9092");
     assertThat(s.applicationId()).isEqualTo("cab-streams");
     assertThat(s.processingGuarantee()).isEqualTo("exactly_once_v2");
-    assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(200));
     assertThat(s.numThreads()).isEqualTo(1);
     assertThat(s.weights()).isEqualTo(CompositeWeights.V1);
     assertThat(s.curves()).isEqualTo(EfficiencyCurves.DEFAULT);
@@ -103,7 +103,7 @@ class StreamsSettingsTest {
         .containsEntry("application.id", "cab-streams")
         .containsEntry("bootstrap.servers", "k:9092")
         .containsEntry("processing.guarantee", "exactly_once_v2")
-        .containsEntry("commit.interval.ms", "100")
+        .containsEntry("commit.interval.ms", "200")
         .containsEntry("num.stream.threads", "1")
         .containsEntry("errors.dead.letter.queue.topic.name", "cab.dlq.v1")
         .containsEntry(
