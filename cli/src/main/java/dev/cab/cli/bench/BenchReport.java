@@ -277,8 +277,8 @@ public record BenchReport(
         100 * sinkDuringPipelineVsRawHttp());
     line(
         t,
-        "| target | stage CPU per event in steady state: collector+streams+sink+gc threads"
-            + " (target <= 150 us); the JIT's warm-up apart | **%.0f us**; JIT still compiling"
+        "| target | stage CPU per event in steady state: collector+streams+sink+the JVM's own"
+            + " threads but the JIT (target <= 150 us) | **%.0f us**; JIT still compiling"
             + " +%.0f us (%.0f us with it) |",
         stageMicrosPerEventWithoutJit(),
         stageMicrosPerEvent() - stageMicrosPerEventWithoutJit(),
