@@ -73,6 +73,11 @@ public final class BoardPush implements AutoCloseable {
   private final Map<String, Board> shown = new ConcurrentHashMap<>();
 
   private final boolean kafkaPush;
+
+  /** Sweeps with a delta waiting for the sender, and the earliest read time it carries. */
+  private final Map<String, Long> deltaPending = new ConcurrentHashMap<>();
+
+  private final Set<String> deltaQueued = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> lastRefresh = new ConcurrentHashMap<>();
 
   /**
@@ -147,7 +152,19 @@ public final class BoardPush implements AutoCloseable {
         changed.add(c.sweepId());
       }
     }
-    changed.forEach(id -> onSender(() -> pushDelta(id, readMillis)));
+    for (String id : changed) {
+      // one delta per sweep waits for the sender at a time: it reads the newest board when it
+      // runs, so records arriving meanwhile ride along (measured from the earliest read)
+      deltaPending.merge(id, readMillis, Math::min);
+      if (deltaQueued.add(id)) {
+        onSender(
+            () -> {
+              deltaQueued.remove(id);
+              Long read = deltaPending.remove(id);
+              pushDelta(id, read == null ? readMillis : read);
+            });
+      }
+    }
   }
 
   /** Browsers connected right now, for tests and metrics. */
