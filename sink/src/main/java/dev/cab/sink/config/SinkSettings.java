@@ -163,7 +163,14 @@ public record SinkSettings(
   public static final String DEFAULT_USER = CommonSettings.DEFAULT_CLICKHOUSE_USER;
   public static final String DEFAULT_DATABASE = CommonSettings.DEFAULT_CLICKHOUSE_DATABASE;
   public static final String DEFAULT_GROUP_ID = "cab-sink";
-  public static final int DEFAULT_BATCH_MAX_ROWS = 10_000;
+
+  /**
+   * Records per batch: a draining sink's inserts then carry ~9,000 span rows, near the 10,000-row
+   * requests of the bench's raw limit (ClickHouse's cost per row falls with the insert's size;
+   * docs/PERFORMANCE.md, "The sink's own capacity"); about 50 MB of rows on the heap.
+   */
+  public static final int DEFAULT_BATCH_MAX_ROWS = 20_000;
+
   public static final Duration DEFAULT_BATCH_MAX_TIME = Duration.ofMillis(200);
   public static final Duration DEFAULT_BATCH_CATCH_UP_TIME = Duration.ofSeconds(2);
 

@@ -28,7 +28,7 @@ class SinkSettingsTest {
     assertThat(s.clickhouseUser()).isEqualTo("default");
     assertThat(s.database()).isEqualTo("cab");
     assertThat(s.groupId()).isEqualTo("cab-sink");
-    assertThat(s.batchMaxRows()).isEqualTo(10_000);
+    assertThat(s.batchMaxRows()).isEqualTo(20_000);
     assertThat(s.batchMaxTime()).isEqualTo(Duration.ofMillis(200));
     assertThat(s.batchMaxTimeBehind()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.maxPollRecords()).isEqualTo(5_000);
