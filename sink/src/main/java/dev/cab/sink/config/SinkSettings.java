@@ -34,11 +34,11 @@ import java.util.Map;
  * @param batchMaxRows {@value #BATCH_MAX_ROWS}: flush when this many records are buffered
  * @param batchMaxTime {@value #BATCH_MAX_MS}: flush when the oldest buffered record is this old;
  *     with the insert time it bounds freshness (how long a record waits before it is queryable)
- * @param batchCatchUpTime {@value #BATCH_CATCH_UP_MAX_MS}: while the sink is behind (its last poll
- *     came back full, or the lag is at least a poll's worth), the batch may wait this long to fill
- *     up to {@code batchMaxRows}, so that a sink draining a backlog sends large inserts; a record
- *     that waits here had waited behind a full poll's worth in Kafka anyway. Below {@code
- *     batchMaxTime} (0 included) it changes nothing
+ * @param batchCatchUpTime {@value #BATCH_CATCH_UP_MAX_MS}: while the sink is behind (its lag is at
+ *     least {@code batchMaxRows} records), the batch may wait this long to fill up to {@code
+ *     batchMaxRows}, so that a sink draining a backlog sends large inserts; a record that waits
+ *     here had waited behind a whole batch in Kafka anyway. Below {@code batchMaxTime} (0 included)
+ *     it changes nothing
  * @param retryInitialBackoff {@value #RETRY_BACKOFF_INITIAL_MS}: first wait after a retriable error
  * @param retryMaxBackoff {@value #RETRY_BACKOFF_MAX_MS}: the back-off doubles up to this
  * @param retryTimeout {@value #RETRY_TIMEOUT_MS}: how long one batch is retried before the sink

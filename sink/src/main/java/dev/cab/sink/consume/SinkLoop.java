@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * The sink's consumer loop: polls {@code cab.cells.v1}, {@code cab.spans.v1}, {@code cab.scores.v1}
  * and {@code cab.alerts.v1}, maps each record to a row of its table, and flushes when {@code
  * sink.batch.max.rows} records are buffered or the oldest is {@code sink.batch.max.ms} old. While
- * it is behind (the last poll came back full, or the lag is at least a poll's worth) the batch may
+ * it is behind (a whole batch, {@code sink.batch.max.rows} records, waits in Kafka) the batch may
  * fill for up to {@code sink.batch.catch.up.max.ms} instead: a sink draining a backlog sends large
  * inserts, which ClickHouse takes at a far lower cost per row than small ones.
  *
@@ -89,7 +89,11 @@ public final class SinkLoop implements Runnable {
 
   private Instant oldest;
 
-  /** The last poll came back full or the lag is a poll's worth: more records wait in Kafka. */
+  /**
+   * A whole batch waits in Kafka (the lag after the last poll): waiting to fill this one costs no
+   * freshness the backlog has not cost already. A burst smaller than a batch (a demo's sweep) never
+   * counts, so its rows keep leaving every {@code sink.batch.max.ms}.
+   */
   private boolean behind;
 
   private boolean flushing;
@@ -163,9 +167,7 @@ public final class SinkLoop implements Runnable {
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
         metrics.consumed(records.count());
-        behind =
-            records.count() >= settings.maxPollRecords()
-                || updateLag() >= settings.maxPollRecords();
+        behind = updateLag() >= settings.batchMaxRows();
         for (ConsumerRecord<byte[], byte[]> r : records) {
           take(r);
           if (buffered >= settings.batchMaxRows()) {
