@@ -44,6 +44,7 @@ public final class CellFeed implements AutoCloseable {
   }
 
   private final String topic;
+  private final String bootstrap;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Listener listener;
   private final Counter undecodable;
@@ -56,6 +57,7 @@ public final class CellFeed implements AutoCloseable {
 
   private CellFeed(DashboardsSettings s, Listener listener, MeterRegistry registry) {
     this.topic = s.cellsTopic();
+    this.bootstrap = s.kafkaBootstrap();
     this.consumer = new KafkaConsumer<>(props(s));
     this.listener = listener;
     this.undecodable =
@@ -122,7 +124,13 @@ public final class CellFeed implements AutoCloseable {
         } catch (WakeupException e) {
           return;
         } catch (RuntimeException e) {
-          problem("Board push: reading " + topic + " failed, retrying", e);
+          problem(
+              "Board push: cannot read "
+                  + topic
+                  + " from Kafka at "
+                  + bootstrap
+                  + " (retrying every second; the boards follow ClickHouse meanwhile)",
+              e);
           stop.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
         }
       }
