@@ -40,9 +40,12 @@ public final class CommonSettings {
           MANAGEMENT_PORT,
           CONFIG_FILE);
 
-  /** {@code -D} properties of the {@code ./cab} launcher and the build, not settings of a stage. */
+  /**
+   * {@code -D} properties of the {@code ./cab} launcher, the build and the runner SDK, not settings
+   * of a stage.
+   */
   public static final Set<String> LAUNCHER_PROPERTIES =
-      Set.of("cab.home", "cab.cache.dir", "cab.long");
+      Set.of("cab.home", "cab.cache.dir", "cab.long", "cab.export.resend.for");
 
   /**
    * Environment variables of the {@code ./cab} launcher (ports and folders of the local stack), the
@@ -75,7 +78,10 @@ public final class CommonSettings {
           "CAB_CLICKHOUSE_ADMIN_PASSWORD",
           "CAB_GRAFANA_ADMIN_PASSWORD",
           "CAB_GRAFANA_CLICKHOUSE_HOST",
-          "CAB_PROMETHEUS_URL");
+          "CAB_PROMETHEUS_URL",
+          // the runner SDK's own setting (docs/OPERATIONS.md, "Runner SDK"), exported where the
+          // runners and often the stages run
+          "CAB_EXPORT_RESEND_FOR");
 
   /** Only this machine: runners in containers or on other hosts need {@code 0.0.0.0}. */
   public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1";
