@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 
 /**
  * The one-run benchmark behind {@code cab bench}. On a fresh {@link LocalStack} (the {@code cab up}
- * defaults, data in a temporary directory):
+ * defaults, data in a temporary directory deleted at the end, see {@link ScratchDirectory}):
  *
  * <ol>
  *   <li>records one simulated sweep as the runner SDK sends it (OTLP/HTTP protobuf, no faults) into
@@ -82,6 +82,7 @@ public final class PipelineBench {
       int instances,
       long restoreCells,
       long scaleBigSweepCells,
+      boolean keepData,
       Map<String, String> overrides) {}
 
   /**
@@ -99,7 +100,14 @@ public final class PipelineBench {
     if (o.restoreCells() > 0) {
       return RestoreBench.run(o, loadBefore, progress);
     }
-    Path dir = Files.createTempDirectory("cab-bench");
+    try (ScratchDirectory scratch = ScratchDirectory.create("cab-bench", o.keepData(), progress)) {
+      return run(o, scratch.path(), loadBefore, progress);
+    }
+  }
+
+  /** Everything but the restore run, on a stack whose data lives in {@code dir}. */
+  private static Result run(Options o, Path dir, String loadBefore, Consumer<String> progress)
+      throws Exception {
     LocalStack.Options defaults = LocalStack.Options.defaults(dir);
     Map<String, String> settings = new HashMap<>(o.overrides());
     // a fresh stack beside whatever runs: every port picked free, the management port too

@@ -164,11 +164,11 @@ final class RestoreBench {
 
   static PipelineBench.Result run(
       PipelineBench.Options o, String loadBefore, Consumer<String> progress) throws Exception {
-    Path dir = Files.createTempDirectory("cab-bench-restore");
-    Path stateDir = dir.resolve("streams-state");
     progress.accept("starting Kafka (1 node) and the collector...");
-    try (EmbeddedKafka kafka =
-            EmbeddedKafka.builder().port(0).dataDir(dir.resolve("kafka")).build().start();
+    try (ScratchDirectory scratch =
+            ScratchDirectory.create("cab-bench-restore", o.keepData(), progress);
+        EmbeddedKafka kafka =
+            EmbeddedKafka.builder().port(0).dataDir(scratch.resolve("kafka")).build().start();
         CollectorService collector =
             CollectorService.start(
                 CollectorSettings.from(
@@ -182,6 +182,8 @@ final class RestoreBench {
                         CommonSettings.MANAGEMENT_PORT,
                         "-1"),
                     Map.of()))) {
+      Path dir = scratch.path();
+      Path stateDir = dir.resolve("streams-state");
       String endpoint = "http://127.0.0.1:" + collector.httpPort();
       Map<String, String> env = streamsEnv(o, kafka.bootstrapServers(), stateDir);
       String heap = STREAMS_HEAP;
@@ -200,7 +202,7 @@ final class RestoreBench {
       Grown grown = grow(kafka.bootstrapServers(), appId, o.restoreCells(), progress);
 
       progress.accept("restart without local state (deleting " + stateDir + ")...");
-      deleteTree(stateDir);
+      ScratchDirectory.deleteTree(stateDir);
       Restart cold =
           restart(false, env, heap, dir.resolve("streams-1.log"), kafka, endpoint, stateDir, "a");
       progress.accept(cold.toString());
@@ -226,8 +228,6 @@ final class RestoreBench {
               cold,
               warm);
       return new PipelineBench.Result(report.table(), report, true);
-    } finally {
-      deleteTree(dir);
     }
   }
 
@@ -496,17 +496,6 @@ final class RestoreBench {
           .sum();
     } catch (IOException | UncheckedIOException e) {
       return -1;
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

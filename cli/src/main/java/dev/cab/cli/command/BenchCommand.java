@@ -28,7 +28,10 @@ import picocli.CommandLine.Option;
       "loaded inside ClickHouse, (c) again, and the per-sweep and per-cell queries timed.",
       "With --instances N: (c) with 1 and then N streams and sink instances on a 3-node Kafka.",
       "With --restore-cells N: the streams state grown to N cells, a restart without and with",
-      "its local state timed (until RUNNING, until a new cell is folded) with its memory."
+      "its local state timed (until RUNNING, until a new cell is folded) with its memory.",
+      "The run's data (Kafka, ClickHouse, streams state, logs) lives in a temporary",
+      "directory (cab-bench* in java.io.tmpdir), deleted when the run ends, fails or",
+      "is stopped with Ctrl-C; --keep-data keeps it."
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -126,6 +129,13 @@ public final class BenchCommand implements Callable<Integer> {
               + " (default ${DEFAULT-VALUE}; 0: none).")
   long scaleBigSweepCells;
 
+  @Option(
+      names = "--keep-data",
+      description =
+          "Keep the run's temporary data directory instead of deleting it at the end; its path is"
+              + " printed.")
+  boolean keepData;
+
   @Option(names = "--json", description = "Print the results as one JSON object instead.")
   boolean json;
 
@@ -171,6 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
             instances,
             restoreCells,
             scaleBigSweepCells,
+            keepData,
             overrides);
     PipelineBench.Result result = PipelineBench.run(options, System.err::println);
     if (json) {
