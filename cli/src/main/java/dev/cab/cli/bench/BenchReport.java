@@ -297,7 +297,8 @@ public record BenchReport(
     return b.toString();
   }
 
-  private static void line(StringBuilder t, String format, Object... args) {
+  /** Appends one line of a report's table, numbers formatted for {@link Locale#ROOT}. */
+  static void line(StringBuilder t, String format, Object... args) {
     t.append(String.format(Locale.ROOT, format, args)).append('\n');
   }
 }

@@ -1,12 +1,13 @@
 package dev.cab.cli.bench;
 
+import static dev.cab.cli.bench.BenchReport.line;
+
 import dev.cab.cli.stack.ProcessMemory;
 import dev.cab.collector.CollectorService;
 import dev.cab.collector.config.CollectorSettings;
 import dev.cab.embedded.kafka.EmbeddedKafka;
 import dev.cab.model.config.CommonSettings;
 import dev.cab.model.topic.Topics;
-import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.streams.config.StreamsSettings;
 import dev.cab.streams.topology.CellTopology;
 import java.io.BufferedReader;
@@ -156,10 +157,6 @@ final class RestoreBench {
           r.peakRssMiB(),
           r.stateDirBytes() / 1048576.0);
     }
-
-    private static void line(StringBuilder t, String format, Object... args) {
-      t.append(String.format(Locale.ROOT, format, args)).append('\n');
-    }
   }
 
   static PipelineBench.Result run(
@@ -280,21 +277,7 @@ final class RestoreBench {
 
   /** Sends a simulated sweep of 4 CLIs x 5 models x {@code tasks} tasks; its cell count. */
   private static long sendSweep(String endpoint, String sweepId, int tasks) {
-    return PipelineBench.send(
-        endpoint,
-        SimulationOptions.builder()
-            .sweepId(sweepId)
-            .models(
-                List.of(
-                    "stepfun-ai/step-3.5-flash",
-                    "meta/llama-3.3-70b-instruct",
-                    "qwen/qwen3-coder-480b-a35b-instruct",
-                    "openai/gpt-oss-120b",
-                    "moonshotai/kimi-k2"))
-            .taskCount(tasks)
-            .concurrency(4)
-            .noFaults()
-            .build());
+    return SimulatedSweep.send(endpoint, SimulatedSweep.options(tasks).sweepId(sweepId).build());
   }
 
   private record Grown(long cells, long records, long bytes, long stateBytes, double seconds) {}

@@ -1,5 +1,7 @@
 package dev.cab.cli.bench;
 
+import static dev.cab.cli.bench.BenchReport.line;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cab.cli.clickhouse.ClickHouseHttp;
 import java.net.URI;
@@ -27,6 +29,14 @@ import java.util.function.Consumer;
  * task name), so every row has the pipeline's own shape and size.
  */
 final class ScaleBench {
+  private static final long EMPTY_WARMUP_ROUND = 0;
+  private static final long EMPTY_ROUND = 1_000_000;
+  private static final long LOADED_WARMUP_ROUND = 3_000_000;
+  private static final long LOADED_ROUND = 4_000_000;
+
+  /** How often each query is timed. */
+  private static final int QUERY_RUNS = 5;
+
   private ScaleBench() {}
 
   private static final HttpClient HTTP =
@@ -157,9 +167,71 @@ final class ScaleBench {
       }
       return t.toString();
     }
+  }
 
-    private static void line(StringBuilder t, String format, Object... args) {
-      t.append(String.format(Locale.ROOT, format, args)).append('\n');
+  /**
+   * (c) on the empty database, {@code --scale} cells loaded inside ClickHouse, (c) again, then the
+   * per-sweep and per-cell queries timed.
+   */
+  static PipelineBench.Result run(
+      PipelineBench.Options o, BenchStack bench, String loadBefore, Consumer<String> progress)
+      throws Exception {
+    ClickHouseHttp clickhouse = bench.clickhouse();
+    CpuMeter cpu = new CpuMeter(bench.stack().childPids());
+    try (Replay replay = bench.replay()) {
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "(c) pipeline at saturation for %d s on the empty database...",
+              o.duration().toSeconds()));
+      Replay.Saturation empty = replay.saturate(cpu, EMPTY_WARMUP_ROUND, EMPTY_ROUND);
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "loading %,d cells (with their spans and scorer events) inside ClickHouse...",
+              o.scaleCells()));
+      Load load =
+          load(
+              clickhouse,
+              RecordedSweep.sweepId(EMPTY_ROUND),
+              o.scaleCells(),
+              o.scaleCellsPerSweep(),
+              o.scaleBigSweepCells(),
+              progress);
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "(c) pipeline at saturation for %d s with %,d cells in ClickHouse...",
+              o.duration().toSeconds(),
+              load.cells()));
+      Replay.Saturation loaded = replay.saturate(cpu, LOADED_WARMUP_ROUND, LOADED_ROUND);
+      boolean big = load.bigSweepCells() > 0;
+      String middle = sweepId((load.sweeps() - (big ? 1 : 0)) / 2);
+      String cell =
+          clickhouse.scalar(
+              "SELECT cell_id FROM cells WHERE sweep_id = '"
+                  + middle
+                  + "' ORDER BY cell_id LIMIT 1");
+      progress.accept("timing the per-sweep and per-cell queries on sweep " + middle + "...");
+      List<QueryTime> queries =
+          queries(
+              clickhouse,
+              bench.stack().dashboardsUrl(),
+              middle,
+              cell,
+              big ? BIG_SWEEP : null,
+              QUERY_RUNS);
+      Report report =
+          new Report(
+              loadBefore,
+              PipelineBench.loadAverage(),
+              bench.sweepFigures(),
+              empty.pipeline(),
+              load,
+              loaded.pipeline(),
+              queries);
+      return new PipelineBench.Result(
+          report.table(), report, empty.complete() && loaded.complete());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.cab.cli.bench;
 
-import dev.cab.cli.clickhouse.ClickHouseHttp;
+import static dev.cab.cli.bench.BenchReport.line;
+
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.ProcessMemory;
 import java.time.Duration;
@@ -192,21 +193,12 @@ final class ScaleOutBench {
                   .append(String.format(Locale.ROOT, "%s %.0f", k, v)));
       return s.toString();
     }
-
-    private static void line(StringBuilder t, String format, Object... args) {
-      t.append(String.format(Locale.ROOT, format, args)).append('\n');
-    }
   }
 
   static PipelineBench.Result run(
-      PipelineBench.Options o,
-      LocalStack stack,
-      ClickHouseHttp clickhouse,
-      RecordedSweep sweep,
-      BenchReport.Sweep sweepFigures,
-      String loadBefore,
-      Consumer<String> progress)
+      PipelineBench.Options o, BenchStack bench, String loadBefore, Consumer<String> progress)
       throws Exception {
+    LocalStack stack = bench.stack();
     Map<String, Long> processes = new LinkedHashMap<>();
     for (int i = 0; i < stack.kafka().nodeCount(); i++) {
       processes.put("kafka-" + i, stack.kafka().pid(i));
@@ -217,29 +209,14 @@ final class ScaleOutBench {
     try (Admin admin =
             Admin.create(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
-        Replayer replayer =
-            new Replayer(sweep, stack.otlpHttpEndpoint(), o.connections(), progress);
-        RowCounter rows = RowCounter.start(clickhouse, PipelineBench.TABLES)) {
+        Replay replay = bench.replay()) {
       progress.accept(
           String.format(
               Locale.ROOT,
               "(c) with 1 streams and 1 sink instance, %d s over %d connections...",
               o.duration().toSeconds(),
               o.connections()));
-      Phase one =
-          phase(
-              1,
-              o,
-              sweep,
-              replayer,
-              rows,
-              cpu,
-              clickhouse,
-              admin,
-              groups,
-              ONE_WARMUP_ROUND,
-              ONE_ROUND,
-              progress);
+      Phase one = phase(1, replay, cpu, admin, groups, ONE_WARMUP_ROUND, ONE_ROUND, progress);
       progress.accept(
           String.format(
               Locale.ROOT,
@@ -260,19 +237,7 @@ final class ScaleOutBench {
               o.instances(),
               o.duration().toSeconds()));
       Phase many =
-          phase(
-              o.instances(),
-              o,
-              sweep,
-              replayer,
-              rows,
-              cpu,
-              clickhouse,
-              admin,
-              groups,
-              MANY_WARMUP_ROUND,
-              MANY_ROUND,
-              progress);
+          phase(o.instances(), replay, cpu, admin, groups, MANY_WARMUP_ROUND, MANY_ROUND, progress);
       progress.accept("stopping the extra instances (they leave their groups)...");
       for (AutoCloseable instance : extra) {
         instance.close();
@@ -286,25 +251,13 @@ final class ScaleOutBench {
               "(c) with 1 streams and 1 sink instance again, %d s...",
               o.duration().toSeconds()));
       Phase oneAgain =
-          phase(
-              1,
-              o,
-              sweep,
-              replayer,
-              rows,
-              cpu,
-              clickhouse,
-              admin,
-              groups,
-              AGAIN_WARMUP_ROUND,
-              AGAIN_ROUND,
-              progress);
+          phase(1, replay, cpu, admin, groups, AGAIN_WARMUP_ROUND, AGAIN_ROUND, progress);
       Report report =
           new Report(
               Runtime.getRuntime().availableProcessors(),
               loadBefore,
               PipelineBench.loadAverage(),
-              sweepFigures,
+              bench.sweepFigures(),
               one,
               many,
               oneAgain);
@@ -318,12 +271,8 @@ final class ScaleOutBench {
 
   private static Phase phase(
       int instances,
-      PipelineBench.Options o,
-      RecordedSweep sweep,
-      Replayer replayer,
-      RowCounter rows,
+      Replay replay,
       CpuMeter cpu,
-      ClickHouseHttp clickhouse,
       Admin admin,
       List<String> groups,
       long warmupRound,
@@ -334,15 +283,9 @@ final class ScaleOutBench {
     // replay starts they are what the warm-up left): read them right before and after.
     Map<String, Map<String, List<TopicPartition>>> before = new LinkedHashMap<>();
     Map<String, Map<TopicPartition, Long>> offsetsBefore = new LinkedHashMap<>();
-    PipelineBench.Saturation s =
-        PipelineBench.saturate(
-            progress,
-            o,
-            sweep,
-            replayer,
-            rows,
+    Replay.Saturation s =
+        replay.saturate(
             cpu,
-            clickhouse,
             warmupRound,
             round,
             () -> {
