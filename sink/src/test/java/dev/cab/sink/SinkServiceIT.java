@@ -54,13 +54,15 @@ class SinkServiceIT {
 
   private static CellRecord withVersion(CellRecord c, long version, CellStatus status) {
     boolean complete = status == CellStatus.COMPLETE;
-    return c.withComposite(complete ? c.composite() : null)
-        .withStatus(status)
-        .withMissingAxes(complete ? List.of() : List.of("integrity"))
-        .withOutcome(
+    return CellRecordBuilder.from(c)
+        .composite(complete ? c.composite() : null)
+        .status(status)
+        .missingAxes(complete ? List.of() : List.of("integrity"))
+        .outcome(
             complete ? CellOutcome.PASSED : CellOutcome.PENDING, complete ? "pass_rate 1.0" : null)
-        .withVersion(version)
-        .withUpdatedAt(c.updatedAt().plusSeconds(version));
+        .version(version)
+        .updatedAt(c.updatedAt().plusSeconds(version))
+        .build();
   }
 
   @Test
@@ -269,7 +271,11 @@ class SinkServiceIT {
     bad.put("cells-nocell", h.send(h.cells, "k", noCell));
     byte[] lateCell =
         new JsonSerde<>(CellRecord.class)
-            .serialize(h.cells, SeedFixture.cellRecord(seeds.get(2), 1).withStartedAt(tooLate));
+            .serialize(
+                h.cells,
+                CellRecordBuilder.from(SeedFixture.cellRecord(seeds.get(2), 1))
+                    .startedAt(tooLate)
+                    .build());
     badBytes.put("cells-late", lateCell);
     bad.put("cells-late", h.send(h.cells, "late", lateCell));
 

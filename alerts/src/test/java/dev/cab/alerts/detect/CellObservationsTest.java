@@ -15,6 +15,17 @@ class CellObservationsTest {
 
   private static CellRecord cell(
       String task, Integer exit, CellStatus status, Map<String, Double> scores) {
+    return cell(task, exit, status, scores, null, null);
+  }
+
+  /** A cell with the outcome the pipeline decided (null: none, as from before schema 2). */
+  private static CellRecord cell(
+      String task,
+      Integer exit,
+      CellStatus status,
+      Map<String, Double> scores,
+      CellOutcome outcome,
+      String outcomeReason) {
     return new CellRecord(
         CellRecord.SCHEMA_VERSION,
         "s/aider/m/" + task,
@@ -37,8 +48,8 @@ class CellObservationsTest {
         null,
         status,
         List.of(),
-        null,
-        null,
+        outcome,
+        outcomeReason,
         1,
         Instant.EPOCH);
   }
@@ -70,8 +81,13 @@ class CellObservationsTest {
   void thePipelinesOwnOutcomeWinsOverTheFallbackRules() throws Exception {
     // exit 1 with pass_rate 0 looks like a failure to the fallback; streams said infra_error
     CellRecord crashed =
-        cell("t", 1, CellStatus.COMPLETE, Map.of("pass_rate", 0.0))
-            .withOutcome(CellOutcome.INFRA_ERROR, "error status on span container");
+        cell(
+            "t",
+            1,
+            CellStatus.COMPLETE,
+            Map.of("pass_rate", 0.0),
+            CellOutcome.INFRA_ERROR,
+            "error status on span container");
 
     assertThat(CellObservations.of(crashed).outcome()).isEqualTo(Outcome.INFRA_ERROR);
   }
