@@ -110,8 +110,9 @@ final class Hypothesis {
    * McNemar (Fisher's exact test across pairs for a task), Wilcoxon signed-rank for latency. With a
    * pooled baseline each key is a stratum of {@code k} baseline events in {@code n} runs against
    * the candidate's cell: the exact conditional test over the strata ({@link StratifiedExact},
-   * which is McNemar's when every {@code n} is 1), Fisher's exact test on the pooled counts for a
-   * task, and the signed-rank test against the median of the baseline's wall clocks per key.
+   * which is McNemar's when every {@code n} is 1; for a pair's pass rate on the standardised
+   * strata), Fisher's exact test on the pooled counts for a task, and the signed-rank test against
+   * the median of the baseline's wall clocks per key.
    */
   Result test(Function<String, List<Observation>> baselineAt, Map<String, Observation> candidate) {
     List<String> keys = new ArrayList<>(paired);
@@ -303,10 +304,14 @@ final class Hypothesis {
     if (rule == Rule.TASK_FAILING) {
       p = FisherExact.regressionPValue(baselineCells, baseEvents, n, candEvents);
       test = "fisher_exact_pooled";
-    } else {
-      StratifiedExact.Result r = StratifiedExact.test(strata);
-      p = infra ? r.greater() : r.less();
+    } else if (infra) {
+      p = StratifiedExact.test(strata).greater();
       test = "exact_conditional_stratified";
+    } else {
+      // A pair's drop: the strata standardised (each stratum's count over its null standard
+      // deviation), still exact and conditional; see StratifiedExact and docs/ALERTS.md.
+      p = StratifiedExact.testStandardised(strata).less();
+      test = "exact_conditional_standardised";
     }
     return new Result(
         p,

@@ -18,7 +18,20 @@ import org.apache.commons.statistics.distribution.HypergeometricDistribution;
  * and the test reduces to the exact McNemar test (only discordant strata vary, each with
  * probability 1/2); a pooled baseline of {@code n} runs per cell makes each stratum "k of n
  * baseline passes against the candidate's x of m". The hypergeometric probabilities come from
- * Commons Statistics' {@link HypergeometricDistribution}. Stateless and thread-safe.
+ * Commons Statistics' {@link HypergeometricDistribution}.
+ *
+ * <p>{@link #testStandardised} is the same test on a weighted statistic: each stratum's count
+ * divided by its own conditional null standard deviation, {@code T = sum_k x_k / sd_k}, the sum of
+ * the strata's standardised scores (Stouffer's and Liptak's combination, one weight per stratum;
+ * Liptak 1958). The weights are functions of the margins only, so given the margins {@code T} is
+ * still a sum of independent hypergeometric counts, each times a known constant, and its exact null
+ * distribution is again a convolution: the test stays exact and conditional, only the ordering of
+ * the outcomes changes. The unweighted {@code S} is the score of a common odds ratio across strata
+ * (Mantel-Haenszel); a fall of the pass probability by the same amount in every stratum changes the
+ * log odds ratio most where the probability is near 0 or 1 (its score weighs by {@code 1 /
+ * variance}), and the standardised weights sit between the two. Unequal weights also spread the
+ * null distribution's atoms, so the exact p-value loses less to discreteness. Stateless and
+ * thread-safe.
  */
 public final class StratifiedExact {
   private StratifiedExact() {}
@@ -60,11 +73,17 @@ public final class StratifiedExact {
     }
   }
 
+  /** {@code 1 / sd} of an informative stratum's count, in {@link #WEIGHT_UNITS}, at least 1. */
+  private static int weight(HypergeometricDistribution h) {
+    return (int) Math.max(1, Math.round(WEIGHT_UNITS / Math.sqrt(h.getVariance())));
+  }
+
   /**
    * The test's outcome.
    *
-   * @param statistic {@code S}, the first row's events over every stratum
-   * @param expected its null mean {@code sum_k m_k s_k / N_k}
+   * @param statistic {@code S}, the first row's events over every stratum (for {@link
+   *     #testStandardised}: {@code T} on its integer scale)
+   * @param expected its null mean ({@code sum_k m_k s_k / N_k} for {@code S})
    * @param less {@code P(S' <= S)}: the exact one-sided p-value for fewer first-row events
    * @param greater {@code P(S' >= S)}: for more first-row events
    * @param twoSided the sum of the null probabilities not above that of {@code S} (R's convention,
@@ -80,34 +99,64 @@ public final class StratifiedExact {
       double twoSided,
       int informative) {}
 
+  /**
+   * The standardised weights are rounded to this many units per 1 / sd, so that the statistic lives
+   * on an integer lattice and its null distribution is computed exactly; the test is then exact for
+   * the rounded weights. Rounding moves a weight by at most half a unit: 0.25% for a stratum of one
+   * candidate cell, whose {@code 1 / sd} is at least 2.
+   */
+  static final int WEIGHT_UNITS = 100;
+
   /** Tests the strata; an empty list (or only uninformative strata) gives p-values of 1. */
   public static Result test(List<Stratum> strata) {
-    // The null distribution of S, as probabilities of S = offset + i.
+    return test(strata, false);
+  }
+
+  /**
+   * The same exact conditional test on the standardised statistic {@code T = sum_k x_k / sd_k}
+   * ({@code sd_k} the standard deviation of stratum {@code k}'s count under the null, given its
+   * margins; see the class comment). The result's {@code statistic} and {@code expected} are on the
+   * weights' integer scale ({@value #WEIGHT_UNITS} units per {@code 1 / sd}); {@code less} and
+   * {@code greater} are the exact one-sided p-values of {@code T}.
+   */
+  public static Result testStandardised(List<Stratum> strata) {
+    return test(strata, true);
+  }
+
+  private static Result test(List<Stratum> strata, boolean standardised) {
+    // The null distribution of the statistic, as probabilities of offset + i.
     double[] dist = {1.0};
     int offset = 0;
     int statistic = 0;
     double expected = 0;
     int informative = 0;
     for (Stratum s : strata) {
-      statistic += s.firstEvents();
       int n = s.total();
       if (n == 0) {
         continue;
       }
       int lo = Math.max(0, s.firstTotal() + s.events() - n);
       int hi = Math.min(s.firstTotal(), s.events());
-      expected += (double) s.firstTotal() * s.events() / n;
-      offset += lo;
       if (lo == hi) {
+        // The margins fix the count: no information, and any weight would only shift both the
+        // statistic and its distribution by the same constant.
+        statistic += s.firstEvents();
+        offset += lo;
+        expected += lo;
         continue;
       }
       informative++;
       HypergeometricDistribution h = HypergeometricDistribution.of(n, s.events(), s.firstTotal());
-      double[] next = new double[dist.length + hi - lo];
+      int w = standardised ? weight(h) : 1;
+      statistic += w * s.firstEvents();
+      offset += w * lo;
+      expected += w * h.getMean();
+      double[] next = new double[dist.length + w * (hi - lo)];
       for (int k = lo; k <= hi; k++) {
         double pk = h.probability(k);
+        int shift = w * (k - lo);
         for (int i = 0; i < dist.length; i++) {
-          next[i + k - lo] += dist[i] * pk;
+          next[i + shift] += dist[i] * pk;
         }
       }
       dist = next;

@@ -257,7 +257,7 @@ class DetectorTest {
     assertThat(a.tui()).isEqualTo("aider");
     assertThat(a.model()).isEqualTo("m1");
     assertThat(a.baselineSweepId()).isEqualTo("s4,s3,s2");
-    assertThat(a.evidence().test()).isEqualTo("exact_conditional_stratified");
+    assertThat(a.evidence().test()).isEqualTo("exact_conditional_standardised");
     // Each task paired so far has three baseline runs, which passed alike (80% of the tasks).
     Map<String, Long> counts = a.evidence().counts();
     assertThat(counts).containsEntry("planned", 50L);

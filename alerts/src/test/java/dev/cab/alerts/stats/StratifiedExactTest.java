@@ -88,6 +88,129 @@ class StratifiedExactTest {
   }
 
   @Test
+  void theStandardisedStatisticWeighsEachStratumByOneOverItsNullStandardDeviation() {
+    // Task A: 4 of 4 baseline passes, the candidate failed (margin 4 of 5: the candidate passes
+    // with probability 0.8 under the null, sd 0.4, weight 2.5); task B: 1 of 4, the candidate
+    // passed (2 of 5: probability 0.4, sd 0.490, weight 2.04). T takes 0, 2.04, 2.5 and 4.54 with
+    // probabilities 0.2 x 0.6, 0.2 x 0.4, 0.8 x 0.6 and 0.8 x 0.4; the observed T = 2.04, so
+    // P(T' <= T) = 0.12 + 0.08 = 0.2. Unweighted, S = 1 ties with (1, 0): P(S' <= 1) = 0.68.
+    List<Stratum> strata = List.of(new Stratum(0, 1, 4, 4), new Stratum(1, 1, 1, 4));
+
+    StratifiedExact.Result weighted = StratifiedExact.testStandardised(strata);
+
+    assertThat(weighted.less()).isCloseTo(0.2, within(1e-12));
+    assertThat(weighted.greater()).isCloseTo(0.88, within(1e-12));
+    assertThat(weighted.statistic()).isEqualTo(204);
+    assertThat(StratifiedExact.test(strata).less()).isCloseTo(0.68, within(1e-12));
+  }
+
+  @Test
+  void strataWithTheSameMarginsKeepTheUnweightedTestsPValues() {
+    // One baseline sweep: every informative stratum is a discordant pair (margin 1 of 2), so the
+    // weights are equal and the standardised test is McNemar's: binom.test(9, 10, alternative =
+    // "greater")$p.value = 0.01074219 = 11/1024.
+    List<Stratum> strata = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      strata.add(new Stratum(0, 1, 1, 1));
+    }
+    strata.add(new Stratum(1, 1, 0, 1));
+    for (int i = 0; i < 15; i++) {
+      strata.add(new Stratum(1, 1, 1, 1));
+    }
+
+    assertThat(StratifiedExact.testStandardised(strata).less())
+        .isCloseTo(11.0 / 1024, within(1e-12));
+    // Four baseline runs, each candidate failing where the baseline passed 3 of 4 (margin 3 of 5):
+    // P(all 6 fail) = 0.4^6 either way.
+    List<Stratum> same = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      same.add(new Stratum(0, 1, 3, 4));
+    }
+    assertThat(StratifiedExact.testStandardised(same).less())
+        .isCloseTo(Math.pow(0.4, 6), within(1e-15))
+        .isCloseTo(StratifiedExact.test(same).less(), within(1e-15));
+  }
+
+  @Test
+  void theStandardisedTestsPValuesMatchAFullEnumeration() {
+    // Random strata (one or two candidate cells, up to six baseline runs): the p-values equal the
+    // sums over every joint outcome of the strata, enumerated independently of the convolution.
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (int round = 0; round < 40; round++) {
+      List<Stratum> strata = new ArrayList<>();
+      for (int i = 0; i < 1 + r.nextInt(7); i++) {
+        int m = 1 + r.nextInt(2);
+        int n = 1 + r.nextInt(6);
+        strata.add(new Stratum(r.nextInt(m + 1), m, r.nextInt(n + 1), n));
+      }
+
+      StratifiedExact.Result result = StratifiedExact.testStandardised(strata);
+
+      double[] tails = enumerate(strata);
+      assertThat(result.less()).as("less, %s", strata).isCloseTo(tails[0], within(1e-12));
+      assertThat(result.greater()).as("greater, %s", strata).isCloseTo(tails[1], within(1e-12));
+    }
+  }
+
+  /** {P(T' <= T), P(T' >= T)} by enumerating every joint outcome, T with the rounded weights. */
+  private static double[] enumerate(List<Stratum> strata) {
+    double less = 0;
+    double greater = 0;
+    long observed = 0;
+    long[] weights = new long[strata.size()];
+    for (int i = 0; i < strata.size(); i++) {
+      Stratum s = strata.get(i);
+      int big = s.firstTotal() + s.secondTotal();
+      int events = s.firstEvents() + s.secondEvents();
+      double variance =
+          (double) s.firstTotal()
+              * events
+              / big
+              * (big - events)
+              / big
+              * (big - s.firstTotal())
+              / Math.max(1, big - 1);
+      weights[i] = variance > 0 ? Math.max(1, Math.round(100 / Math.sqrt(variance))) : 0;
+      observed += weights[i] * s.firstEvents();
+    }
+    int[] x = new int[strata.size()];
+    while (true) {
+      double p = 1;
+      long t = 0;
+      for (int i = 0; i < strata.size() && p > 0; i++) {
+        Stratum s = strata.get(i);
+        int events = s.firstEvents() + s.secondEvents();
+        p *=
+            binomial(events, x[i])
+                * binomial(s.firstTotal() + s.secondTotal() - events, s.firstTotal() - x[i])
+                / binomial(s.firstTotal() + s.secondTotal(), s.firstTotal());
+        t += weights[i] * x[i];
+      }
+      less += t <= observed ? p : 0;
+      greater += t >= observed ? p : 0;
+      int i = 0;
+      while (i < x.length && x[i] == strata.get(i).firstTotal()) {
+        x[i++] = 0;
+      }
+      if (i == x.length) {
+        return new double[] {Math.min(1, less), Math.min(1, greater)};
+      }
+      x[i]++;
+    }
+  }
+
+  private static double binomial(int n, int k) {
+    if (k < 0 || k > n) {
+      return 0;
+    }
+    double c = 1;
+    for (int i = 1; i <= k; i++) {
+      c = c * (n - k + i) / i;
+    }
+    return c;
+  }
+
+  @Test
   void noInformativeStratumMeansNoEvidence() {
     StratifiedExact.Result r =
         StratifiedExact.test(List.of(new Stratum(1, 1, 3, 3), new Stratum(0, 1, 0, 2)));

@@ -53,7 +53,8 @@ public record AlertRecord(
    *
    * @param test against one baseline sweep {@code mcnemar_exact}, {@code fisher_exact}, {@code
    *     wilcoxon_signed_rank} or {@code mann_whitney_u}; against a pooled baseline {@code
-   *     exact_conditional_stratified}, {@code fisher_exact_pooled} or {@code
+   *     exact_conditional_standardised} (pass rate of a pair), {@code exact_conditional_stratified}
+   *     (infra-error rates), {@code fisher_exact_pooled} or {@code
    *     wilcoxon_signed_rank_vs_baseline_median}
    * @param counts the test's counts by name (pairs, lost, gained, baseline_cells, candidate_cells)
    * @param effect the effect: a rate difference (candidate minus baseline) or a latency ratio
