@@ -2,6 +2,7 @@ package dev.cab.cli.command;
 
 import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.alerts.eval.AlertsEval;
+import dev.cab.alerts.eval.DropPower;
 import dev.cab.alerts.eval.TaskSpread;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -52,6 +53,14 @@ public final class AlertsEvalCommand implements Callable<Integer> {
               + " almost always or never solved); default ${DEFAULT-VALUE}.")
   String world;
 
+  @Option(
+      names = "--drop-power",
+      description =
+          "Instead of the tables: the 0.3 drop's test alone (the regressed pair's p-values at the"
+              + " end of the sweep against the levels that matter, and where the misses lie),"
+              + " over --runs worlds with --baseline-sweeps pooled runs.")
+  boolean dropPower;
+
   @Override
   public Integer call() {
     if (runs < 1 || baselineSweeps < 1) {
@@ -64,6 +73,10 @@ public final class AlertsEvalCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("cab alerts-eval: --world must be simulator or wide, not '" + world + "'");
       return 2;
+    }
+    if (dropPower) {
+      DropPower.report(System.out, runs, seed, baselineSweeps, spread);
+      return 0;
     }
     AlertsEval.report(System.out, runs, seed, baselineSweeps, spread);
     return 0;
