@@ -4,6 +4,7 @@ import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
+import org.rocksdb.CompressionType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
@@ -14,7 +15,8 @@ import org.rocksdb.WriteBufferManager;
  * by all stores holds the data blocks, the index and filter blocks (so they no longer grow with the
  * data), and, through a {@link WriteBufferManager} charged to the same cache, the memtables. This
  * is the Kafka Streams documentation's bounded-memory recipe. Without it each store instance (one
- * per store and task) has its own 50 MB block cache and up to three 16 MB memtables.
+ * per store and task) has its own 50 MB block cache and up to three 16 MB memtables. The stores'
+ * files are LZ4-compressed.
  *
  * <p>The cache and the manager are created by the first store and shared by the rest, for the life
  * of the process (RocksDB frees them when the process ends); the budget of that first store's
@@ -74,6 +76,9 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     options.setWriteBufferManager(s.writeBuffers());
     options.setWriteBufferSize(MEMTABLE_BYTES);
     options.setMaxWriteBufferNumber(MEMTABLES);
+    // Kafka Streams' stores write no compression by default, and the state on disk was larger
+    // than its changelog; LZ4 is RocksDB's cheapest codec (docs/PERFORMANCE.md, restore).
+    options.setCompressionType(CompressionType.LZ4_COMPRESSION);
     options.setTableFormatConfig(table);
   }
 

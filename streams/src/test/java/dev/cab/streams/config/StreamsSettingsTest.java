@@ -159,10 +159,12 @@ class StreamsSettingsTest {
       new BoundedRocksDbMemory().setConfig("cab-cell-state", a, configs);
       new BoundedRocksDbMemory().setConfig("cab-cell-emitted", b, configs);
 
-      // then both have small memtables, index and filter blocks in the one cache of the budget
+      // then both have small memtables, index and filter blocks in the one cache of the budget,
+      // and compress their files with LZ4
       for (org.rocksdb.Options o : List.of(a, b)) {
         assertThat(o.writeBufferSize()).isEqualTo(BoundedRocksDbMemory.MEMTABLE_BYTES);
         assertThat(o.maxWriteBufferNumber()).isEqualTo(BoundedRocksDbMemory.MEMTABLES);
+        assertThat(o.compressionType()).isEqualTo(org.rocksdb.CompressionType.LZ4_COMPRESSION);
         assertThat(
                 ((org.rocksdb.BlockBasedTableConfig) o.tableFormatConfig())
                     .cacheIndexAndFilterBlocks())
