@@ -51,17 +51,16 @@ final class BenchStack implements AutoCloseable {
   /** Starts the stack, then records the sweep; on failure stops what started. */
   static BenchStack start(PipelineBench.Options o, Consumer<String> progress) throws IOException {
     ScratchDirectory dir = ScratchDirectory.create("cab-bench", o.keepData(), progress);
+    LocalStack stack = null;
     try {
-      LocalStack stack = LocalStack.start(stackOptions(o, dir.path()), kafkaNodes(o), progress);
+      stack = LocalStack.start(stackOptions(o, dir.path()), kafkaNodes(o), progress);
       BenchStack bench = new BenchStack(o, dir, stack, progress);
-      try {
-        bench.record();
-        return bench;
-      } catch (IOException | RuntimeException e) {
-        stack.close();
-        throw e;
-      }
+      bench.record();
+      return bench;
     } catch (IOException | RuntimeException e) {
+      if (stack != null) {
+        stack.close();
+      }
       try {
         dir.close();
       } catch (IOException suppressed) {
