@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
  *   <li>fatal: {@link ClickHouseWriteException} at once.
  * </ul>
  *
- * <p>Not thread-safe: used by the consumer thread only.
+ * <p>Stateless between calls; the sink loop calls it from its insert thread, one batch at a time.
  */
 public final class BatchWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
 
-  /** How the caller waits between attempts (the consumer loop keeps polling while it waits). */
+  /** How the caller waits between attempts. */
   @FunctionalInterface
   public interface Waiter {
     void await(Duration d) throws InterruptedException;

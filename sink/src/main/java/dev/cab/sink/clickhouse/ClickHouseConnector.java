@@ -20,10 +20,10 @@ import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,7 +38,8 @@ import java.util.concurrent.TimeoutException;
  * insert_deduplication_token}. Table names are qualified with the configured database, so neither
  * connection needs a default database (the database may not exist before the migrations).
  *
- * <p>Not thread-safe: the consumer thread owns it.
+ * <p>{@link #insert} may be called from any thread (the sink loop's insert thread calls it); the
+ * JDBC {@link #connection()} belongs to the thread that opened it (migrations at start-up).
  */
 public final class ClickHouseConnector implements Inserter, AutoCloseable {
   private static final org.slf4j.Logger LOG =
@@ -51,7 +52,7 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
 
   private final SinkSettings settings;
   private final Client client;
-  private final Map<String, TableSchema> schemas = new HashMap<>();
+  private final Map<String, TableSchema> schemas = new ConcurrentHashMap<>();
   private Connection connection;
 
   private ClickHouseConnector(SinkSettings settings, Client client, Connection connection) {

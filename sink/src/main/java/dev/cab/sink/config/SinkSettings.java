@@ -76,6 +76,10 @@ import java.util.Map;
  *     never logged
  * @param sessionTimeout {@value #SESSION_TIMEOUT_MS}: how long the group waits for a vanished
  *     instance before its partitions move to the others ({@link GroupSessionTimeout})
+ * @param insertOverlap {@value #INSERT_OVERLAP}: true (the default) lets one batch's inserts run on
+ *     their own thread while the consumer thread polls and maps the next batch (its offsets are
+ *     still committed only after every row of it is acknowledged); false waits for each batch's
+ *     inserts before reading on, as before
  */
 public record SinkSettings(
     String kafkaBootstrap,
@@ -112,7 +116,8 @@ public record SinkSettings(
     String clickhouseCluster,
     String migrationsUser,
     String migrationsPassword,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    boolean insertOverlap) {
 
   /** How rows travel to ClickHouse ({@value #INSERT_FORMAT}); see docs/PERFORMANCE.md. */
   public enum InsertFormat {
@@ -158,6 +163,7 @@ public record SinkSettings(
   public static final String MIGRATIONS_USER = "sink.migrations.user";
   public static final String MIGRATIONS_PASSWORD = "sink.migrations.password";
   public static final String SESSION_TIMEOUT_MS = "sink.session.timeout.ms";
+  public static final String INSERT_OVERLAP = "sink.insert.overlap";
   public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.ROW_BINARY;
 
   public static final String DEFAULT_USER = CommonSettings.DEFAULT_CLICKHOUSE_USER;
@@ -306,6 +312,7 @@ public record SinkSettings(
       c.problem(INSERT_TIMEOUT_MS, "must be at least 1 ms");
     }
     Duration sessionTimeout = GroupSessionTimeout.read(c, SESSION_TIMEOUT_MS);
+    boolean overlap = c.bool(INSERT_OVERLAP, true);
     return new SinkSettings(
         kafka.bootstrap(),
         clickhouse.url(),
@@ -341,7 +348,8 @@ public record SinkSettings(
         cluster,
         migrationsUser,
         migrationsPassword,
-        sessionTimeout);
+        sessionTimeout,
+        overlap);
   }
 
   /** Records per Kafka poll: fewer, larger polls, never more than a batch. */
@@ -449,6 +457,8 @@ public record SinkSettings(
         + (migrationsPassword == null || migrationsPassword.isEmpty() ? "" : "******")
         + ", sessionTimeout="
         + sessionTimeout
+        + ", insertOverlap="
+        + insertOverlap
         + "]";
   }
 }

@@ -4,6 +4,7 @@ import dev.cab.sink.clickhouse.AlertRowMapper;
 import dev.cab.sink.clickhouse.BatchWriter;
 import dev.cab.sink.clickhouse.BatchWriter.Rejected;
 import dev.cab.sink.clickhouse.CellRowMapper;
+import dev.cab.sink.clickhouse.ClickHouseWriteException;
 import dev.cab.sink.clickhouse.Inserter;
 import dev.cab.sink.clickhouse.MappingException;
 import dev.cab.sink.clickhouse.RetryPolicy;
@@ -28,6 +29,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -48,22 +55,42 @@ import org.slf4j.LoggerFactory;
  * fill for up to {@code sink.batch.catch.up.max.ms} instead: a sink draining a backlog sends large
  * inserts, which ClickHouse takes at a far lower cost per row than small ones.
  *
- * <p>Delivery: at least once. A flush writes every table (one INSERT per table, retried and split
- * by {@link BatchWriter}), sends the dead letters and waits for Kafka's acknowledgement, and only
- * then commits the offsets of every record it covered ({@code commitSync}). A crash before the
- * commit means the records are read again; the tables are ReplacingMergeTrees and inserts carry
- * offset-derived deduplication tokens, so a replay collapses.
+ * <p>Pipelining ({@code sink.insert.overlap}, on by default): a flush hands the batch to the loop's
+ * insert thread and the consumer thread goes on polling and mapping the next batch while ClickHouse
+ * takes the inserts, so a draining sink pays max(mapping, insert) per batch instead of their sum.
+ * At most one batch is in flight: the next flush first waits for it (polling with every partition
+ * paused meanwhile, so the group keeps the member and nothing more is fetched), so the filling
+ * batch is the only other one in memory, and batches complete, and commit, in order.
  *
- * <p>While ClickHouse is failing the loop keeps polling with every partition paused, so the group
- * does not evict it (no {@code max.poll.interval.ms} expiry) and no record is fetched that it could
- * not buffer. On revocation it flushes once (with the close timeout) and commits; what it cannot
- * flush is dropped from the buffer and read again by the partition's next owner.
+ * <p>Delivery: at least once. A batch writes every table (one INSERT per table, retried and split
+ * by {@link BatchWriter}); when ClickHouse acknowledged every row of it, the consumer thread sends
+ * the dead letters of the rows ClickHouse rejected, waits for Kafka's acknowledgement of every dead
+ * letter so far, and only then commits the offsets the batch covers ({@code commitSync}). The
+ * offsets of a batch are committed only after those of the batch before it, and never when its
+ * insert failed: an insert that fails for good (after {@code sink.retry.timeout.ms}, or a fatal
+ * error) ends the loop with nothing more committed. A crash before the commit means the records are
+ * read again; the tables are ReplacingMergeTrees and inserts carry offset-derived deduplication
+ * tokens, so a replay collapses.
  *
- * <p>Threading: {@link #run()} owns the consumer, the producer and the ClickHouse connection;
- * {@link #stop()} may be called from any thread.
+ * <p>On revocation the loop waits for the batch in flight (up to {@code sink.close.timeout.ms}) and
+ * commits it, then flushes the filling batch (with the close timeout) and commits; what it cannot
+ * flush in time is dropped from its buffer and the offsets of the revoked partitions are never
+ * committed by this member (an abandoned insert may still land: a replay the tables collapse), so
+ * the partition's next owner reads it again. Lost partitions are forgotten at once.
+ *
+ * <p>Threading: {@link #run()} owns the consumer, the dead-letter producer and the batches; the
+ * insert thread ({@code <consumer thread>-insert}) only runs {@link BatchWriter#write} on a batch
+ * it was handed, and hands back what ClickHouse rejected. {@link #stop()} may be called from any
+ * thread.
  */
 public final class SinkLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
+
+  /** How long the consumer thread waits on the batch in flight before it polls (paused) again. */
+  private static final Duration WAIT_SLICE = Duration.ofMillis(200);
+
+  /** The longest poll while a batch is in flight: its completion (the commit) is noticed soon. */
+  private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(20);
 
   private final SinkSettings settings;
   private final Consumer<byte[], byte[]> consumer;
@@ -74,20 +101,28 @@ public final class SinkLoop implements Runnable {
   private final BatchWriter boundedWriter;
   private final Map<String, RowMapper> mappers = new HashMap<>();
 
-  /** Rows waiting for the next flush, per table, in consumption order. */
-  private final Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> pending =
-      new LinkedHashMap<>();
+  /** Rows of the batch being filled, per table, in consumption order. */
+  private Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> pending;
 
-  /** The offsets the next commit covers: next offset to read, per partition. */
-  private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+  /** The offsets the filling batch covers: next offset to read, per partition. */
+  private Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
 
-  /** Records taken since the last flush (rows, dead letters and tombstones). */
+  /** Records taken into the filling batch (rows, dead letters and tombstones). */
   private int buffered;
 
-  /** Partitions paused while an insert waits to be retried. */
-  private final Set<TopicPartition> pausedForRetry = new HashSet<>();
-
   private Instant oldest;
+
+  /** The batch whose inserts run on the insert thread, or null: at most one. */
+  private InFlight inFlight;
+
+  /** Runs the inserts of the batch in flight; created by {@link #run()}. */
+  private ExecutorService inserts;
+
+  /** The partitions this member holds, as the rebalance listener was told. */
+  private final Set<TopicPartition> owned = new HashSet<>();
+
+  /** Partitions paused while the consumer thread waits for the batch in flight. */
+  private final Set<TopicPartition> pausedForWait = new HashSet<>();
 
   /**
    * A whole batch waits in Kafka (the lag after the last poll): waiting to fill this one costs no
@@ -96,11 +131,37 @@ public final class SinkLoop implements Runnable {
    */
   private boolean behind;
 
-  private boolean flushing;
+  /** Inside a paused poll while waiting for the batch in flight. */
+  private boolean waiting;
+
+  /** Inside the revocation callback, or the final flush: waits never poll. */
   private boolean inCallback;
+
+  private boolean finishing;
+
+  /**
+   * A batch failed for good where it could not be thrown (the revocation callback): nothing may be
+   * committed after it, and the loop ends with it.
+   */
+  private RuntimeException broken;
+
   private volatile boolean running = true;
   private volatile boolean aborted;
   private volatile Throwable failure;
+
+  /**
+   * A batch handed to the insert thread.
+   *
+   * @param offsets what its commit covers (the consumer thread drops revoked partitions from it)
+   * @param started when it was handed over
+   * @param firstBuffered when its first record was taken
+   * @param result the rows ClickHouse rejected as data errors, once every table is written
+   */
+  private record InFlight(
+      Map<TopicPartition, OffsetAndMetadata> offsets,
+      Instant started,
+      Instant firstBuffered,
+      Future<List<Rejected<ConsumerRecord<byte[], byte[]>>>> result) {}
 
   public SinkLoop(
       SinkSettings settings,
@@ -122,16 +183,16 @@ public final class SinkLoop implements Runnable {
             settings.retryInitialBackoff(),
             settings.retryMaxBackoff(),
             settings.closeTimeout().isZero() ? Duration.ofMillis(1) : settings.closeTimeout());
-    this.writer = new BatchWriter(inserter, retry, clock, this::awaitBackoff, metrics);
-    this.boundedWriter = new BatchWriter(inserter, bounded, clock, this::sleep, metrics);
+    // Both run on the insert thread, which has nothing else to do while it waits to retry; the
+    // consumer thread keeps the member in its group meanwhile (awaitInFlight).
+    this.writer = new BatchWriter(inserter, retry, clock, SinkLoop::sleep, metrics);
+    this.boundedWriter = new BatchWriter(inserter, bounded, clock, SinkLoop::sleep, metrics);
     mappers.put(settings.cellsTopic(), new CellRowMapper());
     mappers.put(settings.spansTopic(), new SpanRowMapper());
     mappers.put(settings.scoresTopic(), new ScoreRowMapper());
     mappers.put(settings.alertsTopic(), new AlertRowMapper());
     mappers.put(settings.sweepPlansTopic(), new SweepPlanRowMapper());
-    for (RowMapper m : mappers.values()) {
-      pending.put(m.table(), new ArrayList<>());
-    }
+    pending = newPending();
     CrashPoints.warnIfArmed();
   }
 
@@ -162,10 +223,22 @@ public final class SinkLoop implements Runnable {
 
   @Override
   public void run() {
+    String insertThread = Thread.currentThread().getName() + "-insert";
+    inserts =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, insertThread);
+              t.setDaemon(true);
+              return t;
+            });
     try {
       consumer.subscribe(topics(), new Rebalance());
       while (running) {
+        if (inFlight != null && inFlight.result().isDone()) {
+          complete();
+        }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
+        throwIfBroken();
         metrics.consumed(records.count());
         behind = updateLag() >= settings.batchMaxRows();
         for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -196,10 +269,24 @@ public final class SinkLoop implements Runnable {
   }
 
   private void finish() {
+    finishing = true;
     try {
-      if (failure == null && !aborted && buffered > 0) {
-        LOG.info("Sink stopping: final flush of {} records", buffered);
-        flush(boundedWriter);
+      if (failure == null && !aborted) {
+        if (inFlight != null && !completesWithin(settings.closeTimeout())) {
+          LOG.warn(
+              "Sink stopping with a batch still being inserted after {} ms; it and the {} records"
+                  + " after it will be read again",
+              settings.closeTimeout().toMillis(),
+              buffered);
+        } else {
+          if (inFlight != null) {
+            complete();
+          }
+          if (buffered > 0) {
+            LOG.info("Sink stopping: final flush of {} records", buffered);
+            flush(boundedWriter);
+          }
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -210,20 +297,28 @@ public final class SinkLoop implements Runnable {
         failure = e;
       }
     } finally {
+      // A batch still in flight (a crash, a failure, a stop that timed out) is not waited for and
+      // never committed: its insert thread is interrupted and its records are read again.
+      inserts.shutdownNow();
       closeQuietly(consumer::close, "consumer");
       closeQuietly(deadLetters::close, "dead-letter producer");
     }
   }
 
   private Duration pollTimeout() {
-    if (buffered == 0) {
-      return settings.pollTimeout();
+    Duration timeout = settings.pollTimeout();
+    if (buffered > 0) {
+      Duration left = batchMaxTime().minus(batchAge());
+      if (left.isNegative()) {
+        return Duration.ZERO;
+      }
+      timeout = min(left, timeout);
     }
-    Duration left = batchMaxTime().minus(batchAge());
-    if (left.isNegative()) {
-      return Duration.ZERO;
-    }
-    return left.compareTo(settings.pollTimeout()) < 0 ? left : settings.pollTimeout();
+    return inFlight == null ? timeout : min(IN_FLIGHT_POLL, timeout);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
   }
 
   /** How old the batch may get before it is flushed. */
@@ -235,10 +330,23 @@ public final class SinkLoop implements Runnable {
     return oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant());
   }
 
+  private Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> newPending() {
+    Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> m = new LinkedHashMap<>();
+    for (RowMapper mapper : mappers.values()) {
+      m.put(mapper.table(), new ArrayList<>());
+    }
+    return m;
+  }
+
   /** Buffers one record as a row, a dead letter or a skipped tombstone. */
   private void take(ConsumerRecord<byte[], byte[]> r) {
-    toCommit.put(
-        new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    if (!owned.contains(tp)) {
+      // Revoked while this poll's records were being taken (a rebalance inside a paused poll):
+      // its next owner reads the record from the last commit.
+      return;
+    }
+    toCommit.put(tp, new OffsetAndMetadata(r.offset() + 1));
     if (buffered++ == 0) {
       oldest = clock.instant();
     }
@@ -255,39 +363,160 @@ public final class SinkLoop implements Runnable {
     }
   }
 
-  /** Writes every table, dead-letters what ClickHouse rejects, then commits. */
+  /**
+   * Hands the filling batch to the insert thread once the batch before it completed (committed),
+   * and with {@code sink.insert.overlap=false}, in the revocation callback and in the final flush
+   * waits for it to complete too.
+   */
   private void flush(BatchWriter w) throws InterruptedException {
-    flushing = true;
+    awaitInFlight();
+    if (buffered == 0) {
+      // the revocation callback flushed it while this thread waited
+      return;
+    }
+    Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> rows = pending;
     Instant started = clock.instant();
-    Instant firstBuffered = oldest == null ? started : oldest;
-    try {
-      CrashPoints.reached(CrashPoints.Point.BEFORE_INSERT);
-      for (var e : pending.entrySet()) {
-        List<Row<ConsumerRecord<byte[], byte[]>>> rows = e.getValue();
-        if (rows.isEmpty()) {
-          continue;
-        }
-        for (Rejected<ConsumerRecord<byte[], byte[]>> rejected : w.write(e.getKey(), rows)) {
-          deadLetters.send(rejected.row().source(), rejected.error());
-        }
-        rows.clear();
-      }
-      deadLetters.awaitSent();
-      CrashPoints.reached(CrashPoints.Point.AFTER_INSERT);
-      commit();
-      Instant done = clock.instant();
-      metrics.flushed(done);
-      metrics.batchTimes(Duration.between(started, done), Duration.between(firstBuffered, done));
-    } finally {
-      flushing = false;
+    inFlight =
+        new InFlight(
+            toCommit,
+            started,
+            oldest == null ? started : oldest,
+            inserts.submit(() -> write(w, rows)));
+    pending = newPending();
+    toCommit = new HashMap<>();
+    buffered = 0;
+    oldest = null;
+    if (!settings.insertOverlap() || inCallback || finishing) {
+      awaitInFlight();
     }
   }
 
-  private void commit() {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
-    toCommit.clear();
-    buffered = 0;
-    oldest = null;
+  /** On the insert thread: writes every table of a batch; returns what ClickHouse rejected. */
+  private static List<Rejected<ConsumerRecord<byte[], byte[]>>> write(
+      BatchWriter w, Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> rows)
+      throws InterruptedException {
+    CrashPoints.reached(CrashPoints.Point.BEFORE_INSERT);
+    List<Rejected<ConsumerRecord<byte[], byte[]>>> rejected = new ArrayList<>();
+    for (var e : rows.entrySet()) {
+      rejected.addAll(w.write(e.getKey(), e.getValue()));
+    }
+    return rejected;
+  }
+
+  /**
+   * Waits until the batch in flight is written, then completes it. Outside the callbacks it polls
+   * with every partition paused every {@link #WAIT_SLICE}, so the group keeps this member while
+   * ClickHouse is slow or failing and the insert thread retries.
+   */
+  private void awaitInFlight() throws InterruptedException {
+    if (inFlight == null) {
+      return;
+    }
+    if (inCallback || finishing) {
+      try {
+        inFlight.result().get();
+      } catch (ExecutionException e) {
+        // complete() reports it
+      }
+    } else {
+      try {
+        while (inFlight != null && !inFlight.result().isDone()) {
+          try {
+            inFlight.result().get(WAIT_SLICE.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (TimeoutException | ExecutionException e) {
+            // still running, or done with a failure that complete() reports
+          }
+          if (inFlight != null && !inFlight.result().isDone()) {
+            pollPaused();
+          }
+        }
+      } finally {
+        pausedForWait.retainAll(consumer.assignment());
+        consumer.resume(pausedForWait);
+        pausedForWait.clear();
+      }
+    }
+    if (inFlight != null) {
+      // null when the revocation callback (inside the paused poll) completed it
+      complete();
+    }
+  }
+
+  /** One poll that fetches nothing: keeps the member in its group and runs its callbacks. */
+  private void pollPaused() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    pausedForWait.addAll(assigned);
+    consumer.pause(assigned);
+    waiting = true;
+    ConsumerRecords<byte[], byte[]> unexpected;
+    try {
+      unexpected = consumer.poll(Duration.ZERO);
+    } finally {
+      waiting = false;
+    }
+    if (!unexpected.isEmpty()) {
+      // Defensive: a partition that was fetched anyway is rewound, so nothing is skipped.
+      for (TopicPartition tp : unexpected.partitions()) {
+        consumer.seek(tp, unexpected.records(tp).getFirst().offset());
+        pausedForWait.add(tp);
+      }
+      consumer.pause(unexpected.partitions());
+    }
+    throwIfBroken();
+  }
+
+  /** Waits up to {@code limit} for the batch in flight to be written; false when it is not. */
+  private boolean completesWithin(Duration limit) throws InterruptedException {
+    try {
+      inFlight.result().get(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      // written or failed: complete() says which
+    } catch (TimeoutException e) {
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Completes the written batch in flight: dead-letters what ClickHouse rejected, waits for Kafka
+   * to acknowledge the dead letters, then commits the batch's offsets.
+   *
+   * @throws ClickHouseWriteException (or what else the insert thread threw) when the batch could
+   *     not be written: nothing of it, and nothing after it, is committed
+   */
+  private void complete() throws InterruptedException {
+    InFlight b = inFlight;
+    inFlight = null;
+    List<Rejected<ConsumerRecord<byte[], byte[]>>> rejected;
+    try {
+      rejected = b.result().get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new ClickHouseWriteException("the batch's insert ended without writing it", cause);
+    }
+    for (Rejected<ConsumerRecord<byte[], byte[]>> r : rejected) {
+      deadLetters.send(r.row().source(), r.error());
+    }
+    deadLetters.awaitSent();
+    CrashPoints.reached(CrashPoints.Point.AFTER_INSERT);
+    commit(b.offsets());
+    Instant done = clock.instant();
+    metrics.flushed(done);
+    metrics.batchTimes(
+        Duration.between(b.started(), done), Duration.between(b.firstBuffered(), done));
+  }
+
+  private void commit(Map<TopicPartition, OffsetAndMetadata> batch) {
+    throwIfBroken();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(batch);
+    // Partitions revoked or lost since the batch was taken belong to another member now.
+    offsets.keySet().retainAll(owned);
     if (offsets.isEmpty()) {
       return;
     }
@@ -309,35 +538,13 @@ public final class SinkLoop implements Runnable {
     }
   }
 
-  /** Waits between insert attempts while keeping the consumer in its group. */
-  private void awaitBackoff(Duration d) throws InterruptedException {
-    if (inCallback) {
-      sleep(d);
-      return;
-    }
-    pausedForRetry.addAll(consumer.assignment());
-    consumer.pause(pausedForRetry);
-    try {
-      Instant end = clock.instant().plus(d);
-      for (Duration left = d; left.isPositive(); left = Duration.between(clock.instant(), end)) {
-        ConsumerRecords<byte[], byte[]> unexpected = consumer.poll(left);
-        if (!unexpected.isEmpty()) {
-          // Defensive: a partition that was fetched anyway is rewound, so nothing is skipped.
-          for (TopicPartition tp : unexpected.partitions()) {
-            consumer.seek(tp, unexpected.records(tp).getFirst().offset());
-            pausedForRetry.add(tp);
-          }
-          consumer.pause(unexpected.partitions());
-        }
-      }
-    } finally {
-      pausedForRetry.retainAll(consumer.assignment());
-      consumer.resume(pausedForRetry);
-      pausedForRetry.clear();
+  private void throwIfBroken() {
+    if (broken != null) {
+      throw broken;
     }
   }
 
-  private void sleep(Duration d) throws InterruptedException {
+  private static void sleep(Duration d) throws InterruptedException {
     Thread.sleep(d.toMillis());
   }
 
@@ -356,10 +563,16 @@ public final class SinkLoop implements Runnable {
     return sum;
   }
 
-  /** Forgets buffered rows and offsets of partitions this sink no longer owns. */
+  /**
+   * Forgets the filling batch's rows and offsets of partitions this sink no longer owns, and keeps
+   * the batch in flight from committing them.
+   */
   private void forget(Collection<TopicPartition> partitions) {
     Set<TopicPartition> gone = new HashSet<>(partitions);
     toCommit.keySet().removeAll(gone);
+    if (inFlight != null) {
+      inFlight.offsets().keySet().removeAll(gone);
+    }
     int dropped = 0;
     for (List<Row<ConsumerRecord<byte[], byte[]>>> rows : pending.values()) {
       int before = rows.size();
@@ -376,44 +589,64 @@ public final class SinkLoop implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      if (partitions.isEmpty() || aborted || failure != null) {
-        // consumer.close() revokes on the way out: a crash must not flush, and after a failure
-        // the batch is left for the next owner to read again
-        return;
-      }
-      if (flushing) {
-        // Mid-flush (waiting to retry): the rows in flight still go out; just do not commit
-        // offsets of partitions that are no longer ours.
-        toCommit.keySet().removeAll(partitions);
-        return;
-      }
-      if (buffered > 0) {
+      try {
+        if (partitions.isEmpty() || aborted || failure != null || broken != null) {
+          // consumer.close() revokes on the way out: a crash must not flush, and after a failure
+          // the batch is left for the next owner to read again
+          return;
+        }
         inCallback = true;
         try {
-          flush(boundedWriter);
+          if (inFlight != null && !completesWithin(settings.closeTimeout())) {
+            // Abandoned: the insert goes on (and may land: a replay the tables collapse), but
+            // nothing of these partitions is committed by this member.
+            LOG.warn(
+                "Partitions revoked while a batch is still being inserted after {} ms; their"
+                    + " records will be read again by their next owner",
+                settings.closeTimeout().toMillis());
+            forget(partitions);
+            return;
+          }
+          if (inFlight != null) {
+            complete();
+          }
+          if (buffered > 0) {
+            flush(boundedWriter);
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           forget(partitions);
         } catch (RuntimeException e) {
           LOG.warn("Flush on partition revocation failed; those records will be read again", e);
           forget(partitions);
+          Set<TopicPartition> kept = new HashSet<>(owned);
+          kept.removeAll(partitions);
+          if (!kept.isEmpty()) {
+            // The failed batch held rows of partitions this member keeps (a cooperative
+            // rebalance): a later commit of theirs would skip those rows, so the loop ends.
+            broken = e;
+          }
         } finally {
           inCallback = false;
         }
+      } finally {
+        owned.removeAll(partitions);
       }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       forget(partitions);
+      owned.removeAll(partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      if (flushing && !inCallback) {
-        // Assigned while waiting to retry an insert: stay paused until the batch is through.
+      owned.addAll(partitions);
+      if (waiting) {
+        // Assigned while waiting for the batch in flight: stay paused until it is through.
         consumer.pause(partitions);
-        pausedForRetry.addAll(partitions);
+        pausedForWait.addAll(partitions);
       }
       LOG.info("Sink assigned {}", partitions);
     }

@@ -1,0 +1,347 @@
+package dev.cab.sink.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cab.model.topic.Topics;
+import dev.cab.sink.clickhouse.ClickHouseWriteException;
+import dev.cab.sink.clickhouse.Inserter;
+import dev.cab.sink.clickhouse.TableSpec;
+import dev.cab.sink.config.SinkSettings;
+import dev.cab.sink.dlq.DeadLetterPublisher;
+import dev.cab.sink.metrics.SinkMetrics;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loop's pipelining (one batch inserting on the insert thread while the next is read): commits
+ * follow the inserts in order, a failed insert commits nothing of its batch or of any batch after
+ * it, and a revocation with an insert in flight waits for it or abandons it, never committing past
+ * a row ClickHouse has not acknowledged. Kafka's own {@link MockConsumer} stands in for the broker
+ * and a gated {@link Inserter} for ClickHouse, so the test decides when each insert answers; the
+ * real paths are in {@code SinkServiceIT} and the fault suite.
+ */
+class SinkLoopTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String TOPIC = Topics.SWEEP_PLANS.name();
+  private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+
+  private final Slow consumer = new Slow();
+  private final GatedInserter inserter = new GatedInserter();
+  private final SinkMetrics metrics = new SinkMetrics();
+  private SinkLoop loop;
+  private Thread thread;
+
+  @AfterEach
+  void stopLoop() throws InterruptedException {
+    inserter.openAll();
+    if (loop != null) {
+      loop.abort();
+      thread.join(WAIT.toMillis());
+    }
+  }
+
+  @Test
+  void theNextBatchIsReadWhileOneInsertsAndCommitsFollowTheInsertsInOrder() throws Exception {
+    start(Map.of());
+    add(0, 1);
+    Insert first = inserter.next();
+    assertThat(first.offsets()).containsExactly(0L, 1L);
+
+    // The first insert hangs: the loop reads and maps the next batch meanwhile, commits nothing.
+    add(2, 3);
+    await(() -> metrics.snapshot().recordsConsumed() == 4, "the second batch is read");
+    assertThat(inserter.calls).isEmpty();
+    assertThat(committed()).isNull();
+
+    // A third batch fills while the first is in flight: the loop waits for it (one in flight).
+    add(4, 5);
+    first.answer().complete(null);
+    await(() -> committed() != null && committed().offset() == 2, "the first batch is committed");
+    Insert second = inserter.next();
+    assertThat(second.offsets()).containsExactly(2L, 3L);
+    assertThat(committed().offset()).isEqualTo(2);
+
+    second.answer().complete(null);
+    Insert third = inserter.next();
+    assertThat(third.offsets()).containsExactly(4L, 5L);
+    await(() -> committed().offset() == 4, "the second batch is committed");
+    third.answer().complete(null);
+    await(() -> committed().offset() == 6, "the third batch is committed");
+  }
+
+  @Test
+  void withoutOverlapTheLoopReadsNothingWhileItsBatchInserts() throws Exception {
+    start(Map.of(SinkSettings.INSERT_OVERLAP, "false"));
+    add(0, 1);
+    Insert first = inserter.next();
+    add(2, 3);
+    // Paused: the records wait in the consumer, unread, until the insert answers.
+    Thread.sleep(300);
+    assertThat(metrics.snapshot().recordsConsumed()).isEqualTo(2);
+    first.answer().complete(null);
+    await(() -> committed() != null && committed().offset() == 2, "the first batch is committed");
+    Insert second = inserter.next();
+    assertThat(second.offsets()).containsExactly(2L, 3L);
+    second.answer().complete(null);
+    await(() -> committed().offset() == 4, "the second batch is committed");
+  }
+
+  @Test
+  void anInsertThatFailsForGoodCommitsNeitherItsBatchNorTheOneReadAfterIt() throws Exception {
+    start(
+        Map.of(SinkSettings.RETRY_TIMEOUT_MS, "300", SinkSettings.RETRY_BACKOFF_INITIAL_MS, "50"));
+    add(0, 1);
+    inserter.next().answer().complete(null);
+    await(() -> committed() != null && committed().offset() == 2, "the first batch is committed");
+
+    add(2, 3);
+    Insert failing = inserter.next();
+    add(4, 5); // mapped while the second batch is in flight
+    await(() -> metrics.snapshot().recordsConsumed() == 6, "the third batch is read");
+    // This attempt and every retry of the same rows fail until the retry timeout.
+    inserter.failFromNowOn(new SQLTransientException("ClickHouse is down"));
+    failing.answer().completeExceptionally(new SQLTransientException("ClickHouse is down"));
+
+    thread.join(WAIT.toMillis());
+    assertThat(thread.isAlive()).isFalse();
+    assertThat(loop.failure()).isInstanceOf(ClickHouseWriteException.class);
+    assertThat(consumer.closed()).isTrue();
+    // Nothing after the first batch: the second and third are read again by the next sink.
+    assertThat(consumer.committedOffsets.get(P0).offset()).isEqualTo(2);
+    assertThat(inserter.offsetsInserted()).doesNotContain(4L, 5L);
+  }
+
+  @Test
+  void aRevocationWaitsForTheInsertInFlightThenCommitsIt() throws Exception {
+    start(Map.of(SinkSettings.CLOSE_TIMEOUT_MS, "5000"));
+    add(0, 1);
+    Insert first = inserter.next();
+    add(2); // half a batch, buffered
+    await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
+
+    // The insert answers while the revocation callback waits for it.
+    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)
+        .execute(() -> first.answer().complete(null));
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+    // The callback also flushes the half batch (bounded) before the partition goes.
+    Insert half = inserter.next();
+    assertThat(half.offsets()).containsExactly(2L);
+    half.answer().complete(null);
+    await(
+        () -> consumer.committedOffsets.containsKey(P0) && committed().offset() == 3,
+        "both batches are committed before the partition moves");
+  }
+
+  @Test
+  void aRevocationAbandonsAStuckInsertAndNeverCommitsItsRows() throws Exception {
+    start(Map.of(SinkSettings.CLOSE_TIMEOUT_MS, "200"));
+    add(0, 1);
+    Insert stuck = inserter.next();
+    add(2);
+    await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
+
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+    await(() -> consumer.assignment().isEmpty(), "the partition is revoked");
+    // Long after the callback gave up on it, the insert lands: still no commit of the revoked
+    // partition, whose next owner reads it from the last commit.
+    Thread.sleep(300);
+    stuck.answer().complete(null);
+    Thread.sleep(300);
+    assertThat(consumer.committedOffsets).doesNotContainKey(P0);
+    assertThat(inserter.calls).isEmpty(); // the half batch was dropped, not inserted
+    assertThat(loop.failure()).isNull();
+    assertThat(thread.isAlive()).isTrue();
+  }
+
+  @Test
+  void stopCompletesTheBatchInFlightAndFlushesTheRest() throws Exception {
+    start(Map.of());
+    add(0, 1);
+    Insert first = inserter.next();
+    add(2);
+    await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
+    loop.stop();
+    Thread.sleep(200);
+    assertThat(committed()).isNull();
+    first.answer().complete(null);
+    Insert last = inserter.next();
+    assertThat(last.offsets()).containsExactly(2L);
+    last.answer().complete(null);
+    thread.join(WAIT.toMillis());
+    assertThat(thread.isAlive()).isFalse();
+    assertThat(loop.failure()).isNull();
+    assertThat(consumer.committedOffsets.get(P0).offset()).isEqualTo(3);
+    loop = null;
+  }
+
+  private void start(Map<String, String> overrides) throws InterruptedException {
+    Map<String, String> p = new HashMap<>();
+    p.put(SinkSettings.KAFKA_BOOTSTRAP, "127.0.0.1:1");
+    p.put(SinkSettings.CLICKHOUSE_URL, "http://127.0.0.1:1");
+    p.put(SinkSettings.BATCH_MAX_ROWS, "2");
+    p.put(SinkSettings.BATCH_MAX_MS, "60000");
+    p.put(SinkSettings.POLL_TIMEOUT_MS, "20");
+    p.putAll(overrides);
+    SinkSettings settings = SinkSettings.from(p, Map.of());
+    MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    loop =
+        new SinkLoop(
+            settings,
+            consumer,
+            inserter,
+            new DeadLetterPublisher(producer, settings.dlqTopic(), metrics),
+            metrics,
+            InstantSource.system());
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(P0));
+          consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        });
+    thread = new Thread(loop, "cab-sink-test");
+    thread.start();
+    await(() -> consumer.assignment().contains(P0), "the partition is assigned");
+  }
+
+  /** Sweep plans at these offsets of partition 0. */
+  private void add(long... offsets) {
+    for (long o : offsets) {
+      String json =
+          "{\"schema_version\":1,\"sweep_id\":\"sweep-"
+              + o
+              + "\",\"tuis\":[],\"models\":[],\"tasks\":[],\"planned_cells\":0,"
+              + "\"declared_at\":\"2026-12-01T00:00:00Z\",\"attributes\":{}}";
+      consumer.addRecord(
+          new ConsumerRecord<>(TOPIC, 0, o, null, json.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  private OffsetAndMetadata committed() {
+    return consumer.committedOffsets.get(P0);
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** One insert call: the offsets of its rows, and how the test answers it. */
+  record Insert(List<Long> offsets, CompletableFuture<Void> answer) {}
+
+  /** Blocks every insert until the test answers it; remembers what landed. */
+  static final class GatedInserter implements Inserter {
+    final BlockingQueue<Insert> calls = new LinkedBlockingQueue<>();
+    private final List<Long> landed = new ArrayList<>();
+    private volatile SQLException failure;
+    private volatile boolean open;
+
+    @Override
+    public void insert(TableSpec table, List<Map<String, Object>> rows, String token)
+        throws SQLException {
+      SQLException f = failure;
+      if (f != null) {
+        throw f;
+      }
+      List<Long> offsets = new ArrayList<>();
+      for (Map<String, Object> r : rows) {
+        offsets.add((Long) r.get("kafka_offset"));
+      }
+      Insert call = new Insert(offsets, new CompletableFuture<>());
+      if (!open) {
+        calls.add(call);
+        try {
+          call.answer().get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw (SQLException) e.getCause();
+        }
+      }
+      synchronized (landed) {
+        landed.addAll(offsets);
+      }
+    }
+
+    Insert next() throws InterruptedException {
+      Insert call = calls.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(call).as("an insert within %s", WAIT).isNotNull();
+      return call;
+    }
+
+    void failFromNowOn(SQLException e) {
+      failure = e;
+    }
+
+    List<Long> offsetsInserted() {
+      synchronized (landed) {
+        return List.copyOf(landed);
+      }
+    }
+
+    void openAll() {
+      open = true;
+      for (Insert c; (c = calls.poll()) != null; ) {
+        c.answer().complete(null);
+      }
+    }
+  }
+
+  /**
+   * {@link MockConsumer} returns at once from an empty poll; this one waits a little, as a real
+   * consumer would, so the loop does not spin; and it keeps what was committed.
+   */
+  static final class Slow extends MockConsumer<byte[], byte[]> {
+    final Map<TopicPartition, OffsetAndMetadata> committedOffsets =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    Slow() {
+      super("earliest");
+    }
+
+    @Override
+    public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+      ConsumerRecords<byte[], byte[]> r = super.poll(timeout);
+      if (r.isEmpty() && timeout.isPositive()) {
+        try {
+          Thread.sleep(Math.min(5, timeout.toMillis()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return r;
+    }
+
+    @Override
+    public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+      super.commitSync(offsets);
+      committedOffsets.putAll(offsets);
+    }
+  }
+}
