@@ -96,9 +96,6 @@ public final class AlertRowMapper implements RowMapper {
     row.put("starts_at", ClickHouseValues.dateTimeOrEpoch(a.startsAt()));
     row.put("ends_at", ClickHouseValues.dateTime(a.endsAt()));
     row.put("at", ClickHouseValues.dateTimeOrEpoch(a.at()));
-    row.put("schema_version", a.schemaVersion());
-    row.put("kafka_partition", partition);
-    row.put("kafka_offset", offset);
-    return row;
+    return RowColumns.kafka(row, a.schemaVersion(), partition, offset);
   }
 }

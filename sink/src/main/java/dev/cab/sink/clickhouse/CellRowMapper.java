@@ -115,13 +115,8 @@ public final class CellRowMapper implements RowMapper {
     }
     Map<String, Integer> kinds = new LinkedHashMap<>();
     spans.kinds().forEach((k, v) -> kinds.put(k, v == null ? 0 : v));
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("cell_id", c.cellId());
-    row.put("sweep_id", ClickHouseValues.text(c.sweepId()));
-    row.put("tui", ClickHouseValues.text(c.tui()));
-    row.put("model", ClickHouseValues.text(c.model()));
-    row.put("task", ClickHouseValues.text(c.task()));
-    row.put("category", ClickHouseValues.text(c.category()));
+    Map<String, Object> row =
+        RowColumns.cell(c.cellId(), c.sweepId(), c.tui(), c.model(), c.task(), c.category());
     row.put("container_image", ClickHouseValues.text(c.containerImage()));
     row.put("image_digest", ClickHouseValues.text(c.imageDigest()));
     row.put("model_build_id", ClickHouseValues.text(c.modelBuildId()));

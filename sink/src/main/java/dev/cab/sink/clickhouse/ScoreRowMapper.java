@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -125,17 +124,7 @@ public final class ScoreRowMapper implements RowMapper {
   private static Map<String, Object> row(
       ScoreEvent e, long eventHash, String breakdown, String attributes, int partition, long offset)
       throws MappingException {
-    CellIdentity cell = e.cell();
-    if (cell == null || cell.cellId().isBlank()) {
-      throw new MappingException("scorer event without cell id");
-    }
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("cell_id", cell.cellId());
-    row.put("sweep_id", ClickHouseValues.text(cell.sweepId()));
-    row.put("tui", ClickHouseValues.text(cell.tui()));
-    row.put("model", ClickHouseValues.text(cell.model()));
-    row.put("task", ClickHouseValues.text(cell.task()));
-    row.put("category", ClickHouseValues.text(cell.category()));
+    Map<String, Object> row = RowColumns.cell(e.cell(), "scorer event");
     row.put("axis", ClickHouseValues.text(e.axis()));
     row.put("event_hash", eventHash);
     row.put("score_value", ClickHouseValues.finite(e.scoreValue()));
@@ -146,10 +135,7 @@ public final class ScoreRowMapper implements RowMapper {
     row.put("trace_id", ClickHouseValues.text(e.traceId()));
     row.put("span_id", ClickHouseValues.text(e.spanId()));
     row.put("event_time", ClickHouseValues.dateTimeOrEpoch(e.time()));
-    row.put("schema_version", e.schemaVersion());
-    row.put("kafka_partition", partition);
-    row.put("kafka_offset", offset);
-    return row;
+    return RowColumns.kafka(row, e.schemaVersion(), partition, offset);
   }
 
   /**

@@ -5,7 +5,6 @@ import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.SpanRecord;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -117,17 +116,7 @@ public final class SpanRowMapper implements RowMapper {
   private static Map<String, Object> row(
       SpanRecord s, String attributes, String resource, int partition, long offset)
       throws MappingException {
-    CellIdentity cell = s.cell();
-    if (cell == null || cell.cellId().isBlank()) {
-      throw new MappingException("span without cell id");
-    }
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("cell_id", cell.cellId());
-    row.put("sweep_id", ClickHouseValues.text(cell.sweepId()));
-    row.put("tui", ClickHouseValues.text(cell.tui()));
-    row.put("model", ClickHouseValues.text(cell.model()));
-    row.put("task", ClickHouseValues.text(cell.task()));
-    row.put("category", ClickHouseValues.text(cell.category()));
+    Map<String, Object> row = RowColumns.cell(s.cell(), "span");
     row.put("trace_id", ClickHouseValues.text(s.traceId()));
     row.put("span_id", ClickHouseValues.text(s.spanId()));
     row.put("parent_span_id", ClickHouseValues.text(s.parentSpanId()));
@@ -140,9 +129,6 @@ public final class SpanRowMapper implements RowMapper {
     row.put("status_message", ClickHouseValues.text(s.statusMessage()));
     row.put("attributes", attributes);
     row.put("resource", resource);
-    row.put("schema_version", s.schemaVersion());
-    row.put("kafka_partition", partition);
-    row.put("kafka_offset", offset);
-    return row;
+    return RowColumns.kafka(row, s.schemaVersion(), partition, offset);
   }
 }

@@ -53,9 +53,6 @@ public final class SweepPlanRowMapper implements RowMapper {
     row.put("planned_cells", p.plannedCells());
     row.put("declared_at", ClickHouseValues.dateTimeOrEpoch(p.declaredAt()));
     row.put("attributes", ClickHouseValues.json(p.attributes()));
-    row.put("schema_version", p.schemaVersion());
-    row.put("kafka_partition", partition);
-    row.put("kafka_offset", offset);
-    return row;
+    return RowColumns.kafka(row, p.schemaVersion(), partition, offset);
   }
 }

@@ -45,6 +45,7 @@ class SinkLoopTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String TOPIC = Topics.SWEEP_PLANS.name();
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+  private static final TopicPartition ALERTS0 = new TopicPartition(Topics.ALERTS.name(), 0);
 
   private final Slow consumer = new Slow();
   private final GatedInserter inserter = new GatedInserter();
@@ -195,6 +196,22 @@ class SinkLoopTest {
     loop = null;
   }
 
+  @Test
+  void aBatchOfTwoTablesCommitsOnlyAfterBothInsertsAreAcknowledged() throws Exception {
+    start(Map.of());
+    add(0);
+    addAlert(0);
+    Insert one = inserter.next();
+    one.answer().complete(null);
+    Insert other = inserter.next();
+    Thread.sleep(200);
+    assertThat(consumer.committedOffsets).isEmpty();
+    other.answer().complete(null);
+    await(() -> consumer.committedOffsets.size() == 2, "both partitions are committed");
+    assertThat(consumer.committedOffsets.get(ALERTS0).offset()).isEqualTo(1);
+    assertThat(committed().offset()).isEqualTo(1);
+  }
+
   private void start(Map<String, String> overrides) throws InterruptedException {
     Map<String, String> p = new HashMap<>();
     p.put(SinkSettings.KAFKA_BOOTSTRAP, "127.0.0.1:1");
@@ -216,8 +233,8 @@ class SinkLoopTest {
             InstantSource.system());
     consumer.schedulePollTask(
         () -> {
-          consumer.rebalance(List.of(P0));
-          consumer.updateBeginningOffsets(Map.of(P0, 0L));
+          consumer.rebalance(List.of(P0, ALERTS0));
+          consumer.updateBeginningOffsets(Map.of(P0, 0L, ALERTS0, 0L));
         });
     thread = new Thread(loop, "cab-sink-test");
     thread.start();
@@ -235,6 +252,18 @@ class SinkLoopTest {
       consumer.addRecord(
           new ConsumerRecord<>(TOPIC, 0, o, null, json.getBytes(StandardCharsets.UTF_8)));
     }
+  }
+
+  /** An alert transition at this offset of partition 0 of the alerts topic. */
+  private void addAlert(long offset) {
+    String json =
+        "{\"schema_version\":1,\"fingerprint\":\"f-"
+            + offset
+            + "\",\"rule\":\"pass_rate_drop\",\"state\":\"firing\",\"sequence\":1,"
+            + "\"at\":\"2026-12-01T00:00:00Z\",\"starts_at\":\"2026-12-01T00:00:00Z\"}";
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            ALERTS0.topic(), 0, offset, null, json.getBytes(StandardCharsets.UTF_8)));
   }
 
   private OffsetAndMetadata committed() {
