@@ -58,7 +58,7 @@ public final class DashboardsService implements AutoCloseable {
     // the board push reads the cell records from Kafka when it has one, else ClickHouse only
     CellFeed feed =
         settings.kafkaPush()
-            ? CellFeed.start(settings, server.push()::cellsArrived, management.registry())
+            ? CellFeed.start(settings, server.push(), management.registry())
             : null;
     return new DashboardsService(server, feed, port, management);
   }

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  *     arrives); empty (neither set, or {@value #PUSH_KAFKA} {@code false}) = boards follow
  *     ClickHouse only (its change marker, every {@code pushInterval})
  * @param cellsTopic {@value #TOPIC_CELLS}: the cell-record topic the streams stage writes
+ * @param sweepPlansTopic {@value #TOPIC_SWEEP_PLANS}: the sweep-plan topic the collector writes
+ *     (the push lays a board out for its whole matrix as soon as the plan is there)
  * @param management {@code cab.listen.address}, {@code cab.management.port}: metrics and health
  */
 public record DashboardsSettings(
@@ -53,6 +55,7 @@ public record DashboardsSettings(
     Duration liveWindow,
     String kafkaBootstrap,
     String cellsTopic,
+    String sweepPlansTopic,
     ManagementConfig management) {
 
   /** The stage name: the {@code stage} label of its meters and health checks. */
@@ -73,6 +76,7 @@ public record DashboardsSettings(
   public static final String KAFKA_BOOTSTRAP = "dashboards.kafka.bootstrap";
   public static final String SHARED_KAFKA_BOOTSTRAP = "cab.kafka.bootstrap";
   public static final String TOPIC_CELLS = "dashboards.topic.cells";
+  public static final String TOPIC_SWEEP_PLANS = "dashboards.topic.sweep-plans";
   public static final String PUSH_KAFKA = "dashboards.push.kafka";
 
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
@@ -135,6 +139,10 @@ public record DashboardsSettings(
     if (cellsTopic.isEmpty()) {
       c.problem(TOPIC_CELLS, "must name a topic");
     }
+    String plansTopic = c.string(TOPIC_SWEEP_PLANS, Topics.SWEEP_PLANS.name()).strip();
+    if (plansTopic.isEmpty()) {
+      c.problem(TOPIC_SWEEP_PLANS, "must name a topic");
+    }
     if (url != null) {
       String problem = httpUrlProblem(url);
       if (problem != null) {
@@ -169,6 +177,7 @@ public record DashboardsSettings(
         live,
         kafka,
         cellsTopic,
+        plansTopic,
         ManagementConfig.read(c));
   }
 
@@ -210,6 +219,7 @@ public record DashboardsSettings(
         liveWindow,
         kafkaBootstrap,
         cellsTopic,
+        sweepPlansTopic,
         management);
   }
 
@@ -247,6 +257,8 @@ public record DashboardsSettings(
         + (kafkaBootstrap.isEmpty() ? "(off: ClickHouse only)" : kafkaBootstrap)
         + ", cellsTopic="
         + cellsTopic
+        + ", sweepPlansTopic="
+        + sweepPlansTopic
         + "]";
   }
 }

@@ -7,6 +7,7 @@ import dev.cab.dashboards.query.ClickHouseUnavailableException;
 import dev.cab.dashboards.query.SweepMarker;
 import dev.cab.dashboards.query.Sweeps;
 import dev.cab.model.wire.CellRecord;
+import dev.cab.model.wire.SweepPlan;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,11 +30,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Pushes sweep boards to open browsers over Server-Sent Events, in one of two ways.
  *
- * <p>With the Kafka push on ({@code dashboards.kafka.bootstrap}), {@link #cellsArrived} gets each
- * cell record as the streams stage commits it; the board of its sweep (the cached board plus the
- * cells read from Kafka, no ClickHouse read) is compared with what the sweep's browsers show and
- * only the difference goes out, as a {@code cells} event (changed heatmap squares and the progress
- * counts, {@link BoardDelta}); the page patches itself. So a cell reaches an open board without
+ * <p>With the Kafka push on ({@code dashboards.kafka.bootstrap}), {@link #arrived} gets each cell
+ * record as the streams stage commits it, and {@link #planned} each sweep plan as the collector
+ * writes it; the board of its sweep (the cached board plus the cells and plan read from Kafka, no
+ * ClickHouse read) is compared with what the sweep's browsers show and only the difference goes
+ * out, as a {@code cells} event (changed heatmap squares, added rows and columns, the progress
+ * counts: {@link BoardDelta}); the page patches itself. So a cell reaches an open board without
  * waiting for the sink's batch, its insert or a query. ClickHouse stays the truth: a timer thread
  * looks, every {@code interval}, at the change marker of every sweep with a browser open (one query
  * for all, on the sort key, no {@code FINAL}), and when it moved a second thread reads the full
@@ -49,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * and the next successful look sends fresh boards. Browsers reconnect by themselves (EventSource);
  * a reconnected browser gets the current board at once. Thread-safe.
  */
-public final class BoardPush implements AutoCloseable {
+public final class BoardPush implements CellFeed.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BoardPush.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long KEEPALIVE_MS = 15_000;
@@ -92,8 +94,8 @@ public final class BoardPush implements AutoCloseable {
 
   /**
    * @param fragment renders the live part of a board page (escaped by the template engine)
-   * @param kafkaPush whether cell records come from Kafka ({@link #cellsArrived}): then a moved
-   *     marker brings only the full refresh, no quick board
+   * @param kafkaPush whether cell records come from Kafka ({@link #arrived}): then a moved marker
+   *     brings only the full refresh, no quick board
    */
   public BoardPush(
       Sweeps sweeps, Function<Board, String> fragment, Duration interval, boolean kafkaPush) {
@@ -144,7 +146,8 @@ public final class BoardPush implements AutoCloseable {
    *
    * @param readMillis when they were read (sent as {@code seenMillis}: where push time goes)
    */
-  public void cellsArrived(List<CellRecord> cells, List<Long> timestamps, long readMillis) {
+  @Override
+  public void arrived(List<CellRecord> cells, List<Long> timestamps, long readMillis) {
     Set<String> changed = new LinkedHashSet<>();
     for (int i = 0; i < cells.size(); i++) {
       CellRecord c = cells.get(i);
@@ -152,6 +155,25 @@ public final class BoardPush implements AutoCloseable {
         changed.add(c.sweepId());
       }
     }
+    pushDeltas(changed, readMillis);
+  }
+
+  /**
+   * Sweep plans read from Kafka: a newer plan of a sweep with a board open lays its heatmap out for
+   * the whole matrix (every planned square pending) as a delta, before its cells land.
+   */
+  @Override
+  public void planned(List<SweepPlan> plans, long readMillis) {
+    Set<String> changed = new LinkedHashSet<>();
+    for (SweepPlan p : plans) {
+      if (watched(p.sweepId()) && sweeps.planned(p)) {
+        changed.add(p.sweepId());
+      }
+    }
+    pushDeltas(changed, readMillis);
+  }
+
+  private void pushDeltas(Set<String> changed, long readMillis) {
     for (String id : changed) {
       // one delta per sweep waits for the sender at a time: it reads the newest board when it
       // runs, so records arriving meanwhile ride along (measured from the earliest read)
@@ -310,6 +332,7 @@ public final class BoardPush implements AutoCloseable {
         shown.put(sweepId, board.get()); // every browser of the sweep shows it now
       }
     }
+    event.put("sentMillis", System.currentTimeMillis());
     String payload = json(event);
     for (SseClient c : to) {
       if (!content.equals(lastSent.put(c, content))) {
@@ -341,10 +364,13 @@ public final class BoardPush implements AutoCloseable {
     shown.put(sweepId, now.get());
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("sweepId", sweepId);
+    event.put("tasks", delta.get().tasks());
+    event.put("columns", delta.get().columns());
     event.put("squares", delta.get().squares());
     event.put("progress", delta.get().progress());
     event.put("percent", delta.get().percent());
     event.put("seenMillis", readMillis);
+    event.put("sentMillis", System.currentTimeMillis());
     String payload = json(event);
     to.forEach(c -> send(c, "cells", payload));
   }

@@ -3,6 +3,7 @@ package dev.cab.dashboards.live;
 import dev.cab.dashboards.config.DashboardsSettings;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.CellRecord;
+import dev.cab.model.wire.SweepPlan;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -23,27 +24,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the cell records the streams stage writes ({@code cab.cells.v1}) and hands each batch to
- * the board push as it arrives. It reads what streams committed only ({@code read_committed}: a
- * cell of an aborted transaction never shows), with no consumer group and no commits: it takes
- * every partition of the topic and starts at its end, since what was written before is in
- * ClickHouse or on its way there, and the board's full read covers it. A record that cannot be
- * decoded is counted ({@code cab_dashboards_push_undecodable_total}) and skipped. While Kafka or
- * the topic is missing it retries every second; the boards keep following ClickHouse meanwhile. One
- * platform thread; {@link #close()} stops it.
+ * Reads the cell records the streams stage writes ({@code cab.cells.v1}) and the sweep plans the
+ * collector writes ({@code cab.sweep-plans.v1}), and hands each batch to the board push as it
+ * arrives, decoded with {@code model}'s serdes only. It reads what was committed only ({@code
+ * read_committed}: a cell of an aborted transaction never shows), with no consumer group and no
+ * commits: it takes every partition of both topics and starts at their end, since what was written
+ * before is in ClickHouse or on its way there, and the board's full read covers it. A record that
+ * cannot be decoded is counted ({@code cab_dashboards_push_undecodable_total}) and skipped. While
+ * Kafka or the cell topic is missing it retries every second; the boards keep following ClickHouse
+ * meanwhile (without the plan topic it reads the cells alone: plans then come from ClickHouse). It
+ * never creates a topic. One platform thread; {@link #close()} stops it.
  */
 public final class CellFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CellFeed.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration RETRY = Duration.ofSeconds(1);
 
-  /** Batches of cell records: the records, their Kafka timestamps, and when they were read. */
-  @FunctionalInterface
+  /** Batches of records as they are read. */
   public interface Listener {
+    /** Cell records, their Kafka timestamps, and when they were read. */
     void arrived(List<CellRecord> cells, List<Long> timestamps, long readMillis);
+
+    /** Sweep plans (newest last) and when they were read. */
+    void planned(List<SweepPlan> plans, long readMillis);
   }
 
   private final String topic;
+  private final String plansTopic;
   private final String bootstrap;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Listener listener;
@@ -57,12 +64,13 @@ public final class CellFeed implements AutoCloseable {
 
   private CellFeed(DashboardsSettings s, Listener listener, MeterRegistry registry) {
     this.topic = s.cellsTopic();
+    this.plansTopic = s.sweepPlansTopic();
     this.bootstrap = s.kafkaBootstrap();
     this.consumer = new KafkaConsumer<>(props(s));
     this.listener = listener;
     this.undecodable =
         Counter.builder("cab_dashboards_push_undecodable")
-            .description("cell records the board push could not decode (skipped)")
+            .description("cell records and sweep plans the board push could not decode (skipped)")
             .register(registry);
     this.read =
         Counter.builder("cab_dashboards_push_cells")
@@ -71,7 +79,7 @@ public final class CellFeed implements AutoCloseable {
     this.thread = Thread.ofPlatform().name("cab-dashboards-cells").daemon().unstarted(this::run);
   }
 
-  /** Starts reading {@code s.cellsTopic()} from its end. */
+  /** Starts reading {@code s.cellsTopic()} and {@code s.sweepPlansTopic()} from their end. */
   public static CellFeed start(DashboardsSettings s, Listener listener, MeterRegistry registry) {
     CellFeed feed = new CellFeed(s, listener, registry);
     feed.thread.start();
@@ -94,11 +102,14 @@ public final class CellFeed implements AutoCloseable {
     // only what streams committed: the rows the sink will write, never an aborted attempt's
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    // a reader: the topics are the stages' to create
+    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     return p;
   }
 
   private void run() {
     Deserializer<CellRecord> values = Topics.CELLS.valueSerde().deserializer();
+    Deserializer<SweepPlan> planValues = Topics.SWEEP_PLANS.valueSerde().deserializer();
     try {
       while (running) {
         try {
@@ -110,14 +121,26 @@ public final class CellFeed implements AutoCloseable {
           long readMillis = System.currentTimeMillis();
           List<CellRecord> cells = new ArrayList<>(batch.count());
           List<Long> timestamps = new ArrayList<>(batch.count());
+          List<SweepPlan> plans = new ArrayList<>();
           for (ConsumerRecord<byte[], byte[]> r : batch) {
-            CellRecord cell = decode(values, r);
-            if (cell != null) {
-              cells.add(cell);
-              timestamps.add(r.timestamp());
+            if (r.topic().equals(topic)) {
+              CellRecord cell = decode(values, r);
+              if (cell != null) {
+                cells.add(cell);
+                timestamps.add(r.timestamp());
+              }
+            } else {
+              SweepPlan plan = decode(planValues, r);
+              if (plan != null && plan.sweepId() != null) {
+                plans.add(plan);
+              }
             }
           }
           read.increment(cells.size());
+          // the plans first: the cells of a sweep read with its plan land on its laid-out board
+          if (!plans.isEmpty()) {
+            listener.planned(plans, readMillis);
+          }
           if (!cells.isEmpty()) {
             listener.arrived(cells, timestamps, readMillis);
           }
@@ -141,35 +164,62 @@ public final class CellFeed implements AutoCloseable {
     }
   }
 
-  /** Takes every partition of the topic at its end; false while Kafka or the topic is missing. */
+  /**
+   * Takes every partition of both topics at their end; false while Kafka or the cell topic is
+   * missing.
+   */
   private boolean assign() {
-    List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-    if (partitions == null || partitions.isEmpty()) {
+    List<TopicPartition> cells = partitions(topic);
+    if (cells.isEmpty()) {
       problem(
           "Board push: no topic " + topic + " yet; the boards follow ClickHouse meanwhile", null);
       return false;
     }
-    List<TopicPartition> all =
-        partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    List<TopicPartition> plans;
+    try {
+      plans = partitions(plansTopic);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      plans = List.of(); // a missing topic may time out rather than answer empty
+    }
+    if (plans.isEmpty()) {
+      LOG.warn(
+          "Board push: no topic {}; sweep plans reach the boards from ClickHouse only", plansTopic);
+    }
+    List<TopicPartition> all = new ArrayList<>(cells);
+    all.addAll(plans);
     consumer.assign(all);
     consumer.seekToEnd(all);
     all.forEach(consumer::position); // the end as of now: what is written after this is read
     reading = true;
-    LOG.info("Board push: reading {} ({} partitions) from its end", topic, all.size());
+    LOG.info(
+        "Board push: reading {} ({} partitions) and {} ({}) from their end",
+        topic,
+        cells.size(),
+        plansTopic,
+        plans.size());
     return true;
   }
 
-  private CellRecord decode(Deserializer<CellRecord> values, ConsumerRecord<byte[], byte[]> r) {
+  private List<TopicPartition> partitions(String name) {
+    List<PartitionInfo> partitions = consumer.partitionsFor(name, Duration.ofSeconds(5));
+    if (partitions == null) {
+      return List.of();
+    }
+    return partitions.stream().map(p -> new TopicPartition(name, p.partition())).toList();
+  }
+
+  /** The record's value; null for a tombstone or a cell record without its identity. */
+  private <T> T decode(Deserializer<T> values, ConsumerRecord<byte[], byte[]> r) {
     try {
-      CellRecord c = values.deserialize(topic, r.value());
-      if (c != null && c.sweepId() != null && c.cellId() != null) {
-        return c;
+      T v = values.deserialize(r.topic(), r.value());
+      if (v instanceof CellRecord c && (c.sweepId() == null || c.cellId() == null)) {
+        return null; // nothing to show
       }
-      return null; // a tombstone, or a record without its identity: nothing to show
+      return v;
     } catch (RuntimeException e) {
       undecodable.increment();
       problem(
-          "Board push: skipped an undecodable cell record at "
+          "Board push: skipped an undecodable record at "
               + r.topic()
               + "-"
               + r.partition()

@@ -46,9 +46,21 @@ record SweepFacts(
    * The declared matrix.
    *
    * @param plannedCells the plan's {@code planned_cells}, -1 without a plan
+   * @param declaredMillis when it was declared (epoch ms): of two plans, the later wins; {@link
+   *     Long#MIN_VALUE} without a plan
    */
-  record Plan(long plannedCells, List<String> tuis, List<String> models, List<String> tasks) {
-    static final Plan NONE = new Plan(-1, List.of(), List.of(), List.of());
+  record Plan(
+      long plannedCells,
+      List<String> tuis,
+      List<String> models,
+      List<String> tasks,
+      long declaredMillis) {
+    static final Plan NONE = new Plan(-1, List.of(), List.of(), List.of(), Long.MIN_VALUE);
+
+    /** A plan of the given matrix declared at the epoch (tests). */
+    Plan(long plannedCells, List<String> tuis, List<String> models, List<String> tasks) {
+      this(plannedCells, tuis, models, tasks, 0);
+    }
 
     boolean declared() {
       return plannedCells >= 0;

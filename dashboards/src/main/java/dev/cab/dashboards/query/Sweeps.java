@@ -3,6 +3,7 @@ package dev.cab.dashboards.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cab.dashboards.pages.Urls;
 import dev.cab.model.wire.CellRecord;
+import dev.cab.model.wire.SweepPlan;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,9 +37,10 @@ import java.util.concurrent.Future;
  * for the push.
  *
  * <p>With the Kafka push on, {@link #arrived} keeps, per sweep with a board open, the cell records
- * read from Kafka that are newer than the cached board's rows, and {@link #liveBoard} shows the
- * cached board with them (no read): the push does not wait for the sink's insert. A cell is dropped
- * from there once ClickHouse has its version. Thread-safe.
+ * read from Kafka that are newer than the cached board's rows ({@link #planned}: the plan declared
+ * later than the cached board's), and {@link #liveBoard} shows the cached board with them (no
+ * read): the push does not wait for the sink's insert. A cell or plan is dropped from there once
+ * ClickHouse has its version. Thread-safe.
  */
 public final class Sweeps {
   /**
@@ -103,8 +105,9 @@ public final class Sweeps {
       """;
 
   static final String PLAN =
-      "SELECT planned_cells, tuis, models, tasks FROM sweep_plans FINAL"
-          + " WHERE sweep_id = {sweep:String}";
+      "SELECT planned_cells, tuis, models, tasks,"
+          + " toUnixTimestamp64Milli(toDateTime64(declared_at, 3)) AS declared_ms"
+          + " FROM sweep_plans FINAL WHERE sweep_id = {sweep:String}";
 
   static final String LEADERBOARD =
       """
@@ -151,6 +154,9 @@ public final class Sweeps {
 
   /** Per sweep with a board open: cells read from Kafka, newest version, by cell id. */
   private final Map<String, Map<String, SweepFacts.Landed>> live = new ConcurrentHashMap<>();
+
+  /** Per sweep with a board open: the newest plan read from Kafka, until ClickHouse has it. */
+  private final Map<String, SweepFacts.Plan> livePlans = new ConcurrentHashMap<>();
 
   public Sweeps(ClickHouseReader reader, Duration liveWindow, Clock clock) {
     this.reader = reader;
@@ -343,14 +349,41 @@ public final class Sweeps {
     return kept == cell;
   }
 
-  /** Forgets the Kafka cells of a sweep nobody watches any more. */
+  /**
+   * Takes a sweep plan read from Kafka: the board shows it until ClickHouse has a plan declared as
+   * late.
+   *
+   * @return whether it is newer than the plan the sweep's board has, i.e. the board changes
+   */
+  public boolean planned(SweepPlan p) {
+    SweepFacts.Plan plan =
+        new SweepFacts.Plan(
+            p.plannedCells(),
+            p.tuis(),
+            p.models(),
+            p.tasks(),
+            p.declaredAt() == null ? 0 : p.declaredAt().toEpochMilli());
+    Cached cached = cache.get(p.sweepId());
+    if (cached != null && cached.facts().plan().declaredMillis() >= plan.declaredMillis()) {
+      return false;
+    }
+    SweepFacts.Plan kept =
+        livePlans.merge(
+            p.sweepId(),
+            plan,
+            (old, now) -> now.declaredMillis() > old.declaredMillis() ? now : old);
+    return kept == plan;
+  }
+
+  /** Forgets the Kafka cells and plan of a sweep nobody watches any more. */
   public void forgetLive(String sweepId) {
     live.remove(sweepId);
+    livePlans.remove(sweepId);
   }
 
   /**
-   * The cached board of a sweep with the newer cells read from Kafka, without a read; empty when no
-   * board of the sweep is cached (the next full read brings one).
+   * The cached board of a sweep with the newer cells and plan read from Kafka, without a read;
+   * empty when no board of the sweep is cached (the next full read brings one).
    */
   public Optional<Board> liveBoard(String sweepId) {
     Cached cached = cache.get(sweepId);
@@ -361,6 +394,16 @@ public final class Sweeps {
     SweepFacts f = cached.facts();
     Map<String, SweepFacts.Landed> cells = new HashMap<>(f.cells());
     boolean newer = false;
+    SweepFacts.Plan plan = f.plan();
+    SweepFacts.Plan kafkaPlan = livePlans.get(sweepId);
+    if (kafkaPlan != null) {
+      if (kafkaPlan.declaredMillis() > plan.declaredMillis()) {
+        plan = kafkaPlan;
+        newer = true;
+      } else {
+        livePlans.remove(sweepId, kafkaPlan); // ClickHouse has it now
+      }
+    }
     for (SweepFacts.Landed k : fromKafka.values()) {
       SweepFacts.Landed stored = cells.get(k.cellId());
       if (stored != null && stored.version() >= k.version()) {
@@ -375,8 +418,7 @@ public final class Sweeps {
     }
     return now(
         assemble(
-            new SweepFacts(
-                sweepId, f.marker(), Map.copyOf(cells), f.plan(), f.leaders(), f.alerts())));
+            new SweepFacts(sweepId, f.marker(), Map.copyOf(cells), plan, f.leaders(), f.alerts())));
   }
 
   private Cached assemble(SweepFacts facts) {
@@ -450,7 +492,8 @@ public final class Sweeps {
         r.path("planned_cells").asLong(),
         strings(r.path("tuis")),
         strings(r.path("models")),
-        strings(r.path("tasks")));
+        strings(r.path("tasks")),
+        r.path("declared_ms").asLong());
   }
 
   private static List<String> strings(JsonNode array) {

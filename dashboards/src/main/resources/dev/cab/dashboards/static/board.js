@@ -19,21 +19,32 @@
   window.cabDecided = Object.create(null);
   window.cabShownSeen = Object.create(null);
   window.cabDecidedSeen = Object.create(null);
+  // per cell, how its square first showed: the event kind ('cells', 'board', 'page'), when the
+  // server started writing that event (sentMillis) and when it reached this page's handler
+  window.cabShownBy = Object.create(null);
+  window.cabShownSent = Object.create(null);
+  window.cabShownArrived = Object.create(null);
   var newestLanded = 0;
   var index = null; // heatmap cells by task and (agent CLI, model), rebuilt per whole board
   var DECIDED = { passed: 1, failed: 1, infra_error: 1 };
 
   // seen: when the server saw the change (the event's seenMillis): the split of the push's time
-  function noteShown(cellId, outcome, now, seen) {
+  function noteShown(cellId, outcome, now, seen, how) {
     if (!cellId) { return; }
-    if (!(cellId in window.cabShown)) { window.cabShown[cellId] = now; window.cabShownSeen[cellId] = seen; }
+    if (!(cellId in window.cabShown)) {
+      window.cabShown[cellId] = now;
+      window.cabShownSeen[cellId] = seen;
+      window.cabShownBy[cellId] = how.kind;
+      window.cabShownSent[cellId] = how.sent;
+      window.cabShownArrived[cellId] = how.arrived;
+    }
     if (DECIDED[outcome] && !(cellId in window.cabDecided)) {
       window.cabDecided[cellId] = now;
       window.cabDecidedSeen[cellId] = seen;
     }
   }
 
-  function indexHeatmap(now, seen) {
+  function indexHeatmap(now, seen, how) {
     index = null;
     var table = board.querySelector('table.heatmap');
     if (!table) { return; }
@@ -44,11 +55,11 @@
     Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) { rows.set(tr.dataset.task, tr); });
     index = { cols: cols, rows: rows };
     table.querySelectorAll('a.sq').forEach(function (a) {
-      noteShown(decodeURIComponent(a.getAttribute('href').replace(/^\/cells\//, '')), a.dataset.outcome, now, seen);
+      noteShown(decodeURIComponent(a.getAttribute('href').replace(/^\/cells\//, '')), a.dataset.outcome, now, seen, how);
     });
   }
 
-  function patchSquare(s, now, seen) {
+  function patchSquare(s, now, seen, how) {
     var tr = index && index.rows.get(s.task), col = index && index.cols.get(s.tui + '\u0000' + s.model);
     if (!tr || !col || !tr.cells[col]) { return; } // not on this page yet: the next whole board has it
     var el;
@@ -62,12 +73,56 @@
     el.className = 'sq o-' + (s.outcome || 'none');
     el.title = s.title;
     tr.cells[col].replaceChildren(el);
-    noteShown(s.cellId, s.outcome, now, seen);
+    noteShown(s.cellId, s.outcome, now, seen, how);
   }
 
-  function patch(d) {
+  function emptySquare() {
+    var td = document.createElement('td'), el = document.createElement('span');
+    el.className = 'sq o-none';
+    td.appendChild(el);
+    return td;
+  }
+
+  // A delta may grow the heatmap: columns it lacks are appended (the page finds a column by its
+  // names, so its order may differ from the server's until the next whole board), rows it lacks
+  // are added and every row put in the order given. Their squares come in the same delta.
+  function relayout(tasks, columns) {
+    var table = board.querySelector('table.heatmap');
+    if (!table || !index || (!tasks.length && !columns.length)) { return; }
+    var head = table.tHead.rows[0], body = table.tBodies[0];
+    columns.forEach(function (c) {
+      var key = c.tui + '\u0000' + c.model;
+      if (index.cols.has(key)) { return; }
+      var th = document.createElement('th'), label = document.createElement('span');
+      th.className = 'col';
+      th.dataset.tui = c.tui;
+      th.dataset.model = c.model;
+      label.textContent = c.tui + ' \u00d7 ' + c.model;
+      th.appendChild(label);
+      head.appendChild(th);
+      index.cols.set(key, head.cells.length - 1);
+      index.rows.forEach(function (tr) { tr.appendChild(emptySquare()); });
+    });
+    tasks.forEach(function (task) {
+      var tr = index.rows.get(task);
+      if (!tr) {
+        tr = document.createElement('tr');
+        tr.dataset.task = task;
+        var th = document.createElement('th');
+        th.textContent = task;
+        tr.appendChild(th);
+        for (var i = 1; i < head.cells.length; i++) { tr.appendChild(emptySquare()); }
+        index.rows.set(task, tr);
+      }
+      body.appendChild(tr); // moves an existing row: the rows end up in the given order
+    });
+  }
+
+  function patch(d, arrived) {
     var now = Date.now();
-    d.squares.forEach(function (s) { patchSquare(s, now, d.seenMillis); });
+    relayout(d.tasks || [], d.columns || []);
+    var how = { kind: 'cells', sent: d.sentMillis, arrived: arrived };
+    d.squares.forEach(function (s) { patchSquare(s, now, d.seenMillis, how); });
     Object.keys(d.progress).forEach(function (id) {
       var el = document.getElementById(id);
       if (el) { el.textContent = d.progress[id]; }
@@ -128,11 +183,12 @@
     var es = new EventSource(board.dataset.events);
     es.addEventListener('open', function () { setStatus('live', 'live: updates as cells land'); });
     es.addEventListener('board', function (e) {
+      var arrived = Date.now();
       var d = JSON.parse(e.data);
       window.cabBoardEvents++;
       if (!d.found) { setStatus('live', 'live: no cell of this sweep yet'); return; }
       board.innerHTML = d.html;
-      indexHeatmap(Date.now(), d.seenMillis);
+      indexHeatmap(Date.now(), d.seenMillis, { kind: 'board', sent: d.sentMillis, arrived: arrived });
       sortTable();
       drawCharts(d.timeline);
       if (d.lastLandedMillis > newestLanded) { // the first event showing a newer row
@@ -143,8 +199,9 @@
       setStatus('live', 'live: updated ' + new Date().toLocaleTimeString());
     });
     es.addEventListener('cells', function (e) {
+      var arrived = Date.now();
       window.cabCellEvents++;
-      patch(JSON.parse(e.data));
+      patch(JSON.parse(e.data), arrived);
       if (status.dataset.state !== 'down') { setStatus('live', 'live: updated ' + new Date().toLocaleTimeString()); }
     });
     es.addEventListener('status', function (e) {
@@ -157,7 +214,7 @@
     });
   }
 
-  indexHeatmap(Date.now(), 0);
+  indexHeatmap(Date.now(), 0, { kind: 'page', sent: 0, arrived: 0 });
   sortTable();
   fetch(board.dataset.api)
     .then(function (r) { return r.ok ? r.json() : null; })

@@ -76,7 +76,8 @@ class DashboardsSettingsTest {
                 "CAB_CLICKHOUSE_URL", "http://ch:8123",
                 "CAB_KAFKA_BOOTSTRAP", "k1:9092",
                 "DASHBOARDS_KAFKA_BOOTSTRAP", "k2:9092",
-                "DASHBOARDS_TOPIC_CELLS", "other.cells"));
+                "DASHBOARDS_TOPIC_CELLS", "other.cells",
+                "DASHBOARDS_TOPIC_SWEEP_PLANS", "other.plans"));
     DashboardsSettings off =
         DashboardsSettings.from(
             Map.of(DashboardsSettings.PUSH_KAFKA, "false"),
@@ -85,8 +86,10 @@ class DashboardsSettingsTest {
     assertThat(alone.kafkaPush()).isFalse();
     assertThat(shared.kafkaBootstrap()).isEqualTo("k1:9092");
     assertThat(shared.cellsTopic()).isEqualTo("cab.cells.v1");
+    assertThat(shared.sweepPlansTopic()).isEqualTo("cab.sweep-plans.v1");
     assertThat(own.kafkaBootstrap()).isEqualTo("k2:9092");
     assertThat(own.cellsTopic()).isEqualTo("other.cells");
+    assertThat(own.sweepPlansTopic()).isEqualTo("other.plans");
     assertThat(off.kafkaPush()).isFalse();
   }
 }

@@ -90,27 +90,66 @@ class BoardDeltaTest {
   }
 
   @Test
-  void aNewTaskOrColumnIsNoDeltaButTheSameBoardIsAnEmptyOne() {
+  void aNewTaskOrColumnGrowsThePageWithItsSquares() {
     Board before =
         board(
             progress(0, 0, 1),
             List.of(AIDER),
             List.of(new Board.HeatRow("t1", List.of(pending()))));
+    // a cell of a task the page does not have, sorted before it
     Board newTask =
         board(
             progress(1, 1, 1),
             List.of(AIDER),
             List.of(
-                new Board.HeatRow("t1", List.of(pending())),
-                new Board.HeatRow("t9", List.of(landed("running", "x")))));
+                new Board.HeatRow("t0", List.of(landed("running", "x"))),
+                new Board.HeatRow("t1", List.of(pending()))));
+    // a plan that adds a column: every square of it is sent, pending or not
     Board newColumn =
         board(
-            progress(1, 1, 1),
-            List.of(AIDER, PI),
-            List.of(new Board.HeatRow("t1", List.of(pending(), landed("running", "y")))));
+            progress(0, 0, 2),
+            List.of(PI, AIDER),
+            List.of(new Board.HeatRow("t1", List.of(pending(), pending()))));
 
-    assertThat(BoardDelta.between(before, newTask)).isEqualTo(Optional.empty());
-    assertThat(BoardDelta.between(before, newColumn)).isEqualTo(Optional.empty());
+    BoardDelta task = BoardDelta.between(before, newTask).orElseThrow();
+    assertThat(task.tasks()).containsExactly("t0", "t1");
+    assertThat(task.columns()).isEmpty();
+    assertThat(task.squares())
+        .containsExactly(
+            new BoardDelta.Square("t0", "aider", "m0", "running", "x", "/cells/x", "running"));
+    BoardDelta column = BoardDelta.between(before, newColumn).orElseThrow();
+    assertThat(column.tasks()).as("same rows in the same order").isEmpty();
+    assertThat(column.columns()).containsExactly(PI);
+    assertThat(column.squares())
+        .extracting(BoardDelta.Square::task, BoardDelta.Square::tui, BoardDelta.Square::outcome)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("t1", "pi", "pending"));
+    assertThat(column.isEmpty(before)).isFalse();
+  }
+
+  @Test
+  void aLostTaskOrColumnIsNoDeltaButTheSameBoardIsAnEmptyOne() {
+    Board before =
+        board(
+            progress(0, 0, 2),
+            List.of(AIDER, PI),
+            List.of(
+                new Board.HeatRow("t1", List.of(pending(), pending())),
+                new Board.HeatRow("t2", List.of(pending(), pending()))));
+    Board lostTask =
+        board(
+            progress(0, 0, 2),
+            List.of(AIDER, PI),
+            List.of(new Board.HeatRow("t1", List.of(pending(), pending()))));
+    Board lostColumn =
+        board(
+            progress(0, 0, 2),
+            List.of(AIDER),
+            List.of(
+                new Board.HeatRow("t1", List.of(pending())),
+                new Board.HeatRow("t2", List.of(pending()))));
+
+    assertThat(BoardDelta.between(before, lostTask)).isEqualTo(Optional.empty());
+    assertThat(BoardDelta.between(before, lostColumn)).isEqualTo(Optional.empty());
     assertThat(BoardDelta.between(before, before).orElseThrow().isEmpty(before)).isTrue();
   }
 }

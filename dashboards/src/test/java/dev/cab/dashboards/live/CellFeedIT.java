@@ -9,6 +9,7 @@ import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
+import dev.cab.model.wire.SweepPlan;
 import dev.cab.testing.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The board push's reader of cell records, on the real embedded Kafka broker. */
+/** The board push's reader of cell records and sweep plans, on the real embedded Kafka broker. */
 @ExtendWith(KafkaExtension.class)
 class CellFeedIT {
 
@@ -62,13 +63,19 @@ class CellFeedIT {
       throws Exception {
     // given a cell topic with a record written before the feed starts, and a started feed
     String topic = kafka.createTopic("cells", 2);
+    String plansTopic = kafka.createTopic("plans", 1);
     byte[] before = Topics.CELLS.valueSerde().serializer().serialize(topic, cell("old", 1));
     List<CellRecord> got = new CopyOnWriteArrayList<>();
     List<Long> timestamps = new CopyOnWriteArrayList<>();
+    List<SweepPlan> plans = new CopyOnWriteArrayList<>();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     DashboardsSettings settings =
         DashboardsSettings.from(
-            Map.of(DashboardsSettings.TOPIC_CELLS, topic),
+            Map.of(
+                DashboardsSettings.TOPIC_CELLS,
+                topic,
+                DashboardsSettings.TOPIC_SWEEP_PLANS,
+                plansTopic),
             Map.of(
                 "CAB_CLICKHOUSE_URL",
                 "http://127.0.0.1:1",
@@ -81,9 +88,17 @@ class CellFeedIT {
       try (CellFeed feed =
           CellFeed.start(
               settings,
-              (cells, ts, readMillis) -> {
-                got.addAll(cells);
-                timestamps.addAll(ts);
+              new CellFeed.Listener() {
+                @Override
+                public void arrived(List<CellRecord> cells, List<Long> ts, long readMillis) {
+                  got.addAll(cells);
+                  timestamps.addAll(ts);
+                }
+
+                @Override
+                public void planned(List<SweepPlan> read, long readMillis) {
+                  plans.addAll(read);
+                }
               },
               registry)) {
         Await.until("the feed reads the topic", feed::reading);
@@ -98,6 +113,25 @@ class CellFeedIT {
                     "{not json".getBytes(StandardCharsets.UTF_8)))
             .get();
         send(producer, topic, "c2", cell("c2", 4));
+        // and a sweep plan
+        SweepPlan plan =
+            new SweepPlan(
+                SweepPlan.SCHEMA_VERSION,
+                "sweep-a",
+                List.of("aider", "pi"),
+                List.of("m0"),
+                List.of("t1", "t2"),
+                null,
+                4,
+                Instant.parse("2026-12-03T19:59:00Z"),
+                Map.of());
+        producer
+            .send(
+                new ProducerRecord<>(
+                    plansTopic,
+                    "sweep-a".getBytes(StandardCharsets.UTF_8),
+                    Topics.SWEEP_PLANS.valueSerde().serializer().serialize(plansTopic, plan)))
+            .get();
 
         // then both valid cells arrive with their Kafka timestamps, the bad one is counted, and
         // the record from before the start is not read (the full board read covers it)
@@ -109,6 +143,9 @@ class CellFeedIT {
         assertThat(got).extracting(CellRecord::version).contains(4L);
         assertThat(timestamps).allMatch(t -> t > 0);
         assertThat(registry.counter("cab_dashboards_push_cells").count()).isEqualTo(2.0);
+        // and the plan arrives with its matrix, decoded with model's serde
+        Await.until("the plan arrived", () -> !plans.isEmpty());
+        assertThat(plans).containsExactly(plan);
       }
     }
   }
