@@ -166,4 +166,13 @@ class CabUserErrorsIT {
         .contains("kafka", "clickhouse", "up", "demo", "simulate", "sql", "status", "bench")
         .contains("collector", "streams", "sink");
   }
+
+  @Test
+  void theDashboardsHelpNamesTheKafkaOfTheBoardPush() {
+    Run run = cab("dashboards", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("CAB_CLICKHOUSE_URL", "CAB_KAFKA_BOOTSTRAP", "dashboards.kafka.bootstrap");
+  }
 }

@@ -20,6 +20,17 @@ import org.slf4j.LoggerFactory;
 public final class DashboardsMain {
   private DashboardsMain() {}
 
+  /** What the stage needs, printed with a configuration problem. */
+  static final String SETTINGS_HINT =
+      "needs "
+          + DashboardsSettings.CLICKHOUSE_URL
+          + " (env CAB_CLICKHOUSE_URL); the board push reads Kafka at "
+          + DashboardsSettings.KAFKA_BOOTSTRAP
+          + " (env DASHBOARDS_KAFKA_BOOTSTRAP), else "
+          + DashboardsSettings.SHARED_KAFKA_BOOTSTRAP
+          + " (env CAB_KAFKA_BOOTSTRAP), and follows ClickHouse alone without either;"
+          + " every setting: docs/OPERATIONS.md";
+
   public static void main(String[] args) throws InterruptedException {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "dev/cab/dashboards/logback-dashboards.xml");
@@ -30,7 +41,11 @@ public final class DashboardsMain {
       settings = DashboardsSettings.from(values);
     } catch (InvalidConfigException e) {
       System.err.println(
-          "cab-dashboards: invalid configuration: " + String.join("; ", e.problems()));
+          "cab-dashboards: invalid configuration: "
+              + String.join("; ", e.problems())
+              + " ("
+              + SETTINGS_HINT
+              + ")");
       System.exit(2);
       return;
     }
@@ -63,6 +78,17 @@ public final class DashboardsMain {
     }
     System.err.println(
         "cab-dashboards: serving http://" + settings.bindAddress() + ":" + service.port() + "/");
+    System.err.println(
+        settings.kafkaPush()
+            ? "cab-dashboards: board push reads "
+                + settings.cellsTopic()
+                + " and "
+                + settings.sweepPlansTopic()
+                + " from Kafka at "
+                + settings.kafkaBootstrap()
+            : "cab-dashboards: board push follows ClickHouse only (no "
+                + DashboardsSettings.KAFKA_BOOTSTRAP
+                + " / CAB_KAFKA_BOOTSTRAP)");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -81,7 +81,10 @@ public final class ServiceCommands {
       mixinStandardHelpOptions = true,
       description = {
         "Runs the dashboards alone (port 8080): sweep boards, cell pages, badges, JSON API.",
-        "Needs CAB_CLICKHOUSE_URL (DASHBOARDS_CLICKHOUSE_USER/_PASSWORD for a read-only user)."
+        "Needs CAB_CLICKHOUSE_URL (DASHBOARDS_CLICKHOUSE_USER/_PASSWORD for a read-only user).",
+        "CAB_KAFKA_BOOTSTRAP (or DASHBOARDS_KAFKA_BOOTSTRAP, dashboards.kafka.bootstrap) pushes",
+        "each cell and sweep plan to open boards from Kafka; without it boards follow ClickHouse.",
+        "See docs/OPERATIONS.md for every setting."
       })
   public static final class Dashboards implements Callable<Integer> {
     @Override
