@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cab.cli.browser.Chromium;
+import dev.cab.cli.browser.DashboardsUi;
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.cli.stack.TestStacks;
 import dev.cab.dashboards.pages.Urls;
 import dev.cab.runner.Axis;
 import dev.cab.runner.CabTelemetry;
-import dev.cab.runner.CabTelemetryOptions;
 import dev.cab.runner.Cell;
 import dev.cab.runner.CellIdentity;
 import dev.cab.runner.CellSpan;
@@ -26,10 +26,7 @@ import dev.cab.runner.sim.SeedCells.SeedSpan;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
 import dev.cab.runner.sim.SweepSimulator;
-import dev.cab.testing.Await;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +36,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,12 +44,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.interactions.Actions;
 
 /**
  * The dashboards in a real browser (headless Debian Chromium through chromedriver) on the real
@@ -66,7 +60,6 @@ import org.openqa.selenium.interactions.Actions;
 class DashboardsBrowserIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration LANDING = Duration.ofSeconds(120);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** What the published pages print, transcribed from them (headline row, duration, badge). */
   private record Published(List<String> headline, String duration, String badgeAlt) {}
@@ -92,6 +85,7 @@ class DashboardsBrowserIT {
   @TempDir static Path dataDir;
   @TempDir static Path profile;
   static LocalStack stack;
+  static DashboardsUi ui;
   static ChromeDriver browser;
   static String base;
   static List<SeedCell> seeds;
@@ -99,54 +93,36 @@ class DashboardsBrowserIT {
 
   @BeforeAll
   static void startPipelineAndBrowser() throws Exception {
-    stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir,
-                0,
-                0,
-                0,
-                0,
-                0,
-                "cab",
-                Map.of("sink.batch.max.ms", "100", "cab.management.port", "0")),
-            System.err::println);
-    base = stack.dashboardsUrl();
+    stack = TestStacks.start(dataDir);
+    ui = DashboardsUi.start(stack, profile, LANDING);
+    browser = ui.browser();
+    base = ui.base();
     seeds = SeedCells.load();
-    try (CabTelemetry telemetry = telemetry()) {
+    try (CabTelemetry telemetry = ui.telemetry()) {
       SimulationReport report = new SweepSimulator(telemetry).replaySeeds(ProgressListener.NONE);
       FlushResult flush = report.flush();
       assertThat(flush.allExported()).as("seed cells exported: %s", flush).isTrue();
     }
     for (SeedCell seed : seeds) {
-      awaitTrue(
+      ui.awaitTrue(
           () -> {
             JsonNode cell = apiCell(seed.identity().cellId());
             return cell != null && cell.path("cell").path("status").asText().equals("complete");
           },
           "seed " + seed.page() + " complete in ClickHouse");
     }
-    browser = Chromium.start(profile);
     screenshots = Path.of("target", "screenshots");
     Files.createDirectories(screenshots);
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (ui != null) {
+      ui.close();
     }
     if (stack != null) {
       stack.close();
     }
-  }
-
-  static CabTelemetry telemetry() {
-    return CabTelemetry.create(
-        CabTelemetryOptions.builder()
-            .endpoint(stack.otlpHttpEndpoint())
-            .protocol(CabTelemetryOptions.Protocol.HTTP_PROTOBUF)
-            .build());
   }
 
   @Test
@@ -157,17 +133,17 @@ class DashboardsBrowserIT {
       Published published = PUBLISHED.get(id.cellId());
       browser.get(base + Urls.cell(id.tui(), id.model(), id.task()));
 
-      assertThat(text("#cell-title")).isEqualTo(id.tui() + " × " + id.model());
-      assertThat(text(".category")).isEqualTo(id.category());
-      assertThat(text(".task")).isEqualTo(id.task());
-      assertThat(texts("#scores dd"))
+      assertThat(ui.text("#cell-title")).isEqualTo(id.tui() + " × " + id.model());
+      assertThat(ui.text(".category")).isEqualTo(id.category());
+      assertThat(ui.text(".task")).isEqualTo(id.task());
+      assertThat(ui.texts("#scores dd"))
           .as("headline of %s", seed.page())
           .isEqualTo(published.headline());
-      assertThat(texts("#scores dt"))
+      assertThat(ui.texts("#scores dt"))
           .containsExactly(
               "Pass", "Tokens/correct", "Wall", "Blast", "Refusal", "Integrity", "Composite");
 
-      assertThat(texts("#identity dd"))
+      assertThat(ui.texts("#identity dd"))
           .containsExactly(
               id.cellId(),
               id.sweepId(),
@@ -175,7 +151,7 @@ class DashboardsBrowserIT {
               seed.imageDigest(),
               seed.modelBuildId(),
               Long.toString(seed.exitCode()));
-      assertThat(texts("#timing dd"))
+      assertThat(ui.texts("#timing dd"))
           .containsExactly(
               seed.startedAt().toString(),
               seed.endedAt().toString(),
@@ -203,7 +179,7 @@ class DashboardsBrowserIT {
       assertThat(compositeJson.path("components").path("refusal_factor").asDouble()).isEqualTo(1.0);
 
       // all five spans, with parent, kind, name, duration and every harness attribute
-      assertThat(text("#spans h2")).isEqualTo("Trace spans (5)");
+      assertThat(ui.text("#spans h2")).isEqualTo("Trace spans (5)");
       for (SeedSpan span : seed.spans()) {
         WebElement row =
             browser.findElement(By.cssSelector("#spans tr[data-span='" + span.spanId() + "']"));
@@ -239,24 +215,24 @@ class DashboardsBrowserIT {
       assertThat(browser.findElements(By.cssSelector("#waterfall details.span"))).hasSize(5);
 
       // run it yourself: by digest, one sha256: prefix
-      String docker = text("#docker-run");
+      String docker = ui.text("#docker-run");
       String hex = seed.imageDigest().replaceFirst("^sha256:", "");
       assertThat(docker)
           .contains("docker pull " + seed.containerImage() + "@sha256:" + hex)
           .doesNotContain("sha256:sha256:")
           .contains("--tui " + id.tui(), "--model " + id.model(), "--task " + id.task());
-      assertThat(text("#model-calls"))
+      assertThat(ui.text("#model-calls"))
           .contains("Per-call token capture is not available for this run.");
 
       // embed: the published alt text, a badge that the browser drew
       WebElement badge = browser.findElement(By.id("badge"));
       assertThat(badge.getDomAttribute("alt")).isEqualTo(published.badgeAlt());
-      awaitTrue(
+      ui.awaitTrue(
           () ->
-              ((Number) js("return document.getElementById('badge').naturalWidth")).intValue()
+              ((Number) ui.js("return document.getElementById('badge').naturalWidth")).intValue()
                   > 100,
           "badge image rendered");
-      assertThat(text("#embed-markdown"))
+      assertThat(ui.text("#embed-markdown"))
           .startsWith(
               "[!["
                   + published.badgeAlt()
@@ -264,7 +240,7 @@ class DashboardsBrowserIT {
                   + base
                   + Urls.badge(id.tui(), id.model(), id.task())
                   + ")]");
-      HttpResponse<String> svg = get(Urls.badge(id.tui(), id.model(), id.task()));
+      HttpResponse<String> svg = ui.get(Urls.badge(id.tui(), id.model(), id.task()));
       assertThat(svg.statusCode()).isEqualTo(200);
       assertThat(svg.body())
           .contains("<title>" + published.badgeAlt() + "</title>", "role=\"img\"");
@@ -283,45 +259,47 @@ class DashboardsBrowserIT {
     SeedCell seed = seeds.getFirst();
     CellIdentity id = seed.identity();
     browser.get(base + Urls.cell(id.tui(), id.model(), id.task()));
-    assertThat(text("#clock")).isEqualTo("t = 0 ms / 145.12 s");
-    press(".");
-    assertThat(text("#clock")).isEqualTo("t = 100 ms / 145.12 s");
-    press(".");
-    press(",");
-    assertThat(text("#clock")).isEqualTo("t = 100 ms / 145.12 s");
-    press(Keys.ARROW_RIGHT);
+    assertThat(ui.text("#clock")).isEqualTo("t = 0 ms / 145.12 s");
+    ui.press(".");
+    assertThat(ui.text("#clock")).isEqualTo("t = 100 ms / 145.12 s");
+    ui.press(".");
+    ui.press(",");
+    assertThat(ui.text("#clock")).isEqualTo("t = 100 ms / 145.12 s");
+    ui.press(Keys.ARROW_RIGHT);
     assertThat(selectedSpan()).isEqualTo(seed.spans().getFirst().spanId());
-    press(Keys.ARROW_RIGHT);
+    ui.press(Keys.ARROW_RIGHT);
     String second = selectedSpan();
     assertThat(second).isNotEqualTo(seed.spans().getFirst().spanId());
-    press(Keys.ARROW_LEFT);
+    ui.press(Keys.ARROW_LEFT);
     assertThat(selectedSpan()).isEqualTo(seed.spans().getFirst().spanId());
     // space plays: the playhead moves on its own; space again pauses it
-    press(Keys.SPACE);
-    awaitTrue(
-        () -> !text("#clock").startsWith("t = 0 ms") && !text("#clock").startsWith("t = 100 ms"),
+    ui.press(Keys.SPACE);
+    ui.awaitTrue(
+        () ->
+            !ui.text("#clock").startsWith("t = 0 ms")
+                && !ui.text("#clock").startsWith("t = 100 ms"),
         "playhead moves");
-    press(Keys.SPACE);
-    String paused = text("#clock");
+    ui.press(Keys.SPACE);
+    String paused = ui.text("#clock");
     long until = System.nanoTime() + Duration.ofMillis(400).toNanos();
     while (System.nanoTime() < until) {
       Thread.onSpinWait();
     }
-    assertThat(text("#clock")).isEqualTo(paused);
+    assertThat(ui.text("#clock")).isEqualTo(paused);
     // collapse and filter
     browser.findElement(By.id("collapse-all")).click();
     assertThat(visibleSpans()).isEqualTo(3); // task_setup, adapter_run, cleanup
     browser.findElement(By.id("expand-all")).click();
     browser.findElement(By.id("span-filter")).sendKeys("container");
     assertThat(visibleSpans()).isEqualTo(1);
-    assertThat(text("#filter-count")).isEqualTo("1 of 5 spans");
+    assertThat(ui.text("#filter-count")).isEqualTo("1 of 5 spans");
   }
 
   @Test
   @Order(3)
   void aSpanAttributeHoldingScriptIsShownAsText() throws Exception {
     CellIdentity id = CellIdentity.of("xss-sweep", "aider", "test/model", "xss/script-attribute");
-    try (CabTelemetry telemetry = telemetry()) {
+    try (CabTelemetry telemetry = ui.telemetry()) {
       Cell cell = telemetry.startCell(id);
       try (CellSpan tool =
           cell.span(CellSpanKind.TOOL_CALL, "<img src=x onerror=window.cabXss=2>")) {
@@ -336,12 +314,12 @@ class DashboardsBrowserIT {
       cell.end();
       assertThat(telemetry.flush(Duration.ofSeconds(20)).allExported()).isTrue();
     }
-    awaitTrue(
+    ui.awaitTrue(
         () -> apiCell(id.cellId()) != null && apiCell(id.cellId()).path("spans").size() == 2,
         "xss cell landed");
     browser.get(base + Urls.cellById(id.cellId()));
-    assertThat(js("return window.cabXss === undefined")).isEqualTo(true);
-    assertThat(text("#spans"))
+    assertThat(ui.js("return window.cabXss === undefined")).isEqualTo(true);
+    assertThat(ui.text("#spans"))
         .contains("<script>window.cabXss = 1</script>", "<img src=x onerror=window.cabXss=2>");
     assertThat(browser.findElements(By.cssSelector("#spans script, #spans img"))).isEmpty();
   }
@@ -359,15 +337,17 @@ class DashboardsBrowserIT {
             .tuis(List.of("aider"))
             .models(List.of("m1"))
             .build();
-    send(first);
-    awaitTrue(
-        () -> get(Urls.sweep(sweep)).statusCode() == 200, "first cell of the sweep on the board");
+    ui.send(first);
+    ui.awaitTrue(
+        () -> ui.get(Urls.sweep(sweep)).statusCode() == 200,
+        "first cell of the sweep on the board");
     browser.get(base + Urls.sweep(sweep));
-    awaitTrue(() -> text("#connection").startsWith("live"), "board connected");
-    js("window.cabMarker = 'same page'; return 1");
-    awaitTrue(
-        () -> ((Number) js("return window.cabBoardEvents")).intValue() >= 1, "first board event");
-    js("window.cabPushLatencies = []; return 1");
+    ui.awaitTrue(() -> ui.text("#connection").startsWith("live"), "board connected");
+    ui.js("window.cabMarker = 'same page'; return 1");
+    ui.awaitTrue(
+        () -> ((Number) ui.js("return window.cabBoardEvents")).intValue() >= 1,
+        "first board event");
+    ui.js("window.cabPushLatencies = []; return 1");
 
     // when 2 x 2 x 5 = 20 more cells arrive at the demo's pace
     SimulationOptions more =
@@ -380,18 +360,18 @@ class DashboardsBrowserIT {
             .models(List.of("m2", "m3"))
             .rate(5)
             .build();
-    send(more);
+    ui.send(more);
 
     // then the open board shows all 21 without a reload
-    awaitTrue(() -> text("#n-landed").equals("21"), "board shows 21 landed cells");
-    awaitTrue(() -> text("#n-running").equals("0"), "every landed cell decided");
-    assertThat(js("return window.cabMarker")).isEqualTo("same page");
-    assertThat(text("#alerts h2")).startsWith("Active alerts (");
+    ui.awaitTrue(() -> ui.text("#n-landed").equals("21"), "board shows 21 landed cells");
+    ui.awaitTrue(() -> ui.text("#n-running").equals("0"), "every landed cell decided");
+    assertThat(ui.js("return window.cabMarker")).isEqualTo("same page");
+    assertThat(ui.text("#alerts h2")).startsWith("Active alerts (");
     // the counts and squares come first (the quick push), the leaderboard view's rows right after
-    awaitTrue(
+    ui.awaitTrue(
         () ->
             ((Number)
-                        js(
+                        ui.js(
                             "return [...document.querySelectorAll('#leaderboard tbody tr')]"
                                 + ".reduce((n, r) => n + Number(r.querySelectorAll('td')[3]"
                                 + ".dataset.v), 0)"))
@@ -400,10 +380,10 @@ class DashboardsBrowserIT {
         "the leaderboard counts the 21 cells");
     assertThat(browser.findElements(By.cssSelector("#leaderboard tbody tr"))).hasSize(5);
     assertThat(browser.findElements(By.cssSelector("#heatmap a.sq"))).hasSize(21);
-    assertThat(texts("#leaderboard tbody tr:first-child td.ci").getFirst())
+    assertThat(ui.texts("#leaderboard tbody tr:first-child td.ci").getFirst())
         .matches("\\d+\\.\\d–\\d+\\.\\d%");
     @SuppressWarnings("unchecked")
-    List<Number> latencies = (List<Number>) js("return window.cabPushLatencies");
+    List<Number> latencies = (List<Number>) ui.js("return window.cabPushLatencies");
     assertThat(latencies).isNotEmpty();
     List<Long> sorted = new ArrayList<>(latencies.stream().map(Number::longValue).toList());
     Collections.sort(sorted);
@@ -418,7 +398,7 @@ class DashboardsBrowserIT {
     @SuppressWarnings("unchecked")
     List<List<String>> rows =
         (List<List<String>>)
-            js(
+            ui.js(
                 "return [...document.querySelectorAll('#leaderboard tbody tr')]"
                     + ".map(r => [r.querySelectorAll('td')[4].innerText.trim(),"
                     + " r.querySelector('img').src])");
@@ -427,11 +407,11 @@ class DashboardsBrowserIT {
       String rate = row.get(0);
       String badge = URI.create(row.get(1)).getRawPath();
       String expectedPct = Math.round(Double.parseDouble(rate.replace("%", ""))) + "%";
-      assertThat(get(badge).body()).contains(">" + expectedPct + "</text>");
+      assertThat(ui.get(badge).body()).contains(">" + expectedPct + "</text>");
     }
     // a heatmap square links to its cell page
     String href = browser.findElement(By.cssSelector("#heatmap a.sq")).getDomProperty("href");
-    assertThat(get(URI.create(href).getPath()).statusCode()).isEqualTo(200);
+    assertThat(ui.get(URI.create(href).getPath()).statusCode()).isEqualTo(200);
     Files.write(screenshots.resolve("board.png"), fullPage());
   }
 
@@ -450,10 +430,10 @@ class DashboardsBrowserIT {
             .tuis(List.of("aider", "opencode"))
             .models(List.of("meta/llama-3.3-70b-instruct", "openai/gpt-oss-120b"))
             .build();
-    send(ran);
+    ui.send(ran);
     List<String> plannedTasks = new ArrayList<>(ran.tasks());
     plannedTasks.addAll(List.of("later/task-a", "later/task-b"));
-    try (CabTelemetry telemetry = telemetry()) {
+    try (CabTelemetry telemetry = ui.telemetry()) {
       telemetry.declareSweep(SweepPlan.of(sweep, ran.tuis(), ran.models(), plannedTasks));
       assertThat(telemetry.flush(Duration.ofSeconds(20)).allExported()).isTrue();
     }
@@ -473,10 +453,10 @@ class DashboardsBrowserIT {
             + " c.dataset.pareto]),"
             + " front: q('#cost-chart polyline.front').map(p => p.getAttribute('points'))})";
     JsonNode[] board = new JsonNode[1];
-    awaitTrue(
+    ui.awaitTrue(
         () -> {
           try {
-            board[0] = JSON.readTree((String) js(read));
+            board[0] = JSON.readTree((String) ui.js(read));
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
@@ -502,7 +482,7 @@ class DashboardsBrowserIT {
     // the leaderboard is the leaderboard view's, row for row
     Map<String, JsonNode> view = new java.util.HashMap<>();
     for (JsonNode r :
-        clickhouse(
+        ui.clickhouseRows(
             "SELECT tui, model, pass_rate, infra_errors, cost_per_cell_usd FROM leaderboard"
                 + " WHERE sweep_id = 'board-plan'")) {
       view.put(r.path("tui").asText() + " × " + r.path("model").asText(), r);
@@ -573,20 +553,20 @@ class DashboardsBrowserIT {
             404);
     expected.forEach(
         (path, status) -> {
-          HttpResponse<String> r = get(path);
+          HttpResponse<String> r = ui.get(path);
           assertThat(r.statusCode()).as(path).isGreaterThanOrEqualTo(400).isLessThan(500);
           if (path.length() < 1000) {
             assertThat(r.statusCode()).as(path).isEqualTo(status);
           }
         });
     try {
-      assertThat(JSON.readTree(get("/api/cells/nope").body()))
+      assertThat(JSON.readTree(ui.get("/api/cells/nope").body()))
           .isEqualTo(JSON.readTree("{\"status\":404,\"error\":\"No cell with id 'nope'.\"}"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    assertThat(get("/badge/nope/m/t.svg").body()).contains(">no result<");
-    assertThat(get("/cells/%7Bx:String%7D").body()).contains("No cell with id '{x:String}'.");
+    assertThat(ui.get("/badge/nope/m/t.svg").body()).contains(">no result<");
+    assertThat(ui.get("/cells/%7Bx:String%7D").body()).contains("No cell with id '{x:String}'.");
   }
 
   @Test
@@ -601,7 +581,7 @@ class DashboardsBrowserIT {
         CellIdentity.of(sweep, "aider", "meta/llama-3.3-70b-instruct", "cat/a"),
         CellIdentity.of(sweep, "aider", "meta/llama-3.3-70b-instruct", "cat/b"),
         odd);
-    awaitTrue(
+    ui.awaitTrue(
         () -> apiBoard(sweep).path("progress").path("landed").asLong() == 3,
         "three cells of the reserved-character sweep on its board");
 
@@ -617,25 +597,26 @@ class DashboardsBrowserIT {
         .isEqualTo("/sweeps/team%2Fnightly%20%237%2050%25%3F%C3%A9")
         .isEqualTo(Urls.sweep(sweep));
     link.click();
-    awaitTrue(() -> text("#sweep-id").equals(sweep), "the board of the sweep opened");
+    ui.awaitTrue(() -> ui.text("#sweep-id").equals(sweep), "the board of the sweep opened");
     assertThat(URI.create(browser.getCurrentUrl()).getRawPath()).isEqualTo(Urls.sweep(sweep));
-    awaitTrue(() -> text("#connection").startsWith("live"), "board connected to its events");
-    js("window.cabMarker = 'reserved'; return 1");
+    ui.awaitTrue(() -> ui.text("#connection").startsWith("live"), "board connected to its events");
+    ui.js("window.cabMarker = 'reserved'; return 1");
 
     // then it updates by push when more cells land
     sendCells(
         CellIdentity.of(sweep, "pi", "m/2", "cat/a"), CellIdentity.of(sweep, "pi", "m/2", "cat/b"));
-    awaitTrue(() -> text("#n-landed").equals("5"), "the open board shows 5 landed cells");
-    assertThat(js("return window.cabMarker")).isEqualTo("reserved");
+    ui.awaitTrue(() -> ui.text("#n-landed").equals("5"), "the open board shows 5 landed cells");
+    assertThat(ui.js("return window.cabMarker")).isEqualTo("reserved");
 
     // every row's badge, the JSON API and the charts' URL answer for this sweep
     @SuppressWarnings("unchecked")
     List<String> badges =
         (List<String>)
-            js("return [...document.querySelectorAll('#leaderboard tbody img')].map(i => i.src)");
+            ui.js(
+                "return [...document.querySelectorAll('#leaderboard tbody img')].map(i => i.src)");
     assertThat(badges).isNotEmpty();
     for (String badge : badges) {
-      HttpResponse<String> svg = get(URI.create(badge).getRawPath());
+      HttpResponse<String> svg = ui.get(URI.create(badge).getRawPath());
       assertThat(svg.statusCode()).as(badge).isEqualTo(200);
       assertThat(svg.body()).contains("pass rate", "(" + sweep + ")");
     }
@@ -643,7 +624,7 @@ class DashboardsBrowserIT {
     assertThat(browser.findElement(By.id("board")).getDomAttribute("data-api"))
         .isEqualTo(Urls.apiSweep(sweep));
     // a raw '/' in the address is read as part of the id and sent to its one spelling
-    HttpResponse<String> raw = get("/sweeps/team/nightly%20%237%2050%25%3F%C3%A9");
+    HttpResponse<String> raw = ui.get("/sweeps/team/nightly%20%237%2050%25%3F%C3%A9");
     assertThat(raw.statusCode()).isEqualTo(308);
     assertThat(raw.headers().firstValue("Location")).hasValue(Urls.sweep(sweep));
 
@@ -654,25 +635,27 @@ class DashboardsBrowserIT {
             .findFirst()
             .orElseThrow();
     square.click();
-    awaitTrue(
-        () -> text("#cell-title").equals(odd.tui() + " × " + odd.model()), "the odd cell's page");
-    assertThat(texts("#identity dd").subList(0, 2)).containsExactly(odd.cellId(), sweep);
-    assertThat(text(".task")).isEqualTo(odd.task());
+    ui.awaitTrue(
+        () -> ui.text("#cell-title").equals(odd.tui() + " × " + odd.model()),
+        "the odd cell's page");
+    assertThat(ui.texts("#identity dd").subList(0, 2)).containsExactly(odd.cellId(), sweep);
+    assertThat(ui.text(".task")).isEqualTo(odd.task());
     String crumb =
         browser.findElement(By.cssSelector(".crumbs a:nth-of-type(2)")).getDomAttribute("href");
     assertThat(crumb).isEqualTo(Urls.sweep(sweep));
-    assertThat(get(crumb).statusCode()).isEqualTo(200);
-    HttpResponse<String> byTriple = get(Urls.cell(odd.tui(), odd.model(), odd.task()));
+    assertThat(ui.get(crumb).statusCode()).isEqualTo(200);
+    HttpResponse<String> byTriple = ui.get(Urls.cell(odd.tui(), odd.model(), odd.task()));
     assertThat(byTriple.statusCode()).isEqualTo(200);
     assertThat(byTriple.body()).contains(odd.cellId());
     assertThat(Urls.cell(odd.tui(), odd.model(), odd.task()))
         .isEqualTo("/cell/my%20cli%2F%CE%B2/org/model%20%231/cat/task%20100%25%3F");
-    HttpResponse<String> badge = get(Urls.badge(odd.tui(), odd.model(), odd.task()));
+    HttpResponse<String> badge = ui.get(Urls.badge(odd.tui(), odd.model(), odd.task()));
     assertThat(badge.statusCode()).isEqualTo(200);
     assertThat(badge.body()).contains("<title>CodingAgentBench: my cli/β × org/model #1");
-    awaitTrue(
+    ui.awaitTrue(
         () ->
-            ((Number) js("return document.getElementById('badge').naturalWidth")).intValue() > 100,
+            ((Number) ui.js("return document.getElementById('badge').naturalWidth")).intValue()
+                > 100,
         "the odd cell's badge drawn on its page");
   }
 
@@ -693,7 +676,7 @@ class DashboardsBrowserIT {
     int errors = 0;
     String rootId;
     String firstTurn = null;
-    try (CabTelemetry telemetry = telemetry()) {
+    try (CabTelemetry telemetry = ui.telemetry()) {
       Cell cell = telemetry.startCell(id);
       rootId = cell.traceIds().rootSpanId();
       cell.spanBuilder(CellSpanKind.TASK_SETUP, "prepare:" + id.task())
@@ -754,11 +737,11 @@ class DashboardsBrowserIT {
     assertThat(spans).isEqualTo(5000);
     String countSql = "SELECT count() AS n FROM spans FINAL WHERE cell_id = '" + id.cellId() + "'";
     String cellSql = "SELECT status FROM cells FINAL WHERE cell_id = '" + id.cellId() + "'";
-    awaitTrue(
+    ui.awaitTrue(
         () -> {
           try {
-            return clickhouse(countSql).getFirst().path("n").asLong() == spans
-                && clickhouse(cellSql).getFirst().path("status").asText().equals("complete");
+            return ui.clickhouseRows(countSql).getFirst().path("n").asLong() == spans
+                && ui.clickhouseRows(cellSql).getFirst().path("status").asText().equals("complete");
           } catch (Exception e) {
             return false;
           }
@@ -767,13 +750,13 @@ class DashboardsBrowserIT {
 
     // server render time, warm: median of 15 (Server-Timing is the server's part)
     String page = Urls.cellById(id.cellId());
-    get(page);
+    ui.get(page);
     List<Double> server = new ArrayList<>();
     List<Double> wall = new ArrayList<>();
     long bytes = 0;
     for (int i = 0; i < 15; i++) {
       long started = System.nanoTime();
-      HttpResponse<String> r = get(page);
+      HttpResponse<String> r = ui.get(page);
       wall.add((System.nanoTime() - started) / 1e6);
       assertThat(r.statusCode()).isEqualTo(200);
       bytes = r.body().length();
@@ -786,9 +769,9 @@ class DashboardsBrowserIT {
 
     // when the page is opened in the browser
     browser.get(base + page);
-    awaitTrue(() -> js("return window.cabReplayReady") != null, "the replay script ran");
+    ui.awaitTrue(() -> ui.js("return window.cabReplayReady") != null, "the replay script ran");
     Object nav =
-        js(
+        ui.js(
             "var n = performance.getEntriesByType('navigation')[0];"
                 + " return [n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd,"
                 + " n.loadEventEnd, window.cabReplayReady];");
@@ -797,40 +780,41 @@ class DashboardsBrowserIT {
     assertThat(shownSpans()).isEqualTo(spans);
     int drawn = browser.findElements(By.cssSelector("#waterfall details.span")).size();
     assertThat(drawn).isBetween(20, 200);
-    assertThat(text("#spans h2")).isEqualTo("Trace spans (5000)");
+    assertThat(ui.text("#spans h2")).isEqualTo("Trace spans (5000)");
     assertThat(browser.findElements(By.cssSelector("#spans tbody tr"))).hasSize(200);
-    assertThat(text("#spans .pager .showing")).isEqualTo("spans 1–200 of 5,000 (page 1 of 25)");
-    assertThat(text("#model-calls h2")).isEqualTo("Model calls (1249)");
+    assertThat(ui.text("#spans .pager .showing")).isEqualTo("spans 1–200 of 5,000 (page 1 of 25)");
+    assertThat(ui.text("#model-calls h2")).isEqualTo("Model calls (1249)");
     assertThat(browser.findElements(By.cssSelector("#model-calls tbody tr"))).hasSize(200);
     Files.write(screenshots.resolve("cell-5000-spans.png"), viewport());
 
     // the replay keys work on it, and each press is timed from the key event to the next frame
-    press(Keys.ARROW_RIGHT);
+    ui.press(Keys.ARROW_RIGHT);
     assertThat(selectedSpan()).isNotEmpty();
-    press(Keys.ARROW_RIGHT);
-    press(Keys.ARROW_RIGHT);
+    ui.press(Keys.ARROW_RIGHT);
+    ui.press(Keys.ARROW_RIGHT);
     String third = selectedSpan();
-    press(Keys.ARROW_LEFT);
-    press(Keys.ARROW_RIGHT);
+    ui.press(Keys.ARROW_LEFT);
+    ui.press(Keys.ARROW_RIGHT);
     assertThat(selectedSpan()).isEqualTo(third);
     for (int i = 0; i < 10; i++) {
-      press(".");
+      ui.press(".");
     }
     for (int i = 0; i < 10; i++) {
-      press(Keys.ARROW_RIGHT);
+      ui.press(Keys.ARROW_RIGHT);
     }
-    awaitTrue(
-        () -> ((Number) js("return window.cabKeyLatencies.length")).intValue() >= 25,
+    ui.awaitTrue(
+        () -> ((Number) ui.js("return window.cabKeyLatencies.length")).intValue() >= 25,
         "every key press measured");
     @SuppressWarnings("unchecked")
-    List<Number> keys = (List<Number>) js("return window.cabKeyLatencies");
+    List<Number> keys = (List<Number>) ui.js("return window.cabKeyLatencies");
 
     // errors only: exactly the error spans
     browser.findElement(By.id("errors-only")).click();
     assertThat(shownSpans()).isEqualTo(errors);
-    assertThat(js("return document.querySelectorAll('#waterfall details.span:not(.error)').length"))
+    assertThat(
+            ui.js("return document.querySelectorAll('#waterfall details.span:not(.error)').length"))
         .isEqualTo(0L);
-    assertThat(text("#filter-count")).isEqualTo(errors + " of 5000 spans");
+    assertThat(ui.text("#filter-count")).isEqualTo(errors + " of 5000 spans");
     browser.findElement(By.id("errors-only")).click();
     // by kind, and by name
     browser.findElement(By.cssSelector("#kind-filter option[value='tool_call']")).click();
@@ -841,7 +825,7 @@ class DashboardsBrowserIT {
     double filterMs = (System.nanoTime() - typed) / 1e6;
     assertThat(shownSpans()).isEqualTo(turns);
     browser.findElement(By.id("span-filter")).clear();
-    js(
+    ui.js(
         "var f = document.getElementById('span-filter'); f.value = '';"
             + " f.dispatchEvent(new Event('input')); return 1");
     assertThat(shownSpans()).isEqualTo(spans);
@@ -851,7 +835,7 @@ class DashboardsBrowserIT {
         .findElement(By.cssSelector("#waterfall details.span[data-span='" + rootId + "'] .fold"))
         .click();
     assertThat(shownSpans()).isEqualTo(3); // task_setup, adapter_run, cleanup
-    assertThat(text("#filter-count")).isEqualTo("3 of 5000 spans shown");
+    assertThat(ui.text("#filter-count")).isEqualTo("3 of 5000 spans shown");
     browser
         .findElement(By.cssSelector("#waterfall details.span[data-span='" + rootId + "'] .fold"))
         .click();
@@ -871,8 +855,8 @@ class DashboardsBrowserIT {
 
     // the spans table's next page
     browser.findElement(By.cssSelector("#spans .pager a.next")).click();
-    awaitTrue(
-        () -> text("#spans .pager .showing").equals("spans 201–400 of 5,000 (page 2 of 25)"),
+    ui.awaitTrue(
+        () -> ui.text("#spans .pager .showing").equals("spans 201–400 of 5,000 (page 2 of 25)"),
         "second page of the spans table");
     assertThat(browser.findElements(By.cssSelector("#spans tbody tr"))).hasSize(200);
 
@@ -904,13 +888,6 @@ class DashboardsBrowserIT {
 
   // ---- helpers
 
-  private static void send(SimulationOptions options) throws InterruptedException {
-    try (CabTelemetry telemetry = telemetry()) {
-      SimulationReport report = new SweepSimulator(telemetry).run(options, ProgressListener.NONE);
-      assertThat(report.flush().allExported()).isTrue();
-    }
-  }
-
   /** A pass, and a score on every other axis, so the cell is complete and decided. */
   private static void scoreEveryAxis(Cell cell) {
     cell.score(Axis.PASS_RATE, 1, Map.of("pass", 1, "exit_code", 0));
@@ -925,7 +902,7 @@ class DashboardsBrowserIT {
    * Minimal complete cells (a root that exited 0, every axis scored) straight from the runner SDK.
    */
   private static void sendCells(CellIdentity... ids) {
-    try (CabTelemetry telemetry = telemetry()) {
+    try (CabTelemetry telemetry = ui.telemetry()) {
       for (CellIdentity id : ids) {
         Cell cell = telemetry.startCell(id);
         cell.root()
@@ -940,22 +917,6 @@ class DashboardsBrowserIT {
     }
   }
 
-  private static String text(String css) {
-    return browser.findElement(By.cssSelector(css)).getText();
-  }
-
-  private static List<String> texts(String css) {
-    return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
-  }
-
-  private static Object js(String script) {
-    return ((JavascriptExecutor) browser).executeScript(script);
-  }
-
-  private static void press(CharSequence key) {
-    new Actions(browser).sendKeys(key).perform();
-  }
-
   private static String selectedSpan() {
     return browser
         .findElement(By.cssSelector("#waterfall details.span.sel"))
@@ -964,12 +925,13 @@ class DashboardsBrowserIT {
 
   /** How many spans the replay shows (drawn or not: it draws only the rows in view). */
   private static int shownSpans() {
-    return ((Number) js("return window.cabShownSpans")).intValue();
+    return ((Number) ui.js("return window.cabShownSpans")).intValue();
   }
 
   private static int visibleSpans() {
     return ((Number)
-            js("return document.querySelectorAll('#waterfall details.span:not(.hidden)').length"))
+            ui.js(
+                "return document.querySelectorAll('#waterfall details.span:not(.hidden)').length"))
         .intValue();
   }
 
@@ -979,7 +941,7 @@ class DashboardsBrowserIT {
   }
 
   private static byte[] fullPage() {
-    Number height = (Number) js("return Math.min(document.body.scrollHeight, 6000)");
+    Number height = (Number) ui.js("return Math.min(document.body.scrollHeight, 6000)");
     browser
         .manage()
         .window()
@@ -990,62 +952,13 @@ class DashboardsBrowserIT {
   }
 
   static JsonNode apiBoard(String sweepId) {
-    HttpResponse<String> r = get(Urls.apiSweep(sweepId));
-    try {
-      return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.missingNode();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return ui.getJson(Urls.apiSweep(sweepId));
   }
 
+  /** The cell's JSON, null while the dashboards do not have it. */
   static JsonNode apiCell(String cellId) {
-    HttpResponse<String> r = get("/api" + Urls.cellById(cellId));
-    try {
-      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** Rows of a query on the stack's ClickHouse, as JSON objects. */
-  static List<JsonNode> clickhouse(String sql) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create(stack.clickhouseUrl() + "/?database=cab&default_format=JSON"))
-                .POST(HttpRequest.BodyPublishers.ofString(sql))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    List<JsonNode> rows = new ArrayList<>();
-    JSON.readTree(r.body()).path("data").forEach(rows::add);
-    return rows;
-  }
-
-  static HttpResponse<String> get(String path) {
-    try {
-      return HTTP.send(
-          HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static void awaitTrue(BooleanSupplier condition, String what) {
-    Await.until(
-        what,
-        LANDING,
-        () -> {
-          try {
-            return condition.getAsBoolean();
-          } catch (RuntimeException e) {
-            return false; // not there yet (element missing, page loading): poll again
-          }
-        });
+    JsonNode cell = ui.getJson("/api" + Urls.cellById(cellId));
+    return cell.isMissingNode() ? null : cell;
   }
 
   /** Three decimals as the pages print them. */

@@ -2,17 +2,13 @@ package dev.cab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cab.cli.browser.Chromium;
+import dev.cab.cli.browser.DashboardsUi;
 import dev.cab.cli.stack.LocalStack;
+import dev.cab.cli.stack.TestStacks;
 import dev.cab.dashboards.pages.Urls;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.CellRecord;
-import dev.cab.runner.CabTelemetry;
-import dev.cab.runner.CabTelemetryOptions;
-import dev.cab.runner.sim.ProgressListener;
 import dev.cab.runner.sim.SimulationOptions;
-import dev.cab.runner.sim.SimulationReport;
-import dev.cab.runner.sim.SweepSimulator;
 import dev.cab.testing.Await;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -32,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,8 +44,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -72,26 +65,24 @@ class DashboardsLiveIT {
   @TempDir static Path dataDir;
   @TempDir static Path profile;
   static LocalStack stack;
+  static DashboardsUi ui;
   static ChromeDriver browser;
   static String base;
 
   @BeforeAll
   static void startPipelineAndBrowser() {
-    // ClickHouse on a fixed free port: stopped and started again, it must come back where the
-    // stages and the dashboards look for it. The sink batches as in ./cab demo (no test shortcut).
-    stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir, 0, freePort(), 0, 0, 0, "cab", Map.of("cab.management.port", "0")),
-            System.err::println);
-    base = stack.dashboardsUrl();
-    browser = Chromium.start(profile);
+    // the demo's stack: ClickHouse is stopped and started again on its port, the sink batches as
+    // in ./cab demo (no test shortcut)
+    stack = TestStacks.demo(dataDir);
+    ui = DashboardsUi.start(stack, profile, LANDING);
+    browser = ui.browser();
+    base = ui.base();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (ui != null) {
+      ui.close();
     }
     if (stack != null) {
       stack.close();
@@ -103,43 +94,44 @@ class DashboardsLiveIT {
   void everyOpenBoardIsPushedEachCellAtTheDemosRate() throws Exception {
     // given a board open on a sweep whose first cell landed, and 24 more boards of that sweep
     String sweep = "push-latency";
-    send(demoSweep(sweep, 1).toBuilder().tuis(List.of("aider")).models(List.of("m0")).build());
-    awaitTrue(() -> get(Urls.sweep(sweep)).statusCode() == 200, "first cell on the board");
+    ui.send(demoSweep(sweep, 1).toBuilder().tuis(List.of("aider")).models(List.of("m0")).build());
+    ui.awaitTrue(() -> ui.get(Urls.sweep(sweep)).statusCode() == 200, "first cell on the board");
     browser.get(base + Urls.sweep(sweep));
-    awaitTrue(() -> text("#connection").startsWith("live"), "board connected");
+    ui.awaitTrue(() -> ui.text("#connection").startsWith("live"), "board connected");
     List<SseBoard> others = new ArrayList<>();
     for (int i = 0; i < OTHER_BOARDS; i++) {
       others.add(SseBoard.open(base + Urls.sweep(sweep) + "/events"));
     }
-    awaitTrue(
+    ui.awaitTrue(
         () -> others.stream().allMatch(o -> o.events.get() > 0),
         "every other board got its first board");
-    js("window.cabMarker = 'same page'; window.cabPushLatencies = []; return 1");
+    ui.js("window.cabMarker = 'same page'; window.cabPushLatencies = []; return 1");
     Set<String> shownBefore = browserTimes("cabShown").keySet();
 
     // when the demo's sweep (4 agent CLIs x 4 models x 30 tasks, sent as fast as the collector
     // takes them, as ./cab demo does) lands
     SimulationOptions demo = demoSweep(sweep, 30);
-    send(demo);
+    ui.send(demo);
     long expected = 1 + (long) demo.tuis().size() * demo.models().size() * demo.tasks().size();
 
     // then the open board shows every cell without a reload, and so does every other board
-    awaitTrue(() -> text("#n-landed").equals(Long.toString(expected)), "board shows every cell");
-    assertThat(js("return window.cabMarker")).isEqualTo("same page");
+    ui.awaitTrue(
+        () -> ui.text("#n-landed").equals(Long.toString(expected)), "board shows every cell");
+    assertThat(ui.js("return window.cabMarker")).isEqualTo("same page");
     // (the board may count a cell before its row is in ClickHouse: wait for every row, decided)
     Map<String, long[]> rows = // cell id -> first row's insert, decided (1/0)
         Await.value(
             "every cell of the sweep in ClickHouse, decided",
             () -> cellRows(sweep),
             r -> r.size() == expected && r.values().stream().allMatch(v -> v[1] == 1));
-    awaitTrue(
+    ui.awaitTrue(
         () -> browserTimes("cabShown").keySet().containsAll(rows.keySet()),
         "the board showed every cell's square");
-    awaitTrue(
+    ui.awaitTrue(
         () -> others.stream().allMatch(o -> o.cells.keySet().containsAll(rows.keySet())),
         "every other board got every cell");
     long newest = clickhouseLong("SELECT toUnixTimestamp64Milli(max(inserted_at)) FROM cells");
-    awaitTrue(
+    ui.awaitTrue(
         () -> others.stream().allMatch(o -> o.newest.get() >= newest),
         "every other board got a whole board with the newest row");
     others.forEach(SseBoard::close);
@@ -210,8 +202,35 @@ class DashboardsLiveIT {
         "  of which in the dashboards (record read from Kafka -> shown in the browser): square %s;"
             + " decided square %s%n",
         figures(readToShown), figures(readToDecided));
+    // where that part goes, per kind of event that first showed the square: read -> the sender
+    // starts writing the event (server), -> its handler runs in the page, -> square shown
+    Map<String, String> shownBy = browserStrings("cabShownBy");
+    Map<String, Long> sent = browserTimes("cabShownSent");
+    Map<String, Long> arrived = browserTimes("cabShownArrived");
+    Map<String, List<List<Long>>> split = new java.util.TreeMap<>();
+    rows.keySet().stream()
+        .filter(cell -> !shownBefore.contains(cell))
+        .forEach(
+            cell -> {
+              List<List<Long>> s =
+                  split.computeIfAbsent(
+                      shownBy.get(cell),
+                      k -> List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+              s.get(0).add(sent.get(cell) - shownSeen.get(cell));
+              s.get(1).add(arrived.get(cell) - sent.get(cell));
+              s.get(2).add(shown.get(cell) - arrived.get(cell));
+            });
+    split.forEach(
+        (kind, s) ->
+            System.out.printf(
+                "  squares first shown by a '%s' event: read -> sent %s; sent -> in the page %s;"
+                    + " -> shown %s%n",
+                kind, figures(s.get(0)), figures(s.get(1)), figures(s.get(2))));
+    System.out.printf(
+        "  events the page got during the sweep: %s whole boards, %s cell deltas%n",
+        ui.js("return window.cabBoardEvents"), ui.js("return window.cabCellEvents"));
     @SuppressWarnings("unchecked")
-    List<Number> whole = (List<Number>) js("return window.cabPushLatencies");
+    List<Number> whole = (List<Number>) ui.js("return window.cabPushLatencies");
     System.out.printf(
         "  whole boards (the reconciler: newest row in ClickHouse -> board showing it): %s%n",
         figures(whole.stream().map(Number::longValue).toList()));
@@ -221,6 +240,15 @@ class DashboardsLiveIT {
     // and every cell of this sweep was measured.
     assertThat(rowToShown).hasSizeGreaterThanOrEqualTo((int) expected - shownBefore.size());
     assertThat(scoreToShown).isNotEmpty();
+    // and how: the sweep's plan came from Kafka and laid the page out, so every new square was
+    // patched in (a delta, or a whole board's heatmap delta); no cell waited for the heatmap to
+    // be rendered and sent whole
+    Map<String, Long> byKind = new java.util.TreeMap<>();
+    rows.keySet().stream()
+        .filter(cell -> !shownBefore.contains(cell))
+        .forEach(cell -> byKind.merge(shownBy.get(cell), 1L, Long::sum));
+    System.out.printf("  squares first shown, by event: %s%n", byKind);
+    assertThat(byKind.keySet()).isSubsetOf("cells", "board-patch").contains("cells");
   }
 
   /** n, p50, p99 and max of {@code ms}. */
@@ -242,9 +270,19 @@ class DashboardsLiveIT {
   private static Map<String, Long> browserTimes(String name) {
     @SuppressWarnings("unchecked")
     List<List<Object>> entries =
-        (List<List<Object>>) js("return Object.entries(window." + name + ")");
+        (List<List<Object>>) ui.js("return Object.entries(window." + name + ")");
     Map<String, Long> out = new HashMap<>();
     entries.forEach(e -> out.put((String) e.get(0), ((Number) e.get(1)).longValue()));
+    return out;
+  }
+
+  /** A string the board records per cell id ({@code cabShownBy}). */
+  private static Map<String, String> browserStrings(String name) {
+    @SuppressWarnings("unchecked")
+    List<List<Object>> entries =
+        (List<List<Object>>) ui.js("return Object.entries(window." + name + ")");
+    Map<String, String> out = new HashMap<>();
+    entries.forEach(e -> out.put((String) e.get(0), String.valueOf(e.get(1))));
     return out;
   }
 
@@ -252,7 +290,7 @@ class DashboardsLiveIT {
   private static Map<String, long[]> cellRows(String sweep) {
     Map<String, long[]> out = new HashMap<>();
     String tsv =
-        clickhouse(
+        ui.clickhouse(
             "SELECT cell_id, toUnixTimestamp64Milli(min(inserted_at)),"
                 + " argMax(outcome, version) IN ('passed', 'failed', 'infra_error')"
                 + " FROM cells WHERE sweep_id = '"
@@ -336,13 +374,13 @@ class DashboardsLiveIT {
   void whileClickHouseIsDownPagesSaySoAndTheOpenBoardCatchesUpWhenItIsBack() throws Exception {
     // given an open board and an open cell page
     String sweep = "clickhouse-down";
-    send(demoSweep(sweep, 2));
+    ui.send(demoSweep(sweep, 2));
     String cellId =
         Await.value(
             "a cell of the sweep",
             () -> {
               try {
-                return clickhouse(
+                return ui.clickhouse(
                         "SELECT cell_id FROM cells WHERE sweep_id = '"
                             + sweep
                             + "' ORDER BY cell_id LIMIT 1")
@@ -353,13 +391,13 @@ class DashboardsLiveIT {
             },
             id -> !id.isEmpty());
     browser.get(base + Urls.sweep(sweep));
-    awaitTrue(() -> text("#connection").startsWith("live"), "board connected");
-    awaitTrue(() -> text("#n-landed").equals("32"), "board shows the 32 cells");
-    js("window.cabMarker = 'same page'; return 1");
+    ui.awaitTrue(() -> ui.text("#connection").startsWith("live"), "board connected");
+    ui.awaitTrue(() -> ui.text("#n-landed").equals("32"), "board shows the 32 cells");
+    ui.js("window.cabMarker = 'same page'; return 1");
     String board = browser.getWindowHandle();
     browser.switchTo().newWindow(WindowType.TAB);
     browser.get(base + Urls.cellById(cellId));
-    assertThat(text("#cell-title")).isNotBlank();
+    assertThat(ui.text("#cell-title")).isNotBlank();
     String cellTab = browser.getWindowHandle();
 
     // when ClickHouse stops
@@ -369,48 +407,42 @@ class DashboardsLiveIT {
     for (String path :
         List.of(Urls.sweep(sweep), Urls.cellById(cellId), "/", "/api" + Urls.sweep(sweep))) {
       long t0 = System.nanoTime();
-      HttpResponse<String> r = get(path);
+      HttpResponse<String> r = ui.get(path);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(r.statusCode()).as(path).isEqualTo(503);
       assertThat(r.body()).as(path).contains("ClickHouse is not reachable");
       assertThat(ms).as("%s answered in (ms)", path).isLessThan(10_000);
     }
     browser.navigate().refresh();
-    assertThat(text(".error h1")).isNotBlank();
-    assertThat(text(".error .message")).contains("ClickHouse is not reachable");
+    assertThat(ui.text(".error h1")).isNotBlank();
+    assertThat(ui.text(".error .message")).contains("ClickHouse is not reachable");
     // and the open board says so in its banner
     browser.switchTo().window(board);
-    awaitTrue(() -> "down".equals(attr("#connection", "data-state")), "board banner says down");
-    assertThat(text("#connection")).contains("ClickHouse is not reachable");
+    ui.awaitTrue(
+        () -> "down".equals(ui.attr("#connection", "data-state")), "board banner says down");
+    assertThat(ui.text("#connection")).contains("ClickHouse is not reachable");
 
     // when cells are sent while it is down (the collector and Kafka take them), then it comes back
-    send(
+    ui.send(
         demoSweep(sweep, 2).toBuilder()
             .tasks(List.of("later/while-down-1", "later/while-down-2"))
             .build());
     stack.clickhouse().start();
 
     // then the same board, never reloaded, reconnects and shows the cells sent meanwhile
-    awaitTrue(() -> text("#n-landed").equals("64"), "board shows the 32 cells sent while down");
-    awaitTrue(() -> text("#connection").startsWith("live"), "board banner live again");
-    assertThat(js("return window.cabMarker")).isEqualTo("same page");
+    ui.awaitTrue(
+        () -> ui.text("#n-landed").equals("64"), "board shows the 32 cells sent while down");
+    ui.awaitTrue(() -> ui.text("#connection").startsWith("live"), "board banner live again");
+    assertThat(ui.js("return window.cabMarker")).isEqualTo("same page");
     // and the cell page works again on reload
     browser.switchTo().window(cellTab);
     browser.navigate().refresh();
-    awaitTrue(() -> !text("#cell-title").isBlank(), "cell page back");
+    ui.awaitTrue(() -> !ui.text("#cell-title").isBlank(), "cell page back");
     browser.close();
     browser.switchTo().window(board);
   }
 
   // ---- helpers
-
-  private static int freePort() {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   /**
    * A board open outside the browser (a browser holds at most 6 connections per host): reads the
@@ -488,77 +520,7 @@ class DashboardsLiveIT {
     return SimulationOptions.builder().sweepId(sweep).seed(5).taskCount(tasks).noFaults().build();
   }
 
-  private static void send(SimulationOptions options) throws InterruptedException {
-    try (CabTelemetry telemetry =
-        CabTelemetry.create(
-            CabTelemetryOptions.builder()
-                .endpoint(stack.otlpHttpEndpoint())
-                .protocol(CabTelemetryOptions.Protocol.HTTP_PROTOBUF)
-                .build())) {
-      SimulationReport report = new SweepSimulator(telemetry).run(options, ProgressListener.NONE);
-      assertThat(report.flush().allExported()).isTrue();
-    }
-  }
-
-  private static String text(String css) {
-    return browser.findElement(By.cssSelector(css)).getText();
-  }
-
-  private static String attr(String css, String name) {
-    return browser.findElement(By.cssSelector(css)).getDomAttribute(name);
-  }
-
-  private static Object js(String script) {
-    return ((JavascriptExecutor) browser).executeScript(script);
-  }
-
-  private static String clickhouse(String sql) {
-    try {
-      HttpResponse<String> r =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(stack.clickhouseUrl() + "/?database=cab"))
-                  .POST(HttpRequest.BodyPublishers.ofString(sql))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException(r.body());
-      }
-      return r.body();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static long clickhouseLong(String sql) {
-    return Long.parseLong(clickhouse(sql).trim());
-  }
-
-  static HttpResponse<String> get(String path) {
-    try {
-      return HTTP.send(
-          HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static void awaitTrue(BooleanSupplier condition, String what) {
-    Await.until(
-        what,
-        LANDING,
-        () -> {
-          try {
-            return condition.getAsBoolean();
-          } catch (RuntimeException e) {
-            return false; // not there yet (element missing, page loading): poll again
-          }
-        });
+    return Long.parseLong(ui.clickhouse(sql).trim());
   }
 }

@@ -39,6 +39,26 @@ public final class TestStacks {
         new LocalStack.Options(dataDir, 0, 0, 0, 0, 0, "cab", merged), progress);
   }
 
+  /**
+   * A stack as {@code ./cab demo} runs it (the sink's own batching, no test shortcut), with
+   * ClickHouse on a fixed free port: stopped and started again, it comes back where the stages and
+   * the dashboards look for it. Other ports free, as in {@link #start(Path)}.
+   */
+  public static LocalStack demo(Path dataDir) {
+    return LocalStack.start(
+        new LocalStack.Options(
+            dataDir, 0, freePort(), 0, 0, 0, "cab", Map.of("cab.management.port", "0")),
+        System.err::println);
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** A JDBC connection to the stack's {@code cab} database as ClickHouse's default user. */
   public static Connection jdbc(LocalStack stack) throws SQLException {
     Properties p = new Properties();
