@@ -74,7 +74,7 @@ public final class DashboardsServer implements AutoCloseable {
     this.push =
         new BoardPush(
             sweeps,
-            b -> templates.render("board-live.jte", b),
+            (b, heatmap) -> templates.render("board-live.jte", Map.of("b", b, "heatmap", heatmap)),
             settings.pushInterval(),
             settings.kafkaPush());
     this.app = Javalin.create(this::configure);

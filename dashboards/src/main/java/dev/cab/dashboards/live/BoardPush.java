@@ -22,7 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +57,7 @@ public final class BoardPush implements CellFeed.Listener, AutoCloseable {
   private static final long KEEPALIVE_MS = 15_000;
 
   private final Sweeps sweeps;
-  private final Function<Board, String> fragment;
+  private final BiFunction<Board, Boolean, String> fragment;
   private final Map<String, Set<SseClient>> clients = new ConcurrentHashMap<>();
 
   /** Per browser, the board content it got last: a refresh that changed nothing is not sent. */
@@ -93,12 +93,16 @@ public final class BoardPush implements CellFeed.Listener, AutoCloseable {
   private volatile long lastKeepAlive = System.currentTimeMillis();
 
   /**
-   * @param fragment renders the live part of a board page (escaped by the template engine)
+   * @param fragment renders the live part of a board page (escaped by the template engine), with
+   *     its heatmap or without it (an empty {@code #heatmap} section)
    * @param kafkaPush whether cell records come from Kafka ({@link #arrived}): then a moved marker
    *     brings only the full refresh, no quick board
    */
   public BoardPush(
-      Sweeps sweeps, Function<Board, String> fragment, Duration interval, boolean kafkaPush) {
+      Sweeps sweeps,
+      BiFunction<Board, Boolean, String> fragment,
+      Duration interval,
+      boolean kafkaPush) {
     this.sweeps = sweeps;
     this.fragment = fragment;
     this.kafkaPush = kafkaPush;
@@ -312,23 +316,39 @@ public final class BoardPush implements CellFeed.Listener, AutoCloseable {
 
   /**
    * On the sender: the whole board to {@code to}, unless it is the one each of them got last (the
-   * time it was made aside).
+   * time it was made aside). When it goes to every browser of the sweep and their heatmap can be
+   * patched to it, the heatmap is not re-sent: the event carries the rest of the board and the
+   * heatmap's {@link BoardDelta} ({@code keepHeatmap}), so the page keeps its heatmap and patches
+   * it, which is a fraction of the work of re-rendering and re-sending every square.
    */
   private void sendWhole(String sweepId, List<SseClient> to, Optional<Board> board, long seen) {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("sweepId", sweepId);
     event.put("found", board.isPresent());
+    boolean everyBrowser = to.containsAll(clients(sweepId));
+    Board before = shown.get(sweepId);
+    Optional<BoardDelta> heatmap =
+        board.isPresent() && everyBrowser && before != null
+            ? BoardDelta.between(before, board.get())
+            : Optional.empty();
     board.ifPresent(
         b -> {
-          event.put("html", fragment.apply(b));
+          event.put("html", fragment.apply(b, heatmap.isEmpty()));
           event.put("timeline", b.timeline());
           event.put("lastLandedMillis", b.lastLandedMillis());
+        });
+    heatmap.ifPresent(
+        d -> {
+          event.put("keepHeatmap", true);
+          event.put("tasks", d.tasks());
+          event.put("columns", d.columns());
+          event.put("squares", d.squares());
         });
     String content = json(event);
     if (board.isPresent()) {
       event.put("generatedAtMillis", board.get().generatedAtMillis());
       event.put("seenMillis", seen);
-      if (to.containsAll(clients(sweepId))) {
+      if (everyBrowser) {
         shown.put(sweepId, board.get()); // every browser of the sweep shows it now
       }
     }

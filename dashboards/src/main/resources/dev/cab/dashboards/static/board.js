@@ -1,7 +1,8 @@
 // Live sweep board: Server-Sent Events keep the server-rendered board current as cells land. A
-// 'board' event replaces it whole (HTML escaped by the template engine); a 'cells' event patches
-// the heatmap squares and progress counts that changed (built with the DOM, never as HTML), the
-// rest follows with the next whole board. Charts are drawn with uPlot. For tests and the curious:
+// 'board' event replaces it whole (HTML escaped by the template engine), or all but the heatmap
+// (keepHeatmap: the heatmap is patched with the event's squares instead); a 'cells' event adds the
+// heatmap rows and columns the page lacks and patches the squares and progress counts that changed
+// (built with the DOM, never as HTML), the rest follows with the next whole board. Charts are drawn with uPlot. For tests and the curious:
 // window.cabShown / window.cabDecided hold, per cell id, when (epoch ms) its square first showed
 // here and first showed a decided outcome; window.cabPushLatencies per whole board, newest cell row
 // in ClickHouse -> the first event here that shows it.
@@ -19,8 +20,9 @@
   window.cabDecided = Object.create(null);
   window.cabShownSeen = Object.create(null);
   window.cabDecidedSeen = Object.create(null);
-  // per cell, how its square first showed: the event kind ('cells', 'board', 'page'), when the
-  // server started writing that event (sentMillis) and when it reached this page's handler
+  // per cell, how its square first showed: by a 'cells' event, a whole board that patched the
+  // heatmap ('board-patch') or re-rendered it ('board-html'), or the page as served ('page'); when
+  // the server started writing that event (sentMillis) and when it reached this page's handler
   window.cabShownBy = Object.create(null);
   window.cabShownSent = Object.create(null);
   window.cabShownArrived = Object.create(null);
@@ -187,8 +189,19 @@
       var d = JSON.parse(e.data);
       window.cabBoardEvents++;
       if (!d.found) { setStatus('live', 'live: no cell of this sweep yet'); return; }
+      // keepHeatmap: the board without its heatmap, and the heatmap's delta to patch ours with
+      var kept = d.keepHeatmap ? board.querySelector('#heatmap') : null;
+      var how = { kind: kept ? 'board-patch' : 'board-html', sent: d.sentMillis, arrived: arrived };
+      if (d.keepHeatmap && !(kept && index)) { es.close(); connect(); return; } // a fresh whole board
       board.innerHTML = d.html;
-      indexHeatmap(Date.now(), d.seenMillis, { kind: 'board', sent: d.sentMillis, arrived: arrived });
+      if (kept) {
+        board.querySelector('#heatmap').replaceWith(kept);
+        var now = Date.now();
+        relayout(d.tasks, d.columns);
+        d.squares.forEach(function (s) { patchSquare(s, now, d.seenMillis, how); });
+      } else {
+        indexHeatmap(Date.now(), d.seenMillis, how);
+      }
       sortTable();
       drawCharts(d.timeline);
       if (d.lastLandedMillis > newestLanded) { // the first event showing a newer row
