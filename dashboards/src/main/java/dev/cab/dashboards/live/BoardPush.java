@@ -20,9 +20,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +49,12 @@ import org.slf4j.LoggerFactory;
  * cells inserted since: one small read), then the full refresh as above.
  *
  * <p>Either way, one poll and at most two reads per changed sweep, however many browsers watch it.
- * Every event is written by one sender thread, in order, so a whole board never overtakes a newer
- * delta. When ClickHouse cannot be reached each browser gets one {@code status} event saying so,
- * and the next successful look sends fresh boards. Browsers reconnect by themselves (EventSource);
- * a reconnected browser gets the current board at once. Thread-safe.
+ * Every event is made by one sender thread, in order, so a whole board never overtakes a newer
+ * delta, and written to each browser by that browser's own writer ({@link Outbox}), so a browser
+ * that reads slowly holds up only itself. When ClickHouse cannot be reached each browser gets one
+ * {@code status} event saying so, and the next successful look sends fresh boards. Browsers
+ * reconnect by themselves (EventSource); a reconnected browser gets the current board at once.
+ * Thread-safe.
  */
 public final class BoardPush implements CellFeed.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BoardPush.class);
@@ -59,6 +64,12 @@ public final class BoardPush implements CellFeed.Listener, AutoCloseable {
   private final Sweeps sweeps;
   private final BiFunction<Board, Boolean, String> fragment;
   private final Map<String, Set<SseClient>> clients = new ConcurrentHashMap<>();
+
+  /** Events waiting for one browser beyond which it is let go (it reconnects). */
+  static final int OUTBOX_LIMIT = 64;
+
+  /** Per browser, its events waiting to be written, in order. */
+  private final Map<SseClient, Outbox> outboxes = new ConcurrentHashMap<>();
 
   /** Per browser, the board content it got last: a refresh that changed nothing is not sent. */
   private final Map<SseClient, String> lastSent = new ConcurrentHashMap<>();
@@ -134,6 +145,7 @@ public final class BoardPush implements CellFeed.Listener, AutoCloseable {
   /** Registers a browser for {@code sweepId}; it gets the current board right away. */
   public void open(String sweepId, SseClient client) {
     client.keepAlive();
+    outboxes.put(client, new Outbox(sweepId, client));
     clients.computeIfAbsent(sweepId, k -> ConcurrentHashMap.newKeySet()).add(client);
     client.onClose(() -> remove(sweepId, client));
     refresher.execute(() -> sendFull(sweepId, List.of(client)));
@@ -200,6 +212,10 @@ public final class BoardPush implements CellFeed.Listener, AutoCloseable {
 
   private void remove(String sweepId, SseClient client) {
     lastSent.remove(client);
+    Outbox outbox = outboxes.remove(client);
+    if (outbox != null) {
+      outbox.writer.shutdownNow();
+    }
     Set<SseClient> set = clients.get(sweepId);
     if (set != null) {
       set.remove(client);
@@ -355,7 +371,7 @@ public final class BoardPush implements CellFeed.Listener, AutoCloseable {
     event.put("sentMillis", System.currentTimeMillis());
     String payload = json(event);
     for (SseClient c : to) {
-      if (!content.equals(lastSent.put(c, content))) {
+      if (outboxes.containsKey(c) && !content.equals(lastSent.put(c, content))) {
         send(c, "board", payload);
       }
     }
@@ -432,14 +448,59 @@ public final class BoardPush implements CellFeed.Listener, AutoCloseable {
     long now = System.currentTimeMillis();
     if (now - lastKeepAlive >= KEEPALIVE_MS) {
       lastKeepAlive = now;
-      onSender(
-          () -> clients.values().forEach(set -> set.forEach(c -> c.sendComment("keep-alive"))));
+      onSender(() -> outboxes.values().forEach(o -> o.write(c -> c.sendComment("keep-alive"))));
     }
   }
 
-  private static void send(SseClient client, String event, String data) {
-    if (!client.terminated()) {
-      client.sendEvent(event, data);
+  /** Hands an event to the browser's outbox (nothing when it left). */
+  private void send(SseClient client, String event, String data) {
+    Outbox outbox = outboxes.get(client);
+    if (outbox != null) {
+      outbox.write(c -> c.sendEvent(event, data));
+    }
+  }
+
+  /**
+   * One browser's events, written in order by a virtual thread of its own: a browser that reads
+   * slowly (its socket's buffer full, the write blocks) delays only itself, never the sender thread
+   * and the other browsers. With more than {@link #OUTBOX_LIMIT} events waiting the browser is let
+   * go: its EventSource reconnects and gets the current board.
+   */
+  private final class Outbox {
+    private final String sweepId;
+    private final SseClient client;
+    private final ExecutorService writer =
+        Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("cab-dashboards-push-client").factory());
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    Outbox(String sweepId, SseClient client) {
+      this.sweepId = sweepId;
+      this.client = client;
+    }
+
+    void write(Consumer<SseClient> write) {
+      if (waiting.incrementAndGet() > OUTBOX_LIMIT) {
+        LOG.info("Board push: a browser of sweep {} reads too slowly; it reconnects", sweepId);
+        remove(sweepId, client);
+        Thread.ofVirtual().start(client::close);
+        return;
+      }
+      try {
+        writer.execute(
+            () -> {
+              waiting.decrementAndGet();
+              if (!client.terminated()) {
+                try {
+                  write.accept(client);
+                } catch (RuntimeException e) {
+                  LOG.debug("Board push: writing to a browser failed", e);
+                }
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        // the browser left meanwhile
+      }
     }
   }
 
@@ -448,6 +509,7 @@ public final class BoardPush implements CellFeed.Listener, AutoCloseable {
     timer.shutdownNow();
     refresher.shutdownNow();
     sender.shutdownNow();
+    outboxes.values().forEach(o -> o.writer.shutdownNow());
     clients.values().forEach(set -> set.forEach(SseClient::close));
     clients.clear();
   }
