@@ -226,6 +226,30 @@ class DashboardsLiveIT {
                 "  squares first shown by a '%s' event: read -> sent %s; sent -> in the page %s;"
                     + " -> shown %s%n",
                 kind, figures(s.get(0)), figures(s.get(1)), figures(s.get(2))));
+    // the slowest five: when in the sweep they were read (ms after its first read) and their split
+    long firstRead =
+        rows.keySet().stream()
+            .filter(cell -> !shownBefore.contains(cell))
+            .mapToLong(shownSeen::get)
+            .min()
+            .orElse(0);
+    rows.keySet().stream()
+        .filter(cell -> !shownBefore.contains(cell))
+        .sorted(
+            java.util.Comparator.comparingLong(
+                    (String cell) -> shown.get(cell) - shownSeen.get(cell))
+                .reversed())
+        .limit(5)
+        .forEach(
+            cell ->
+                System.out.printf(
+                    "  slow square: read at +%d ms, by '%s': read -> sent %d ms, -> in the page %d"
+                        + " ms, -> shown %d ms%n",
+                    shownSeen.get(cell) - firstRead,
+                    shownBy.get(cell),
+                    sent.get(cell) - shownSeen.get(cell),
+                    arrived.get(cell) - sent.get(cell),
+                    shown.get(cell) - arrived.get(cell)));
     System.out.printf(
         "  events the page got during the sweep: %s whole boards, %s cell deltas%n",
         ui.js("return window.cabBoardEvents"), ui.js("return window.cabCellEvents"));

@@ -40,6 +40,9 @@ public final class CellFeed implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration RETRY = Duration.ofSeconds(1);
 
+  /** Cell records handed to the push at a time. */
+  private static final int CHUNK = 32;
+
   /** Batches of records as they are read. */
   public interface Listener {
     /** Cell records, their Kafka timestamps, and when they were read. */
@@ -119,31 +122,33 @@ public final class CellFeed implements AutoCloseable {
           }
           var batch = consumer.poll(POLL);
           long readMillis = System.currentTimeMillis();
-          List<CellRecord> cells = new ArrayList<>(batch.count());
-          List<Long> timestamps = new ArrayList<>(batch.count());
+          // the plans first: the cells of a sweep read with its plan land on its laid-out board
           List<SweepPlan> plans = new ArrayList<>();
-          for (ConsumerRecord<byte[], byte[]> r : batch) {
-            if (r.topic().equals(topic)) {
-              CellRecord cell = decode(values, r);
-              if (cell != null) {
-                cells.add(cell);
-                timestamps.add(r.timestamp());
-              }
-            } else {
-              SweepPlan plan = decode(planValues, r);
-              if (plan != null && plan.sweepId() != null) {
-                plans.add(plan);
-              }
+          for (ConsumerRecord<byte[], byte[]> r : batch.records(plansTopic)) {
+            SweepPlan plan = decode(planValues, r);
+            if (plan != null && plan.sweepId() != null) {
+              plans.add(plan);
             }
           }
-          read.increment(cells.size());
-          // the plans first: the cells of a sweep read with its plan land on its laid-out board
           if (!plans.isEmpty()) {
             listener.planned(plans, readMillis);
           }
-          if (!cells.isEmpty()) {
-            listener.arrived(cells, timestamps, readMillis);
+          // the cells in chunks: the first ones go out while the rest of a big batch is decoded
+          List<CellRecord> cells = new ArrayList<>(CHUNK);
+          List<Long> timestamps = new ArrayList<>(CHUNK);
+          for (ConsumerRecord<byte[], byte[]> r : batch.records(topic)) {
+            CellRecord cell = decode(values, r);
+            if (cell != null) {
+              cells.add(cell);
+              timestamps.add(r.timestamp());
+            }
+            if (cells.size() == CHUNK) {
+              hand(cells, timestamps, readMillis);
+              cells = new ArrayList<>(CHUNK);
+              timestamps = new ArrayList<>(CHUNK);
+            }
           }
+          hand(cells, timestamps, readMillis);
         } catch (WakeupException e) {
           return;
         } catch (RuntimeException e) {
@@ -161,6 +166,13 @@ public final class CellFeed implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       consumer.close();
+    }
+  }
+
+  private void hand(List<CellRecord> cells, List<Long> timestamps, long readMillis) {
+    if (!cells.isEmpty()) {
+      read.increment(cells.size());
+      listener.arrived(cells, timestamps, readMillis);
     }
   }
 
