@@ -41,7 +41,7 @@ class OperationsDocTest {
 
   /** {@code | `key` | `ENV` | default | ...}: the first three columns of a settings row. */
   private static final Pattern ROW =
-      Pattern.compile("^\\| `([a-z0-9.]+)` \\| `([A-Z0-9_]+)` \\| ([^|]*) \\|(.*)$");
+      Pattern.compile("^\\| `([a-z0-9.-]+)` \\| `([A-Z0-9_]+)` \\| ([^|]*) \\|(.*)$");
 
   private static final Map<String, String> REQUIRED =
       Map.of(
