@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.cab.alerts.stats.StratifiedExact.Stratum;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,15 +56,7 @@ class StratifiedExactTest {
     // 9 tasks lost (baseline passed, candidate failed), 1 gained, 30 concordant: the discordant
     // strata are Bernoulli(1/2), so P(S <= 1) = P(Binomial(10, 1/2) >= 9) = 11/1024, as McNemar's
     // R: binom.test(9, 10, alternative = "greater")$p.value = 0.01074219
-    List<Stratum> strata = new ArrayList<>();
-    for (int i = 0; i < 9; i++) {
-      strata.add(new Stratum(0, 1, 1, 1));
-    }
-    strata.add(new Stratum(1, 1, 0, 1));
-    for (int i = 0; i < 15; i++) {
-      strata.add(new Stratum(1, 1, 1, 1));
-      strata.add(new Stratum(0, 1, 0, 1));
-    }
+    List<Stratum> strata = singleRuns(9, 1, 15, 15);
 
     StratifiedExact.Result r = StratifiedExact.test(strata);
 
@@ -109,23 +102,13 @@ class StratifiedExactTest {
     // One baseline sweep: every informative stratum is a discordant pair (margin 1 of 2), so the
     // weights are equal and the standardised test is McNemar's: binom.test(9, 10, alternative =
     // "greater")$p.value = 0.01074219 = 11/1024.
-    List<Stratum> strata = new ArrayList<>();
-    for (int i = 0; i < 9; i++) {
-      strata.add(new Stratum(0, 1, 1, 1));
-    }
-    strata.add(new Stratum(1, 1, 0, 1));
-    for (int i = 0; i < 15; i++) {
-      strata.add(new Stratum(1, 1, 1, 1));
-    }
+    List<Stratum> strata = singleRuns(9, 1, 15, 0);
 
     assertThat(StratifiedExact.testStandardised(strata).less())
         .isCloseTo(11.0 / 1024, within(1e-12));
     // Four baseline runs, each candidate failing where the baseline passed 3 of 4 (margin 3 of 5):
     // P(all 6 fail) = 0.4^6 either way.
-    List<Stratum> same = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      same.add(new Stratum(0, 1, 3, 4));
-    }
+    List<Stratum> same = Collections.nCopies(6, new Stratum(0, 1, 3, 4));
     assertThat(StratifiedExact.testStandardised(same).less())
         .isCloseTo(Math.pow(0.4, 6), within(1e-15))
         .isCloseTo(StratifiedExact.test(same).less(), within(1e-15));
@@ -150,6 +133,20 @@ class StratifiedExactTest {
       assertThat(result.less()).as("less, %s", strata).isCloseTo(tails[0], within(1e-12));
       assertThat(result.greater()).as("greater, %s", strata).isCloseTo(tails[1], within(1e-12));
     }
+  }
+
+  /**
+   * The strata of tasks run once on each side (candidate first): {@code lost} the baseline passed
+   * and the candidate failed, {@code gained} the other way round, then {@code bothPassed} and
+   * {@code bothFailed} concordant ones (whose margins fix the count: they carry no information).
+   */
+  private static List<Stratum> singleRuns(int lost, int gained, int bothPassed, int bothFailed) {
+    List<Stratum> strata = new ArrayList<>();
+    strata.addAll(Collections.nCopies(lost, new Stratum(0, 1, 1, 1)));
+    strata.addAll(Collections.nCopies(gained, new Stratum(1, 1, 0, 1)));
+    strata.addAll(Collections.nCopies(bothPassed, new Stratum(1, 1, 1, 1)));
+    strata.addAll(Collections.nCopies(bothFailed, new Stratum(0, 1, 0, 1)));
+    return strata;
   }
 
   /** {P(T' <= T), P(T' >= T)} by enumerating every joint outcome, T with the rounded weights. */
