@@ -53,11 +53,26 @@ final class CpuMeter {
   private long selfStart;
   private Map<String, Double> result;
 
+  /** How often threads are read between start and stop, so short-lived ones are not lost. */
+  private static final long DEFAULT_SAMPLE_EVERY_MS = 500;
+
+  private final long sampleEveryMs;
+
   /**
    * @param processes child processes to meter, by name (e.g. kafka, clickhouse)
    */
   CpuMeter(Map<String, Long> processes) {
+    this(processes, DEFAULT_SAMPLE_EVERY_MS);
+  }
+
+  /**
+   * @param processes child processes to meter, by name (e.g. kafka, clickhouse)
+   * @param sampleEveryMs how often threads are read between start and stop: a thread that ends
+   *     loses at most the CPU it spent since the last read
+   */
+  CpuMeter(Map<String, Long> processes, long sampleEveryMs) {
     this.processes = new LinkedHashMap<>(processes);
+    this.sampleEveryMs = sampleEveryMs;
     threads.setThreadCpuTimeEnabled(true);
   }
 
@@ -82,9 +97,6 @@ final class CpuMeter {
     }
     return OTHER;
   }
-
-  /** How often threads are read between start and stop, so short-lived ones are not lost. */
-  private static final long SAMPLE_EVERY_MS = 500;
 
   private Thread sampler;
 
@@ -117,7 +129,7 @@ final class CpuMeter {
                 () -> {
                   try {
                     while (!Thread.currentThread().isInterrupted()) {
-                      Thread.sleep(SAMPLE_EVERY_MS);
+                      Thread.sleep(sampleEveryMs);
                       sample();
                     }
                   } catch (InterruptedException e) {

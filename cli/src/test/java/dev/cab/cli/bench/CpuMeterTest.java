@@ -58,8 +58,9 @@ class CpuMeterTest {
 
   @Test
   void keepsTheCpuOfAThreadThatEndsBeforeTheStop() throws Exception {
-    // given a meter started before a sink thread that burns CPU for a while and ends
-    CpuMeter meter = new CpuMeter(Map.of());
+    // given a meter reading every 50 ms, started before a sink thread that burns 1.5 s of CPU and
+    // ends (with the default 500 ms a loaded machine could leave the last read a third short)
+    CpuMeter meter = new CpuMeter(Map.of(), 50);
     meter.start();
     Thread burner =
         Thread.ofPlatform()
