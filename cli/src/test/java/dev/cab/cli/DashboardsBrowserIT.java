@@ -453,6 +453,7 @@ class DashboardsBrowserIT {
             + " c.dataset.pareto]),"
             + " front: q('#cost-chart polyline.front').map(p => p.getAttribute('points'))})";
     JsonNode[] board = new JsonNode[1];
+    Map<String, JsonNode> view = new java.util.HashMap<>();
     ui.awaitTrue(
         () -> {
           try {
@@ -464,10 +465,17 @@ class DashboardsBrowserIT {
             browser.get(base + Urls.sweep(sweep)); // no board yet: its first cell has not landed
             return false;
           }
-          return board[0].path("planned").asText().equals("20")
-              && board[0].path("landed").asText().equals("12");
+          if (!board[0].path("planned").asText().equals("20")
+              || !board[0].path("landed").asText().equals("12")) {
+            return false;
+          }
+          // The counts come by push from Kafka, the leaderboard from ClickHouse's view once the
+          // rows landed there: wait for the board to show the view of all 12 cells too.
+          view.clear();
+          view.putAll(leaderboardView(sweep));
+          return leaderboardIsTheViews(board[0], view);
         },
-        "the board counts the bigger plan and the 12 landed cells");
+        "the board counts the bigger plan and the 12 landed cells, its leaderboard the view's");
     JsonNode b = board[0];
 
     // then the 8 planned cells that have not run are pending squares, the 12 others link to pages
@@ -480,13 +488,7 @@ class DashboardsBrowserIT {
     assertThat(taskRows).containsExactlyElementsOf(plannedTasks);
 
     // the leaderboard is the leaderboard view's, row for row
-    Map<String, JsonNode> view = new java.util.HashMap<>();
-    for (JsonNode r :
-        ui.clickhouseRows(
-            "SELECT tui, model, pass_rate, infra_errors, cost_per_cell_usd FROM leaderboard"
-                + " WHERE sweep_id = 'board-plan'")) {
-      view.put(r.path("tui").asText() + " × " + r.path("model").asText(), r);
-    }
+    assertThat(view).hasSize(4);
     assertThat(b.path("rows").size()).isEqualTo(4);
     for (JsonNode row : b.path("rows")) {
       JsonNode expected = view.get(row.get(0).asText());
@@ -523,6 +525,38 @@ class DashboardsBrowserIT {
     assertThat(drawnFront).isNotEmpty().containsExactlyInAnyOrderElementsOf(front);
     assertThat(b.path("front").get(0).asText()).isNotBlank();
     Files.write(screenshots.resolve("board-plan.png"), fullPage());
+  }
+
+  /** The {@code leaderboard} view's rows of {@code sweep}, by "tui × model". */
+  private Map<String, JsonNode> leaderboardView(String sweep) {
+    Map<String, JsonNode> view = new java.util.HashMap<>();
+    for (JsonNode r :
+        ui.clickhouseRows(
+            "SELECT tui, model, pass_rate, infra_errors, cost_per_cell_usd FROM leaderboard"
+                + " WHERE sweep_id = '"
+                + sweep
+                + "'")) {
+      view.put(r.path("tui").asText() + " × " + r.path("model").asText(), r);
+    }
+    return view;
+  }
+
+  /** Whether the board's leaderboard rows (pair, pass rate, infra errors) are the view's. */
+  private static boolean leaderboardIsTheViews(JsonNode board, Map<String, JsonNode> view) {
+    if (board.path("rows").size() != view.size()) {
+      return false;
+    }
+    for (JsonNode row : board.path("rows")) {
+      JsonNode expected = view.get(row.get(0).asText());
+      if (expected == null
+          || Math.abs(
+                  Double.parseDouble(row.get(1).asText()) - expected.path("pass_rate").asDouble())
+              > 1e-9
+          || !row.get(2).asText().equals(expected.path("infra_errors").asText())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Test
