@@ -10,6 +10,7 @@ import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
 import dev.cab.model.wire.TokenTotals;
+import dev.cab.sink.CellRecordBuilder;
 import dev.cab.sink.SeedFixture;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -167,32 +168,17 @@ class CellRowMapperTest {
     Map<String, Map<String, Object>> axes = new java.util.LinkedHashMap<>(base.axes());
     axes.put("style", Map.of("lint_errors", 3));
     CellRecord cell =
-        new CellRecord(
-            base.schemaVersion(),
-            base.cellId(),
-            base.sweepId(),
-            base.tui(),
-            base.model(),
-            base.task(),
-            base.category(),
-            base.containerImage(),
-            base.imageDigest(),
-            base.modelBuildId(),
-            null,
-            base.startedAt(),
-            null,
-            null,
-            axes,
-            base.axisScores(),
-            null,
-            base.spans(),
-            new TokenTotals(100, 20, 5, 1, 2),
-            CellStatus.RUNNING,
-            List.of("integrity"),
-            CellOutcome.INFRA_ERROR,
-            "exit_code 137",
-            base.version(),
-            base.updatedAt());
+        CellRecordBuilder.from(base)
+            .exitCode(null)
+            .endedAt(null)
+            .durationMs(null)
+            .axes(axes)
+            .composite(null)
+            .tokens(new TokenTotals(100, 20, 5, 1, 2))
+            .status(CellStatus.RUNNING)
+            .missingAxes(List.of("integrity"))
+            .outcome(CellOutcome.INFRA_ERROR, "exit_code 137")
+            .build();
 
     // when
     Map<String, Object> row = (mapper.map(cell, 0, 0));
