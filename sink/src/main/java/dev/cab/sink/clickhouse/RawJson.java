@@ -21,6 +21,9 @@ import java.util.Set;
  * with the wire mapper's generator, numbers go through the same Java types (int, long, BigInteger,
  * double), strings are decoded and escaped the same way, and key order is kept.
  *
+ * <p>The path of records {@link CanonicalRecord} does not take (another writer's spelling); the
+ * collector's records are read straight from their bytes, their maps sliced.
+ *
  * <p>One difference is detected rather than copied: an object with a key twice (a map keeps the
  * last value at the first key's place). Such a value is marked not {@link #exact}, and the mapper
  * decodes the record the old way.

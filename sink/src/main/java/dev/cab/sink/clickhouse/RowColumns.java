@@ -30,7 +30,8 @@ final class RowColumns {
   /** A new row holding the identity columns; {@code cellId} is checked by the caller. */
   static Map<String, Object> cell(
       String cellId, String sweepId, String tui, String model, String task, String category) {
-    Map<String, Object> row = new LinkedHashMap<>();
+    // room for the widest row (cells: 49 columns) without rehashing on the way
+    Map<String, Object> row = LinkedHashMap.newLinkedHashMap(64);
     row.put("cell_id", cellId);
     row.put("sweep_id", ClickHouseValues.text(sweepId));
     row.put("tui", ClickHouseValues.text(tui));

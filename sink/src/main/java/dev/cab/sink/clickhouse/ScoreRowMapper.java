@@ -42,6 +42,21 @@ public final class ScoreRowMapper implements RowMapper {
 
   private final JsonSerde<ScoreEvent> serde = new JsonSerde<>(ScoreEvent.class);
   private final JsonSerde<ScoreFields> fields = new JsonSerde<>(ScoreFields.class);
+  private final boolean canonicalFirst;
+
+  /** Reads canonical records straight from their bytes ({@link CanonicalRecord}). */
+  public ScoreRowMapper() {
+    this(true);
+  }
+
+  /**
+   * @param canonicalFirst false to bind every record with Jackson, its maps copied token by token
+   *     (the sink before {@link CanonicalRecord}: the other side of the equivalence test and the
+   *     bench)
+   */
+  ScoreRowMapper(boolean canonicalFirst) {
+    this.canonicalFirst = canonicalFirst;
+  }
 
   /**
    * A {@link ScoreEvent} as the row needs it: the same wire fields, its two maps kept as the JSON
@@ -80,6 +95,96 @@ public final class ScoreRowMapper implements RowMapper {
     boolean exact() {
       return RawJson.orEmpty(breakdown).exact() && RawJson.orEmpty(attributes).exact();
     }
+
+    /**
+     * The event read straight from its bytes, maps sliced, when they are in the collector's
+     * canonical form; null otherwise (the caller binds them with Jackson).
+     */
+    static ScoreFields canonical(byte[] value) {
+      try {
+        CanonicalRecord r = CanonicalRecord.open(value);
+        int schemaVersion = 0;
+        CellIdentity cell = null;
+        String traceId = null;
+        String spanId = null;
+        String axis = null;
+        Double scoreValue = null;
+        String scoreLabel = null;
+        String explanation = null;
+        RawJson breakdown = null;
+        RawJson attributes = null;
+        Instant time = null;
+        int seen = 0;
+        for (String key; (key = r.nextKey(true)) != null; ) {
+          int bit =
+              switch (key) {
+                case "schema_version" -> {
+                  schemaVersion = r.intValue();
+                  yield 1;
+                }
+                case "cell" -> {
+                  cell = r.cellOrNull();
+                  yield 1 << 1;
+                }
+                case "trace_id" -> {
+                  traceId = r.stringOrNull();
+                  yield 1 << 2;
+                }
+                case "span_id" -> {
+                  spanId = r.stringOrNull();
+                  yield 1 << 3;
+                }
+                case "axis" -> {
+                  axis = r.stringOrNull();
+                  yield 1 << 4;
+                }
+                case "score_value" -> {
+                  scoreValue = r.doubleOrNull();
+                  yield 1 << 5;
+                }
+                case "score_label" -> {
+                  scoreLabel = r.stringOrNull();
+                  yield 1 << 6;
+                }
+                case "explanation" -> {
+                  explanation = r.stringOrNull();
+                  yield 1 << 7;
+                }
+                case "breakdown" -> {
+                  breakdown = r.object();
+                  yield 1 << 8;
+                }
+                case "attributes" -> {
+                  attributes = r.object();
+                  yield 1 << 9;
+                }
+                case "time" -> {
+                  time = r.instantOrNull();
+                  yield 1 << 10;
+                }
+                default -> {
+                  r.skipValue();
+                  yield 0;
+                }
+              };
+          seen = CanonicalRecord.once(seen, bit);
+        }
+        return new ScoreFields(
+            schemaVersion,
+            cell,
+            traceId,
+            spanId,
+            axis,
+            scoreValue,
+            scoreLabel,
+            explanation,
+            breakdown,
+            attributes,
+            time);
+      } catch (CanonicalRecord.NotCanonical e) {
+        return null;
+      }
+    }
   }
 
   @Override
@@ -89,7 +194,11 @@ public final class ScoreRowMapper implements RowMapper {
 
   @Override
   public Map<String, Object> map(byte[] value, int partition, long offset) throws MappingException {
-    ScoreFields f = Decoding.tryDecode(fields, TABLE.topic(), value);
+    ScoreFields f = canonicalFirst ? ScoreFields.canonical(value) : null;
+    if (f == null) {
+      // another writer's spelling (or bytes that do not decode): bind with Jackson
+      f = Decoding.tryDecode(fields, TABLE.topic(), value);
+    }
     if (f == null || !f.exact()) {
       // undecodable (the full decode names why) or a key twice in a map: decode as before
       ScoreEvent e = Decoding.decode(serde, TABLE.topic(), value);
