@@ -76,7 +76,10 @@ import org.slf4j.LoggerFactory;
  * commits it, then flushes the filling batch (with the close timeout) and commits; what it cannot
  * flush in time is dropped from its buffer and the offsets of the revoked partitions are never
  * committed by this member (an abandoned insert may still land: a replay the tables collapse), so
- * the partition's next owner reads it again. Lost partitions are forgotten at once.
+ * the partition's next owner reads it again. Lost partitions are forgotten at once. The rule is the
+ * same with {@code sink.insert.overlap=false}: the serial loop hands its batch to the insert thread
+ * too and waits for it polling paused, so a revocation meets its insert in flight in the same
+ * callback.
  *
  * <p>Threading: {@link #run()} owns the consumer, the dead-letter producer and the batches; the
  * insert thread ({@code <consumer thread>-insert}) only runs {@link BatchWriter#write} on a batch

@@ -32,6 +32,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The loop's pipelining (one batch inserting on the insert thread while the next is read): commits
@@ -133,34 +135,63 @@ class SinkLoopTest {
     assertThat(inserter.offsetsInserted()).doesNotContain(4L, 5L);
   }
 
-  @Test
-  void aRevocationWaitsForTheInsertInFlightThenCommitsIt() throws Exception {
-    start(Map.of(SinkSettings.CLOSE_TIMEOUT_MS, "5000"));
+  /**
+   * Both modes meet a revocation with an insert in flight the same way: the serial loop ({@code
+   * sink.insert.overlap=false}) also waits for its batch on the insert thread, polling paused, and
+   * the rebalance callback that runs inside such a poll is the one rule for both.
+   */
+  @ParameterizedTest(name = "sink.insert.overlap={0}")
+  @ValueSource(booleans = {true, false})
+  void aRevocationWaitsForTheInsertInFlightThenCommitsIt(boolean overlap) throws Exception {
+    start(
+        Map.of(
+            SinkSettings.CLOSE_TIMEOUT_MS,
+            "5000",
+            SinkSettings.INSERT_OVERLAP,
+            String.valueOf(overlap)));
     add(0, 1);
     Insert first = inserter.next();
-    add(2); // half a batch, buffered
-    await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
+    add(2); // with the overlap, read into a half batch; without, left unread (paused)
+    if (overlap) {
+      await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
+    }
 
     // The insert answers while the revocation callback waits for it.
     CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)
         .execute(() -> first.answer().complete(null));
     consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
-    // The callback also flushes the half batch (bounded) before the partition goes.
-    Insert half = inserter.next();
-    assertThat(half.offsets()).containsExactly(2L);
-    half.answer().complete(null);
+    long expected = 2;
+    if (overlap) {
+      // The callback also flushes the half batch (bounded) before the partition goes.
+      Insert half = inserter.next();
+      assertThat(half.offsets()).containsExactly(2L);
+      half.answer().complete(null);
+      expected = 3;
+    }
+    long committedOffset = expected;
     await(
-        () -> consumer.committedOffsets.containsKey(P0) && committed().offset() == 3,
-        "both batches are committed before the partition moves");
+        () -> consumer.committedOffsets.containsKey(P0) && committed().offset() == committedOffset,
+        "every batch read is committed before the partition moves");
+    await(() -> consumer.assignment().isEmpty(), "the partition is revoked");
+    assertThat(metrics.snapshot().recordsConsumed()).isEqualTo(overlap ? 3 : 2);
+    assertThat(loop.failure()).isNull();
   }
 
-  @Test
-  void aRevocationAbandonsAStuckInsertAndNeverCommitsItsRows() throws Exception {
-    start(Map.of(SinkSettings.CLOSE_TIMEOUT_MS, "200"));
+  @ParameterizedTest(name = "sink.insert.overlap={0}")
+  @ValueSource(booleans = {true, false})
+  void aRevocationAbandonsAStuckInsertAndNeverCommitsItsRows(boolean overlap) throws Exception {
+    start(
+        Map.of(
+            SinkSettings.CLOSE_TIMEOUT_MS,
+            "200",
+            SinkSettings.INSERT_OVERLAP,
+            String.valueOf(overlap)));
     add(0, 1);
     Insert stuck = inserter.next();
     add(2);
-    await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
+    if (overlap) {
+      await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
+    }
 
     consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
     await(() -> consumer.assignment().isEmpty(), "the partition is revoked");
