@@ -319,7 +319,7 @@ final class ScaleBench {
     identity.put("cell_id", "concat(" + sweep + ", '/', " + replica + ", '/', t.cell_id)");
     identity.put("task", "concat(t.task, '#', " + replica + ")");
     identity.put("inserted_at", "now64(3)");
-    for (String table : List.of("cells", "spans", "score_events")) {
+    for (String table : BenchStack.TABLES) {
       List<String> columns =
           clickhouse
               .rows(
