@@ -310,21 +310,12 @@ public final class LocalStack implements AutoCloseable {
    * stack stops them otherwise.
    */
   public AutoCloseable addInstances(String name) {
-    Map<String, String> overrides = new java.util.HashMap<>(options.overrides());
-    overrides.put(
-        StreamsSettings.STATE_DIR, options.dataDir().resolve("streams-" + name).toString());
-    Options instance =
-        new Options(
-            options.dataDir(),
-            options.kafkaPort(),
-            options.clickhousePort(),
-            options.otlpHttpPort(),
-            options.otlpGrpcPort(),
-            options.dashboardPort(),
-            options.clickhouseDatabase(),
-            overrides);
     StageSettings s =
-        StageSettings.read(instance, kafka.bootstrapServers(), clickhouse.url(), users);
+        extraSettings(
+            options.clickhouseDatabase(),
+            Map.of(
+                StreamsSettings.STATE_DIR,
+                options.dataDir().resolve("streams-" + name).toString()));
     SinkService sink = SinkService.start(s.sink());
     StreamsService streams;
     try {
@@ -353,10 +344,26 @@ public final class LocalStack implements AutoCloseable {
    * the stack's database only. The caller closes it.
    */
   public SinkService startSink(String database, String groupId) {
+    StageSettings s =
+        extraSettings(
+            database,
+            Map.of(
+                SinkSettings.GROUP_ID,
+                groupId,
+                CommonSettings.CLICKHOUSE_USER,
+                LocalClickHouseUsers.ADMIN,
+                CommonSettings.CLICKHOUSE_PASSWORD,
+                users.adminPassword()));
+    return SinkService.start(s.sink());
+  }
+
+  /**
+   * The stages' settings for an instance beside the stack's: the stack's options and overrides,
+   * with the ClickHouse database {@code database} and the overrides {@code extra} on top.
+   */
+  private StageSettings extraSettings(String database, Map<String, String> extra) {
     Map<String, String> overrides = new java.util.HashMap<>(options.overrides());
-    overrides.put(SinkSettings.GROUP_ID, groupId);
-    overrides.put(CommonSettings.CLICKHOUSE_USER, LocalClickHouseUsers.ADMIN);
-    overrides.put(CommonSettings.CLICKHOUSE_PASSWORD, users.adminPassword());
+    overrides.putAll(extra);
     Options instance =
         new Options(
             options.dataDir(),
@@ -367,9 +374,7 @@ public final class LocalStack implements AutoCloseable {
             options.dashboardPort(),
             database,
             overrides);
-    StageSettings s =
-        StageSettings.read(instance, kafka.bootstrapServers(), clickhouse.url(), users);
-    return SinkService.start(s.sink());
+    return StageSettings.read(instance, kafka.bootstrapServers(), clickhouse.url(), users);
   }
 
   /** The Kafka Streams application id (the streams stage's consumer group). */
