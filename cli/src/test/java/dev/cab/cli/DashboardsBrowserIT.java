@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cab.cli.browser.DashboardsUi;
+import dev.cab.cli.browser.RsvgConvert;
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.TestStacks;
 import dev.cab.dashboards.pages.Urls;
@@ -26,6 +27,8 @@ import dev.cab.runner.sim.SeedCells.SeedSpan;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
 import dev.cab.runner.sim.SweepSimulator;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -36,6 +39,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -247,6 +252,7 @@ class DashboardsBrowserIT {
       assertThat(svg.headers().firstValue("ETag")).isPresent();
       assertThat(svg.headers().firstValue("Cache-Control"))
           .hasValueSatisfying(v -> assertThat(v).contains("max-age"));
+      assertRsvgConvertDrawsIt(svg.body());
       if (id.cellId().contains("step-3.5-flash/mutations")) {
         Files.write(screenshots.resolve("seed-001-cell-page.png"), fullPage());
       }
@@ -527,6 +533,41 @@ class DashboardsBrowserIT {
     Files.write(screenshots.resolve("board-plan.png"), fullPage());
   }
 
+  /**
+   * librsvg draws the badge at its declared size, the label's grey on the left and the message's
+   * fill colour on the right (the other renderer the issue names, beside the browser's).
+   */
+  private static void assertRsvgConvertDrawsIt(String svg) throws IOException {
+    Matcher size = Pattern.compile("<svg [^>]*width=\"(\\d+)\" height=\"(\\d+)\"").matcher(svg);
+    Matcher fills =
+        Pattern.compile(
+                "<rect width=\"(\\d+)\" height=\"20\" fill=\"#555\"/><rect x=\"\\d+\""
+                    + " width=\"\\d+\" height=\"20\" fill=\"#([0-9a-f]{6}|[0-9a-f]{3})\"/>")
+            .matcher(svg);
+    assertThat(size.find()).as("the badge's size in %s", svg).isTrue();
+    assertThat(fills.find()).as("the badge's two fills in %s", svg).isTrue();
+    BufferedImage png = RsvgConvert.render(svg, Files.createDirectories(screenshots));
+    assertThat(png.getWidth()).isEqualTo(Integer.parseInt(size.group(1)));
+    assertThat(png.getHeight()).isEqualTo(Integer.parseInt(size.group(2)));
+    int labelWidth = Integer.parseInt(fills.group(1));
+    assertCloseColour(png.getRGB(1, 2), 0x555555);
+    String hex = fills.group(2);
+    if (hex.length() == 3) {
+      hex = hex.replaceAll("(.)", "$1$1");
+    }
+    assertCloseColour(png.getRGB(labelWidth + 1, 2), Integer.parseInt(hex, 16));
+  }
+
+  /** Within the gradient's light overlay of {@code rgb}, channel by channel. */
+  private static void assertCloseColour(int argb, int rgb) {
+    assertThat((argb >>> 24) & 0xff).as("opacity").isEqualTo(0xff);
+    for (int shift : new int[] {16, 8, 0}) {
+      assertThat((argb >> shift) & 0xff)
+          .as("colour %06x against %06x", argb & 0xffffff, rgb)
+          .isCloseTo((rgb >> shift) & 0xff, within(40));
+    }
+  }
+
   /** The {@code leaderboard} view's rows of {@code sweep}, by "tui × model". */
   private Map<String, JsonNode> leaderboardView(String sweep) {
     Map<String, JsonNode> view = new java.util.HashMap<>();
@@ -561,7 +602,7 @@ class DashboardsBrowserIT {
 
   @Test
   @Order(5)
-  void badInputGetsAClearFourHundredNeverAFiveHundred() {
+  void badInputGetsAClearFourHundredNeverAFiveHundred() throws IOException {
     String longName = "x".repeat(2000);
     Map<String, Integer> expected =
         Map.of(
@@ -600,6 +641,7 @@ class DashboardsBrowserIT {
       throw new java.io.UncheckedIOException(e);
     }
     assertThat(ui.get("/badge/nope/m/t.svg").body()).contains(">no result<");
+    assertRsvgConvertDrawsIt(ui.get("/badge/nope/m/t.svg").body());
     assertThat(ui.get("/cells/%7Bx:String%7D").body()).contains("No cell with id '{x:String}'.");
   }
 

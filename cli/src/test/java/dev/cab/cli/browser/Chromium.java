@@ -1,11 +1,8 @@
 package dev.cab.cli.browser;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -23,38 +20,11 @@ public final class Chromium {
   private Chromium() {}
 
   /** Makes sure both binaries exist, installing them as root. */
-  public static synchronized void ensureInstalled() {
-    if (Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER)) {
-      return;
-    }
-    if (!"root".equals(System.getProperty("user.name"))) {
-      throw new IllegalStateException(
-          "the browser tests need Chromium: run `sudo apt-get install -y chromium chromium-driver`");
-    }
-    run(List.of("apt-get", "update", "-q"));
-    run(List.of("apt-get", "install", "-y", "-q", "chromium", "chromium-driver"));
-    if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
-      throw new IllegalStateException(
-          "apt-get did not install "
-              + BROWSER
-              + " and "
-              + DRIVER
-              + ": install chromium and chromium-driver");
-    }
-  }
-
-  private static void run(List<String> command) {
-    try {
-      Process p = new ProcessBuilder(command).inheritIO().start();
-      if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed");
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + String.join(" ", command), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
-    }
+  public static void ensureInstalled() {
+    DebianPackages.ensure(
+        "the browser tests need Chromium",
+        List.of(BROWSER, DRIVER),
+        List.of("chromium", "chromium-driver"));
   }
 
   /** A fresh headless browser with its own profile directory under {@code profile}. */
