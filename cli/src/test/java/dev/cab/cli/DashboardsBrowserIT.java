@@ -530,6 +530,19 @@ class DashboardsBrowserIT {
             });
     assertThat(drawnFront).isNotEmpty().containsExactlyInAnyOrderElementsOf(front);
     assertThat(b.path("front").get(0).asText()).isNotBlank();
+
+    // and the leaderboard sorts by a column when its header is clicked: pass rate highest first,
+    // then lowest first
+    String passRates =
+        "return [...document.querySelectorAll('#leaderboard tbody tr')]"
+            + ".map(r => parseFloat(r.querySelectorAll('td')[4].dataset.v))";
+    ui.js("document.querySelectorAll('#leaderboard thead th')[4].click()");
+    ui.awaitTrue(
+        () -> isSorted(numbers(ui.js(passRates)), -1), "the leaderboard by pass rate, descending");
+    ui.js("document.querySelectorAll('#leaderboard thead th')[4].click()");
+    ui.awaitTrue(
+        () -> isSorted(numbers(ui.js(passRates)), 1), "the leaderboard by pass rate, ascending");
+    assertThat(numbers(ui.js(passRates))).hasSize(4);
     Files.write(screenshots.resolve("board-plan.png"), fullPage());
   }
 
@@ -566,6 +579,20 @@ class DashboardsBrowserIT {
           .as("colour %06x against %06x", argb & 0xffffff, rgb)
           .isCloseTo((rgb >> shift) & 0xff, within(40));
     }
+  }
+
+  private static List<Double> numbers(Object jsArray) {
+    return ((List<?>) jsArray).stream().map(n -> ((Number) n).doubleValue()).toList();
+  }
+
+  /** Whether {@code xs} (at least two, not all equal) is in order: 1 ascending, -1 descending. */
+  private static boolean isSorted(List<Double> xs, int direction) {
+    for (int i = 1; i < xs.size(); i++) {
+      if (Double.compare(xs.get(i), xs.get(i - 1)) * direction < 0) {
+        return false;
+      }
+    }
+    return xs.size() > 1 && !xs.getFirst().equals(xs.getLast());
   }
 
   /** The {@code leaderboard} view's rows of {@code sweep}, by "tui × model". */
