@@ -23,8 +23,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -170,17 +172,34 @@ public final class DashboardsUi implements AutoCloseable {
 
   /** The text of the first element {@code css} selects on the open page. */
   public String text(String css) {
-    return browser.findElement(By.cssSelector(css)).getText();
+    return current(() -> browser.findElement(By.cssSelector(css)).getText());
   }
 
   /** The texts of every element {@code css} selects. */
   public List<String> texts(String css) {
-    return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    return current(
+        () -> browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
   }
 
   /** An attribute as the page's markup has it. */
   public String attr(String css, String name) {
-    return browser.findElement(By.cssSelector(css)).getDomAttribute(name);
+    return current(() -> browser.findElement(By.cssSelector(css)).getDomAttribute(name));
+  }
+
+  /**
+   * Reads the page again when a push replaced an element between finding it and reading it (the
+   * live board re-renders parts of itself at any time); a few tries, then the error.
+   */
+  private static <T> T current(Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Runs {@code script} in the open page; its {@code return} value. */
