@@ -73,6 +73,9 @@ public record SimulationReport(
    * @param metric {@code pass_rate} or {@code mean_wall_clock_ms}
    * @param baseline the metric over the affected cells had the regression not been injected
    * @param injected the metric as emitted
+   * @param baselineInfraErrors affected cells that would have been infra errors without it
+   * @param infraErrors affected cells emitted as infra errors (more when a latency rise pushed
+   *     cells past the harness timeout)
    */
   public record InjectedRegression(
       Regression regression,
@@ -81,7 +84,9 @@ public record SimulationReport(
       long firstAffectedCellIndex,
       String metric,
       double baseline,
-      double injected) {}
+      double injected,
+      long baselineInfraErrors,
+      long infraErrors) {}
 
   /**
    * Pass counts of one tui × model.

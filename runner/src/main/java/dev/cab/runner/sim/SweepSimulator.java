@@ -426,6 +426,8 @@ public final class SweepSimulator {
     private long passes;
     private double baselineWall;
     private double wall;
+    private long baselineInfraErrors;
+    private long infraErrors;
     private long firstIndex = -1;
 
     synchronized void add(SimulatedCell.Outcome outcome, long index) {
@@ -434,6 +436,8 @@ public final class SweepSimulator {
       passes += outcome.pass() ? 1 : 0;
       baselineWall += outcome.baselineWallClockMs();
       wall += outcome.wallClockMs();
+      baselineInfraErrors += outcome.baselineInfraFailure() ? 1 : 0;
+      infraErrors += outcome.infraFailure() ? 1 : 0;
       firstIndex = firstIndex < 0 ? index : Math.min(firstIndex, index);
     }
 
@@ -455,8 +459,26 @@ public final class SweepSimulator {
               cells,
               firstIndex,
               planned);
+      if (infraErrors != baselineInfraErrors) {
+        // a longer wall clock pushes cells past the harness timeout: the pipeline rightly counts
+        // them as infra errors, so an infra-rate alert on the same cells is explained, not false
+        description +=
+            String.format(
+                Locale.ROOT,
+                "; infra errors %d -> %d of those cells (killed at the harness timeout)",
+                baselineInfraErrors,
+                infraErrors);
+      }
       return new InjectedRegression(
-          regression, description, cells, firstIndex, metric, baseline, injected);
+          regression,
+          description,
+          cells,
+          firstIndex,
+          metric,
+          baseline,
+          injected,
+          baselineInfraErrors,
+          infraErrors);
     }
   }
 }

@@ -341,6 +341,9 @@ class SweepSimulatorTest {
     assertThat(injected.injected()).isCloseTo(passAfter, within(1e-9));
     assertThat(injected.description()).contains("aider × " + MODEL_B).contains("0.60");
     assertThat(after.report.pair("aider", MODEL_B).passRate()).isCloseTo(passAfter, within(1e-9));
+    // a lower pass probability makes no infra error, so the description names none
+    assertThat(injected.infraErrors()).isEqualTo(injected.baselineInfraErrors());
+    assertThat(injected.description()).doesNotContain("infra errors");
   }
 
   @Test
@@ -387,6 +390,28 @@ class SweepSimulatorTest {
     assertThat(meanWallClock(after, "pi") / meanWallClock(before, "pi")).isBetween(2.0, 3.01);
     assertThat(meanWallClock(after, "aider")).isEqualTo(meanWallClock(before, "aider"));
     assertThat(after.report.regressions().getFirst().metric()).isEqualTo("mean_wall_clock_ms");
+  }
+
+  @Test
+  void latencyJumpPastTheHarnessTimeoutIsReportedAsInfraErrors() throws InterruptedException {
+    SimulationOptions baseline = small().noFaults().build();
+
+    Emitted before = simulate(baseline);
+    Emitted after =
+        simulate(baseline.toBuilder().regression(Regression.latencyJumpForTui("pi", 40)).build());
+
+    SimulationReport.InjectedRegression injected = after.report.regressions().getFirst();
+    // 40x pushes the pi cells past the 600 s timeout: the container is killed, an infra error
+    assertThat(injected.infraErrors()).isGreaterThan(injected.baselineInfraErrors());
+    assertThat(after.report.infraFailures() - before.report.infraFailures())
+        .isEqualTo(injected.infraErrors() - injected.baselineInfraErrors());
+    assertThat(injected.description())
+        .contains(
+            "infra errors "
+                + injected.baselineInfraErrors()
+                + " -> "
+                + injected.infraErrors()
+                + " of those cells (killed at the harness timeout)");
   }
 
   @Test

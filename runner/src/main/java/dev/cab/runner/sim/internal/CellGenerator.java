@@ -201,6 +201,7 @@ public final class CellGenerator {
       boolean infra,
       int infraKind,
       boolean timedOut,
+      boolean baselineTimedOut,
       long containerExit,
       int testExit,
       String language,
@@ -208,6 +209,11 @@ public final class CellGenerator {
 
     boolean infraFailure() {
       return infra || timedOut;
+    }
+
+    /** Whether the cell would have been an infra error without the injected regressions. */
+    boolean baselineInfraFailure() {
+      return infra || baselineTimedOut;
     }
 
     /** {@code error.type} of the container and root spans, or null. */
@@ -278,6 +284,7 @@ public final class CellGenerator {
         infra,
         infraKind,
         timedOut,
+        baselineTimedOut,
         containerExit,
         testExit,
         language,
@@ -678,6 +685,7 @@ public final class CellGenerator {
             time.wallMicros() / 1000.0,
             Math.round(run.baselineWallSeconds() * 1e6) / 1000.0,
             run.infraFailure(),
+            run.baselineInfraFailure(),
             run.applied()));
   }
 

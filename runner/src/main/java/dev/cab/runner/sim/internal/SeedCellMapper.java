@@ -110,6 +110,6 @@ public final class SeedCellMapper {
         -1,
         0,
         -1,
-        new Outcome(pass, pass, wallClockMs, wallClockMs, false, List.of()));
+        new Outcome(pass, pass, wallClockMs, wallClockMs, false, false, List.of()));
   }
 }

@@ -88,8 +88,9 @@ public record SimulatedCell(
       double wallClockMs,
       double baselineWallClockMs,
       boolean infraFailure,
+      boolean baselineInfraFailure,
       List<Integer> regressions) {
 
-    public static final Outcome NONE = new Outcome(false, false, 0, 0, false, List.of());
+    public static final Outcome NONE = new Outcome(false, false, 0, 0, false, false, List.of());
   }
 }
