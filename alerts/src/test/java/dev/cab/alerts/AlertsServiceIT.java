@@ -257,22 +257,6 @@ class AlertsServiceIT {
     return out;
   }
 
-  private static Set<String> labelsOf(List<JsonNode> alerts) {
-    Set<String> out = new HashSet<>();
-    for (JsonNode a : alerts) {
-      JsonNode l = a.path("labels");
-      out.add(
-          l.path("rule").asText()
-              + ":"
-              + l.path("tui").asText()
-              + ":"
-              + l.path("model").asText()
-              + ":"
-              + l.path("task").asText());
-    }
-    return out;
-  }
-
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -368,7 +352,7 @@ class AlertsServiceIT {
       Await.until(
           "Alertmanager holding the firing alerts",
           Duration.ofSeconds(60),
-          () -> labelsOf(am.activeAlerts()).equals(firing()));
+          () -> am.activeAlertKeys().equals(firing()));
       JsonNode one =
           am.activeAlerts().stream()
               .filter(a -> a.path("labels").path("alertname").asText().equals("cab_pass_rate_drop"))

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A real Prometheus Alertmanager (Debian's {@code prometheus-alertmanager}) on loopback for tests:
@@ -131,6 +133,25 @@ public final class AlertmanagerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
+  }
+
+  /**
+   * The active alerts as {@code rule:tui:model:task} keys (an absent label as empty), the form the
+   * ITs compare with what the alerts stage says is firing.
+   */
+  public Set<String> activeAlertKeys() {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode a : activeAlerts()) {
+      JsonNode l = a.path("labels");
+      out.add(
+          String.join(
+              ":",
+              l.path("rule").asText(),
+              l.path("tui").asText(),
+              l.path("model").asText(),
+              l.path("task").asText()));
+    }
+    return out;
   }
 
   @Override
