@@ -1,11 +1,10 @@
 package dev.cab.runner;
 
+import dev.cab.runner.internal.CabLogRecordExporter;
+import dev.cab.runner.internal.CabSpanExporter;
 import dev.cab.runner.internal.CellIdGenerator;
-import dev.cab.runner.internal.CountingLogRecordExporter;
-import dev.cab.runner.internal.CountingSpanExporter;
 import dev.cab.runner.internal.ExportCounters;
-import dev.cab.runner.internal.ResendingLogRecordExporter;
-import dev.cab.runner.internal.ResendingSpanExporter;
+import dev.cab.runner.internal.SignalExporter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.logs.Logger;
@@ -27,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -102,25 +102,25 @@ public final class CabTelemetry implements AutoCloseable {
                   return builder;
                 })
             .addSpanExporterCustomizer(
-                (exporter, config) -> {
-                  spanCounters.enable();
-                  if (options.spanExporter() == null) {
-                    return new CountingSpanExporter(
-                        new ResendingSpanExporter(exporter, resendFor(config)), spanCounters);
-                  }
-                  exporter.shutdown();
-                  return new CountingSpanExporter(options.spanExporter(), spanCounters);
-                })
+                (exporter, config) ->
+                    new CabSpanExporter(
+                        wired(
+                            exporter,
+                            options.spanExporter(),
+                            CabSpanExporter::core,
+                            spanCounters,
+                            config,
+                            "spans")))
             .addLogRecordExporterCustomizer(
-                (exporter, config) -> {
-                  eventCounters.enable();
-                  if (options.logRecordExporter() == null) {
-                    return new CountingLogRecordExporter(
-                        new ResendingLogRecordExporter(exporter, resendFor(config)), eventCounters);
-                  }
-                  exporter.shutdown();
-                  return new CountingLogRecordExporter(options.logRecordExporter(), eventCounters);
-                })
+                (exporter, config) ->
+                    new CabLogRecordExporter(
+                        wired(
+                            exporter,
+                            options.logRecordExporter(),
+                            CabLogRecordExporter::core,
+                            eventCounters,
+                            config,
+                            "scorer events")))
             .addResourceCustomizer(CabTelemetry::defaultServiceName)
             .disableShutdownHook()
             .build()
@@ -282,6 +282,29 @@ public final class CabTelemetry implements AutoCloseable {
         eventCounters.submitted(),
         eventCounters.exported(),
         eventCounters.failed());
+  }
+
+  /**
+   * The exporter of one signal as the SDK will call it, counted in {@code counters}: the one the
+   * SDK configured with resends on top, or the one {@code options} gave (the configured one is shut
+   * down unused; a given exporter gets no resends).
+   *
+   * @param given the exporter from {@code options}, or null
+   * @param core the signal's adapter from an SDK exporter to the shared core
+   */
+  private static <E, T> SignalExporter<T> wired(
+      E configured,
+      E given,
+      Function<E, SignalExporter<T>> core,
+      ExportCounters counters,
+      ConfigProperties config,
+      String signal) {
+    counters.enable();
+    if (given == null) {
+      return core.apply(configured).resending(resendFor(config), signal).counting(counters);
+    }
+    core.apply(configured).shutdown();
+    return core.apply(given).counting(counters);
   }
 
   private static Duration resendFor(ConfigProperties config) {

@@ -27,7 +27,7 @@ public final class ExportCounters {
 
   /**
    * Runs one export of {@code n} items and counts its outcome when it completes (or at once, if the
-   * exporter throws). The one place both counting exporters share.
+   * exporter throws). {@link SignalExporter#counting} calls it for spans and log records alike.
    */
   public CompletableResultCode track(int n, Supplier<CompletableResultCode> export) {
     CompletableResultCode result;
