@@ -6,9 +6,12 @@ import java.util.List;
  * The attribute keys and values of the runner wire contract: what the collector decodes from the
  * spans and scorer events this SDK emits. This is the SDK's public contract, in the manner of the
  * OpenTelemetry semantic conventions; the strings are the same as the pipeline's own {@code
- * dev.cab.model.wire.WireAttributes} (the runner does not depend on the pipeline's model module, so
- * runners never pull Kafka onto their classpath). The GenAI conventions are still in Development
- * status, so they are pinned here as strings; our own keys live under {@code cab.}.
+ * dev.cab.model.wire.WireAttributes}. The copy is deliberate: runners embed this SDK, and it does
+ * not depend on the pipeline's model module so that they never pull Kafka onto their classpath (and
+ * model's tests use the runner's seed fixture, so Maven would see a cycle). {@code
+ * RunnerAttributesMatchWireAttributesTest} in model keeps the two equal. The GenAI conventions are
+ * still in Development status, so they are pinned here as strings; our own keys live under {@code
+ * cab.}.
  */
 public final class CabAttributes {
   private CabAttributes() {}
