@@ -2,6 +2,7 @@ package dev.cab.collector.grpc;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import dev.cab.collector.auth.AuthenticationException;
@@ -247,45 +248,46 @@ public final class OtlpGrpcServer implements AutoCloseable {
       answer(
           bytes,
           observer,
-          () -> {
-            ExportTraceServiceRequest request;
-            try {
-              request = ExportTraceServiceRequest.parseFrom(bytes);
-            } catch (InvalidProtocolBufferException e) {
-              throw invalid("not a valid ExportTraceServiceRequest: " + e.getMessage());
-            }
-            return pipeline.exportTraces(request, tenant()).traceResponse();
-          });
+          () ->
+              pipeline
+                  .exportTraces(
+                      parse(bytes, ExportTraceServiceRequest.getDefaultInstance()), tenant())
+                  .traceResponse());
     }
 
     void logs(byte[] bytes, StreamObserver<ExportLogsServiceResponse> observer) {
       answer(
           bytes,
           observer,
-          () -> {
-            ExportLogsServiceRequest request;
-            try {
-              request = ExportLogsServiceRequest.parseFrom(bytes);
-            } catch (InvalidProtocolBufferException e) {
-              throw invalid("not a valid ExportLogsServiceRequest: " + e.getMessage());
-            }
-            return pipeline.exportLogs(request, tenant()).logsResponse();
-          });
+          () ->
+              pipeline
+                  .exportLogs(parse(bytes, ExportLogsServiceRequest.getDefaultInstance()), tenant())
+                  .logsResponse());
     }
 
     void metrics(byte[] bytes, StreamObserver<ExportMetricsServiceResponse> observer) {
       answer(
           bytes,
           observer,
-          () -> {
-            ExportMetricsServiceRequest request;
-            try {
-              request = ExportMetricsServiceRequest.parseFrom(bytes);
-            } catch (InvalidProtocolBufferException e) {
-              throw invalid("not a valid ExportMetricsServiceRequest: " + e.getMessage());
-            }
-            return pipeline.exportMetrics(request).metricsResponse();
-          });
+          () ->
+              pipeline
+                  .exportMetrics(parse(bytes, ExportMetricsServiceRequest.getDefaultInstance()))
+                  .metricsResponse());
+    }
+
+    /**
+     * The request in {@code bytes}, of the type of {@code empty}, or INVALID_ARGUMENT naming the
+     * message that did not decode.
+     */
+    private static <Q extends Message> Q parse(byte[] bytes, Q empty) {
+      try {
+        @SuppressWarnings("unchecked") // a generated message's parser makes its own type
+        Q request = (Q) empty.getParserForType().parseFrom(bytes);
+        return request;
+      } catch (InvalidProtocolBufferException e) {
+        throw invalid(
+            "not a valid " + empty.getDescriptorForType().getName() + ": " + e.getMessage());
+      }
     }
 
     private interface Export<R> {
