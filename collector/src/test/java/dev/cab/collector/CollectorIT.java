@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cab.collector.config.CollectorSettings;
 import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.metrics.CollectorMetrics.Total;
 import dev.cab.collector.redact.SecretRedactor;
 import dev.cab.collector.testing.SeedOtlp;
 import dev.cab.collector.testing.TopicReader;
@@ -114,7 +115,7 @@ class CollectorIT {
   void storesSeed003SpansAndScoresSentByTheOtelSdkWithTheKeyRedacted(Protocol protocol) {
     // given seed 003's cell under a fresh cell id, exported by the OTel SDK
     String cellId = "it-" + UUID.randomUUID() + "/pi/stepfun-ai/step-3.5-flash/polyglot/x";
-    long redactionsBefore = collector.metrics().redactions();
+    long redactionsBefore = collector.metrics().count(Total.REDACTIONS);
 
     // when
     emitSeed003(cellId, protocol);
@@ -151,7 +152,7 @@ class CollectorIT {
     assertThat(refusal.breakdown())
         .containsEntry("refusal_correct", null)
         .containsEntry("keyword_hits", List.of("stdout_tail"));
-    assertThat(collector.metrics().redactions()).isGreaterThan(redactionsBefore);
+    assertThat(collector.metrics().count(Total.REDACTIONS)).isGreaterThan(redactionsBefore);
 
     // and the key is nowhere in either topic
     assertKeyNowhereIn(Topics.SPANS.name());
@@ -197,7 +198,7 @@ class CollectorIT {
     assertThat(parsed.getPartialSuccess().getErrorMessage())
         .contains("span 00000000000000ff: missing cab.cell.id");
     assertThat(readSpans(cellId, 5)).hasSize(5);
-    assertThat(collector.metrics().spansRejected()).isGreaterThanOrEqualTo(1);
+    assertThat(collector.metrics().count(Total.SPANS_REJECTED)).isGreaterThanOrEqualTo(1);
     assertKeyNowhereIn(Topics.SPANS.name());
   }
 
@@ -330,7 +331,7 @@ class CollectorIT {
       // then
       assertThat(http.statusCode()).isEqualTo(503);
       assertThat(http.headers().firstValue("Retry-After")).hasValue("2");
-      assertThat(orphan.metrics().spansAccepted()).isZero();
+      assertThat(orphan.metrics().count(Total.SPANS_ACCEPTED)).isZero();
     }
   }
 

@@ -6,6 +6,7 @@ import dev.cab.collector.auth.AuthSettings;
 import dev.cab.collector.auth.TenantTokens;
 import dev.cab.collector.config.CollectorSettings;
 import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.metrics.CollectorMetrics.Total;
 import dev.cab.embedded.junit.KafkaExtension;
 import dev.cab.embedded.junit.KafkaTestBroker;
 import io.opentelemetry.api.common.AttributeKey;
@@ -91,7 +92,7 @@ class OtlpMetricsIT {
                 .addHeader("Authorization", "Bearer " + TOKEN)
                 .setCompression(compression)
                 .build();
-    long before = collector.metrics().metricPointsAccepted();
+    long before = collector.metrics().count(Total.METRIC_POINTS_ACCEPTED);
     long okBefore = requests(protocol);
     SdkMeterProvider provider =
         SdkMeterProvider.builder()
@@ -111,7 +112,7 @@ class OtlpMetricsIT {
 
       // then no export error, and three points (two counter series, one histogram) counted
       assertThat(flushed.isSuccess()).as("export succeeded").isTrue();
-      assertThat(collector.metrics().metricPointsAccepted() - before).isEqualTo(3);
+      assertThat(collector.metrics().count(Total.METRIC_POINTS_ACCEPTED) - before).isEqualTo(3);
       assertThat(requests(protocol)).isEqualTo(okBefore + 1);
     } finally {
       provider.shutdown().join(10, TimeUnit.SECONDS);

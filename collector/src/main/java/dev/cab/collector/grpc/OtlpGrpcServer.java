@@ -14,6 +14,7 @@ import dev.cab.collector.internal.AdmissionControl;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.kafka.KafkaUnavailableException;
 import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.metrics.CollectorMetrics.Total;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -328,7 +329,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
           fail(observer, retryLater(Code.RESOURCE_EXHAUSTED, "too many bytes in flight"));
           return;
         }
-        metrics.bytesReceived(bytes.length);
+        metrics.add(Total.BYTES_RECEIVED, bytes.length);
         R response = export.run();
         metrics.request(CollectorMetrics.Transport.GRPC, "OK");
         observer.onNext(response);

@@ -12,6 +12,7 @@ import dev.cab.collector.internal.AdmissionControl;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.kafka.KafkaUnavailableException;
 import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.metrics.CollectorMetrics.Total;
 import dev.cab.collector.otlp.OtlpDecodeException;
 import dev.cab.collector.otlp.OtlpJson;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -257,7 +258,7 @@ public final class OtlpHttpHandler {
             "tenant '" + tenant.name() + "' is over its byte rate: retry later",
             wait);
       }
-      metrics.bytesReceived(body.length);
+      metrics.add(Total.BYTES_RECEIVED, body.length);
       try {
         return switch (signal) {
           case TRACES -> exportTraces(body, format, tenant);

@@ -4,6 +4,7 @@ import dev.cab.collector.auth.Tenant;
 import dev.cab.collector.kafka.KafkaUnavailableException;
 import dev.cab.collector.kafka.RecordWriter;
 import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.metrics.CollectorMetrics.Total;
 import dev.cab.collector.otlp.MappedBatch;
 import dev.cab.collector.otlp.OtlpMapper;
 import dev.cab.collector.otlp.SweepPlanMapper;
@@ -99,18 +100,18 @@ public final class ExportPipeline {
                       raw -> {
                         SecretRedactor.Result<Map<String, Object>> r =
                             redactor.redactAttributes(raw);
-                        metrics.redactions(r.redactions());
+                        metrics.add(Total.REDACTIONS, r.redactions());
                         return r.value();
                       });
               SecretRedactor.Result<SpanRecord> r =
                   redactor.redactSpan(span.withResource(Map.of()));
-              metrics.redactions(r.redactions());
+              metrics.add(Total.REDACTIONS, r.redactions());
               return r.value().withResource(resource);
             },
             span -> "span " + span.spanId(),
             "spans");
-    metrics.spansAccepted(outcome.accepted());
-    metrics.spansRejected(outcome.rejected());
+    metrics.add(Total.SPANS_ACCEPTED, outcome.accepted());
+    metrics.add(Total.SPANS_REJECTED, outcome.rejected());
     return outcome;
   }
 
@@ -140,21 +141,21 @@ public final class ExportPipeline {
             plan -> {
               SecretRedactor.Result<Map<String, Object>> r =
                   redactor.redactAttributes(plan.attributes());
-              metrics.redactions(r.redactions());
+              metrics.add(Total.REDACTIONS, r.redactions());
               return plan.withAttributes(r.value());
             },
             plan -> "sweep plan " + plan.sweepId(),
             "sweep plans");
     // the score mapper skipped the plans as "not evaluation events": they were not ignored
     int ignored = batch.ignored() - plans.accepted().size() - plans.rejections().size();
-    metrics.logsIgnored(ignored);
+    metrics.add(Total.LOGS_IGNORED, ignored);
     ExportOutcome scored =
         store(
             batch,
             Topics.SCORES,
             event -> {
               SecretRedactor.Result<ScoreEvent> r = redactor.redactScore(event);
-              metrics.redactions(r.redactions());
+              metrics.add(Total.REDACTIONS, r.redactions());
               return r.value();
             },
             event -> "evaluation event " + event.axis() + " of span " + event.spanId(),
@@ -169,8 +170,8 @@ public final class ExportPipeline {
                 java.util.stream.Stream.of(scored.errorMessage(), planned.errorMessage())
                     .filter(m -> !m.isEmpty())
                     .toList()));
-    metrics.logsAccepted(outcome.accepted());
-    metrics.logsRejected(outcome.rejected());
+    metrics.add(Total.LOGS_ACCEPTED, outcome.accepted());
+    metrics.add(Total.LOGS_REJECTED, outcome.rejected());
     return outcome;
   }
 
@@ -223,7 +224,7 @@ public final class ExportPipeline {
         }
       }
     }
-    metrics.metricPointsAccepted(points);
+    metrics.add(Total.METRIC_POINTS_ACCEPTED, points);
     return new ExportOutcome((int) Math.min(points, Integer.MAX_VALUE), 0, 0, "");
   }
 

@@ -3,6 +3,7 @@ package dev.cab.collector.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,18 +18,48 @@ public final class CollectorMetrics {
   /** How a request came in. */
   public enum Transport {
     HTTP,
-    GRPC
+    GRPC;
+
+    /** The value of the {@code transport} tag. */
+    String tag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * The counters without tags. Their key in {@link #snapshot()} is their name in lower case, e.g.
+   * {@code spans_accepted}.
+   */
+  public enum Total {
+    SPANS_ACCEPTED("cab.collector.spans.accepted", "Spans stored in Kafka."),
+    SPANS_REJECTED("cab.collector.spans.rejected", "Spans rejected (partial success)."),
+    LOGS_ACCEPTED("cab.collector.scores.accepted", "Scorer events stored in Kafka."),
+    /** E.g. without a cell id. */
+    LOGS_REJECTED("cab.collector.scores.rejected", "Scorer events rejected."),
+    LOGS_IGNORED("cab.collector.logs.ignored", "Log records that are not scorer events, dropped."),
+    METRIC_POINTS_ACCEPTED(
+        "cab.collector.metric.points.accepted",
+        "OTLP metric data points received and counted, not stored."),
+    REDACTIONS("cab.collector.redactions", "Secrets masked in spans and events."),
+    BYTES_RECEIVED("cab.collector.received", "Request body bytes received.", "bytes");
+
+    private final String meter;
+    private final String description;
+    private final String baseUnit;
+
+    Total(String meter, String description) {
+      this(meter, description, null);
+    }
+
+    Total(String meter, String description, String baseUnit) {
+      this.meter = meter;
+      this.description = description;
+      this.baseUnit = baseUnit;
+    }
   }
 
   private final MeterRegistry registry;
-  private final Counter spansAccepted;
-  private final Counter spansRejected;
-  private final Counter logsAccepted;
-  private final Counter logsRejected;
-  private final Counter logsIgnored;
-  private final Counter metricPointsAccepted;
-  private final Counter redactions;
-  private final Counter bytesReceived;
+  private final Map<Total, Counter> totals = new EnumMap<>(Total.class);
 
   /** Counters in a registry of their own (tests). */
   public CollectorMetrics() {
@@ -38,58 +69,24 @@ public final class CollectorMetrics {
   /** Counters registered in the stage's registry. */
   public CollectorMetrics(MeterRegistry registry) {
     this.registry = registry;
-    spansAccepted = counter("cab.collector.spans.accepted", "Spans stored in Kafka.");
-    spansRejected = counter("cab.collector.spans.rejected", "Spans rejected (partial success).");
-    logsAccepted = counter("cab.collector.scores.accepted", "Scorer events stored in Kafka.");
-    logsRejected = counter("cab.collector.scores.rejected", "Scorer events rejected.");
-    logsIgnored =
-        counter("cab.collector.logs.ignored", "Log records that are not scorer events, dropped.");
-    metricPointsAccepted =
-        counter(
-            "cab.collector.metric.points.accepted",
-            "OTLP metric data points received and counted, not stored.");
-    redactions = counter("cab.collector.redactions", "Secrets masked in spans and events.");
-    bytesReceived =
-        Counter.builder("cab.collector.received")
-            .baseUnit("bytes")
-            .description("Request body bytes received.")
-            .register(registry);
+    for (Total total : Total.values()) {
+      totals.put(
+          total,
+          Counter.builder(total.meter)
+              .description(total.description)
+              .baseUnit(total.baseUnit)
+              .register(registry));
+    }
   }
 
-  private Counter counter(String name, String description) {
-    return Counter.builder(name).description(description).register(registry);
+  /** Adds {@code n} to a counter. */
+  public void add(Total total, long n) {
+    totals.get(total).increment(n);
   }
 
-  public void spansAccepted(long n) {
-    spansAccepted.increment(n);
-  }
-
-  public void spansRejected(long n) {
-    spansRejected.increment(n);
-  }
-
-  public void logsAccepted(long n) {
-    logsAccepted.increment(n);
-  }
-
-  public void logsRejected(long n) {
-    logsRejected.increment(n);
-  }
-
-  public void logsIgnored(long n) {
-    logsIgnored.increment(n);
-  }
-
-  public void metricPointsAccepted(long n) {
-    metricPointsAccepted.increment(n);
-  }
-
-  public void redactions(long n) {
-    redactions.increment(n);
-  }
-
-  public void bytesReceived(long n) {
-    bytesReceived.increment(n);
+  /** A counter's count since start. */
+  public long count(Total total) {
+    return count(totals.get(total));
   }
 
   /**
@@ -100,47 +97,10 @@ public final class CollectorMetrics {
   public void request(Transport transport, String status) {
     Counter.builder("cab.collector.requests")
         .description("Export requests answered, by transport and status.")
-        .tag("transport", transport.name().toLowerCase(Locale.ROOT))
+        .tag("transport", transport.tag())
         .tag("status", status)
         .register(registry)
         .increment();
-  }
-
-  public long spansAccepted() {
-    return (long) spansAccepted.count();
-  }
-
-  public long spansRejected() {
-    return (long) spansRejected.count();
-  }
-
-  /** Scorer events stored. */
-  public long logsAccepted() {
-    return (long) logsAccepted.count();
-  }
-
-  /** Scorer events rejected (e.g. without a cell id). */
-  public long logsRejected() {
-    return (long) logsRejected.count();
-  }
-
-  /** Log records that are not scorer events. */
-  public long logsIgnored() {
-    return (long) logsIgnored.count();
-  }
-
-  /** OTLP metric data points received (counted, not stored). */
-  public long metricPointsAccepted() {
-    return (long) metricPointsAccepted.count();
-  }
-
-  /** Secrets masked. */
-  public long redactions() {
-    return (long) redactions.count();
-  }
-
-  public long bytesReceived() {
-    return (long) bytesReceived.count();
   }
 
   /** Requests answered with a status, e.g. {@code requests(HTTP, "200")}, {@code (GRPC, "OK")}. */
@@ -148,17 +108,17 @@ public final class CollectorMetrics {
     Counter c =
         registry
             .find("cab.collector.requests")
-            .tag("transport", transport.name().toLowerCase(Locale.ROOT))
+            .tag("transport", transport.tag())
             .tag("status", status)
             .counter();
-    return c == null ? 0 : (long) c.count();
+    return count(c);
   }
 
   /** Counts a request refused for want of a valid bearer token (401 / UNAUTHENTICATED). */
   public void authRejected(Transport transport) {
     Counter.builder("cab.collector.auth.rejected")
         .description("Export requests refused without a valid bearer token.")
-        .tag("transport", transport.name().toLowerCase(Locale.ROOT))
+        .tag("transport", transport.tag())
         .register(registry)
         .increment();
   }
@@ -181,11 +141,8 @@ public final class CollectorMetrics {
   /** Requests refused without a valid bearer token on a transport. */
   public long authRejectedCount(Transport transport) {
     Counter c =
-        registry
-            .find("cab.collector.auth.rejected")
-            .tag("transport", transport.name().toLowerCase(Locale.ROOT))
-            .counter();
-    return c == null ? 0 : (long) c.count();
+        registry.find("cab.collector.auth.rejected").tag("transport", transport.tag()).counter();
+    return count(c);
   }
 
   /** Requests of a tenant refused over a limit ({@code requests} or {@code bytes}). */
@@ -196,20 +153,15 @@ public final class CollectorMetrics {
             .tag("tenant", tenant)
             .tag("limit", limit)
             .counter();
-    return c == null ? 0 : (long) c.count();
+    return count(c);
   }
 
   /** Every counter by name, sorted: for the shutdown log and tests. */
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new TreeMap<>();
-    out.put("spans_accepted", spansAccepted());
-    out.put("spans_rejected", spansRejected());
-    out.put("logs_accepted", logsAccepted());
-    out.put("logs_rejected", logsRejected());
-    out.put("logs_ignored", logsIgnored());
-    out.put("metric_points_accepted", metricPointsAccepted());
-    out.put("redactions", redactions());
-    out.put("bytes_received", bytesReceived());
+    for (Total total : Total.values()) {
+      out.put(total.name().toLowerCase(Locale.ROOT), count(total));
+    }
     registry
         .find("cab.collector.requests")
         .counters()
@@ -219,5 +171,9 @@ public final class CollectorMetrics {
                     "requests_" + c.getId().getTag("transport") + ":" + c.getId().getTag("status"),
                     (long) c.count()));
     return out;
+  }
+
+  private static long count(Counter c) {
+    return c == null ? 0 : (long) c.count();
   }
 }

@@ -8,6 +8,7 @@ import com.google.rpc.Code;
 import dev.cab.collector.internal.AdmissionControl;
 import dev.cab.collector.internal.ExportPipeline;
 import dev.cab.collector.metrics.CollectorMetrics;
+import dev.cab.collector.metrics.CollectorMetrics.Total;
 import dev.cab.collector.otlp.OtlpJson;
 import dev.cab.collector.redact.SecretRedactor;
 import dev.cab.collector.testing.RecordingWriter;
@@ -67,7 +68,7 @@ class OtlpHttpHandlerTest {
                 assertThat(s.key())
                     .isEqualTo(
                         "expansion-20260616/pi/stepfun-ai/step-3.5-flash/polyglot/rust-error-handling"));
-    assertThat(metrics.spansAccepted()).isEqualTo(5);
+    assertThat(metrics.count(Total.SPANS_ACCEPTED)).isEqualTo(5);
     assertThat(metrics.requests(CollectorMetrics.Transport.HTTP, "200")).isEqualTo(1);
   }
 
@@ -89,7 +90,7 @@ class OtlpHttpHandlerTest {
             .orElseThrow();
     assertThat(container.attributes().get("argv").toString())
         .contains("--api-key, " + SecretRedactor.MASK);
-    assertThat(metrics.redactions()).isEqualTo(1);
+    assertThat(metrics.count(Total.REDACTIONS)).isEqualTo(1);
   }
 
   @Test
@@ -142,8 +143,8 @@ class OtlpHttpHandlerTest {
     assertThat(parsed.getPartialSuccess().getErrorMessage())
         .isEqualTo("rejected 1 spans: span 0000000000000002: missing cab.cell.id");
     assertThat(writer.sent()).hasSize(2);
-    assertThat(metrics.spansAccepted()).isEqualTo(2);
-    assertThat(metrics.spansRejected()).isEqualTo(1);
+    assertThat(metrics.count(Total.SPANS_ACCEPTED)).isEqualTo(2);
+    assertThat(metrics.count(Total.SPANS_REJECTED)).isEqualTo(1);
   }
 
   @Test
@@ -164,8 +165,8 @@ class OtlpHttpHandlerTest {
         .isEqualTo(
             "{\"partialSuccess\":{\"rejectedLogRecords\":\"1\",\"errorMessage\":\"rejected 1 log"
                 + " records: evaluation event of span (no span id): missing cab.cell.id\"}}");
-    assertThat(metrics.logsRejected()).isEqualTo(1);
-    assertThat(metrics.logsIgnored()).isEqualTo(1);
+    assertThat(metrics.count(Total.LOGS_REJECTED)).isEqualTo(1);
+    assertThat(metrics.count(Total.LOGS_IGNORED)).isEqualTo(1);
   }
 
   @Test
@@ -211,9 +212,9 @@ class OtlpHttpHandlerTest {
     assertThat(plan.plannedCells()).isEqualTo(6);
     assertThat(plan.declaredAt()).isEqualTo(java.time.Instant.parse("2025-12-03T12:00:00Z"));
     assertThat(writer.sent(Topics.SCORES.name())).isEmpty();
-    assertThat(metrics.logsAccepted()).isEqualTo(1);
-    assertThat(metrics.logsRejected()).isEqualTo(1);
-    assertThat(metrics.logsIgnored()).isEqualTo(1);
+    assertThat(metrics.count(Total.LOGS_ACCEPTED)).isEqualTo(1);
+    assertThat(metrics.count(Total.LOGS_REJECTED)).isEqualTo(1);
+    assertThat(metrics.count(Total.LOGS_IGNORED)).isEqualTo(1);
   }
 
   @Test
@@ -343,7 +344,7 @@ class OtlpHttpHandlerTest {
     assertThat(statusMessage(failed)).startsWith("Kafka is unavailable");
     assertThat(hung.status()).isEqualTo(503);
     assertThat(statusMessage(hung)).contains("within 200 ms");
-    assertThat(metrics.spansAccepted()).isZero();
+    assertThat(metrics.count(Total.SPANS_ACCEPTED)).isZero();
     assertThat(metrics.requests(CollectorMetrics.Transport.HTTP, "503")).isEqualTo(2);
   }
 
@@ -363,7 +364,7 @@ class OtlpHttpHandlerTest {
         .isFalse();
     assertThat(asJson.status()).isEqualTo(200);
     assertThat(asJson.bodyText()).isEqualTo("{}");
-    assertThat(metrics.metricPointsAccepted()).isEqualTo(12);
+    assertThat(metrics.count(Total.METRIC_POINTS_ACCEPTED)).isEqualTo(12);
     assertThat(writer.sent()).isEmpty();
   }
 
@@ -378,7 +379,7 @@ class OtlpHttpHandlerTest {
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.bodyText()).contains("ExportMetricsServiceRequest");
     assertThat(badProtobuf.status()).isEqualTo(400);
-    assertThat(metrics.metricPointsAccepted()).isZero();
+    assertThat(metrics.count(Total.METRIC_POINTS_ACCEPTED)).isZero();
   }
 
   private static byte[] metricsSeed() throws IOException {
