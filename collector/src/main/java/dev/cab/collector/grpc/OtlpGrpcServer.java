@@ -146,9 +146,30 @@ public final class OtlpGrpcServer implements AutoCloseable {
         builder
             .executor(executor)
             .maxInboundMessageSize(maxMessageBytes)
-            .addService(ServerInterceptors.intercept(traceService(calls), auth))
-            .addService(ServerInterceptors.intercept(logsService(calls), auth))
-            .addService(ServerInterceptors.intercept(metricsService(calls), auth))
+            .addService(
+                ServerInterceptors.intercept(
+                    service(
+                        TraceServiceGrpc.SERVICE_NAME,
+                        TraceServiceGrpc.getExportMethod(),
+                        ExportTraceServiceResponse.getDefaultInstance(),
+                        calls::traces),
+                    auth))
+            .addService(
+                ServerInterceptors.intercept(
+                    service(
+                        LogsServiceGrpc.SERVICE_NAME,
+                        LogsServiceGrpc.getExportMethod(),
+                        ExportLogsServiceResponse.getDefaultInstance(),
+                        calls::logs),
+                    auth))
+            .addService(
+                ServerInterceptors.intercept(
+                    service(
+                        MetricsServiceGrpc.SERVICE_NAME,
+                        MetricsServiceGrpc.getExportMethod(),
+                        ExportMetricsServiceResponse.getDefaultInstance(),
+                        calls::metrics),
+                    auth))
             .build()
             .start();
     return new OtlpGrpcServer(server, executor, drainTimeout);
@@ -159,36 +180,19 @@ public final class OtlpGrpcServer implements AutoCloseable {
     return server.getPort();
   }
 
-  private static ServerServiceDefinition traceService(Calls calls) {
-    MethodDescriptor<byte[], ExportTraceServiceResponse> method =
-        TraceServiceGrpc.getExportMethod().toBuilder(
-                RawBytes.INSTANCE,
-                ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
-            .build();
-    return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
-        .addMethod(method, ServerCalls.asyncUnaryCall(calls::traces))
-        .build();
-  }
-
-  private static ServerServiceDefinition logsService(Calls calls) {
-    MethodDescriptor<byte[], ExportLogsServiceResponse> method =
-        LogsServiceGrpc.getExportMethod().toBuilder(
-                RawBytes.INSTANCE,
-                ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
-            .build();
-    return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
-        .addMethod(method, ServerCalls.asyncUnaryCall(calls::logs))
-        .build();
-  }
-
-  private static ServerServiceDefinition metricsService(Calls calls) {
-    MethodDescriptor<byte[], ExportMetricsServiceResponse> method =
-        MetricsServiceGrpc.getExportMethod().toBuilder(
-                RawBytes.INSTANCE,
-                ProtoUtils.marshaller(ExportMetricsServiceResponse.getDefaultInstance()))
-            .build();
-    return ServerServiceDefinition.builder(MetricsServiceGrpc.SERVICE_NAME)
-        .addMethod(method, ServerCalls.asyncUnaryCall(calls::metrics))
+  /**
+   * The service of an OTLP {@code Export} method, whose request reaches {@code call} as the raw
+   * bytes (decoded there, after the admission checks).
+   */
+  private static <R extends Message> ServerServiceDefinition service(
+      String serviceName,
+      MethodDescriptor<?, R> export,
+      R emptyResponse,
+      ServerCalls.UnaryMethod<byte[], R> call) {
+    MethodDescriptor<byte[], R> method =
+        export.toBuilder(RawBytes.INSTANCE, ProtoUtils.marshaller(emptyResponse)).build();
+    return ServerServiceDefinition.builder(serviceName)
+        .addMethod(method, ServerCalls.asyncUnaryCall(call))
         .build();
   }
 
