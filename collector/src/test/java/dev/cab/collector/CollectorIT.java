@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cab.collector.config.CollectorSettings;
+import dev.cab.collector.grpc.RawBytes;
 import dev.cab.collector.metrics.CollectorMetrics;
 import dev.cab.collector.metrics.CollectorMetrics.Total;
 import dev.cab.collector.redact.SecretRedactor;
@@ -50,9 +51,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -246,7 +244,8 @@ class CollectorIT {
         NettyChannelBuilder.forAddress("127.0.0.1", collector.grpcPort()).usePlaintext().build();
     try {
       MethodDescriptor<byte[], byte[]> export =
-          TraceServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build();
+          TraceServiceGrpc.getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
+              .build();
 
       // garbage
       assertThatThrownBy(
@@ -318,7 +317,8 @@ class CollectorIT {
           NettyChannelBuilder.forAddress("127.0.0.1", orphan.grpcPort()).usePlaintext().build();
       try {
         MethodDescriptor<byte[], byte[]> export =
-            TraceServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build();
+            TraceServiceGrpc.getExportMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
+                .build();
         assertThatThrownBy(
                 () -> ClientCalls.blockingUnaryCall(channel, export, CallOptions.DEFAULT, body))
             .isInstanceOfSatisfying(
@@ -511,21 +511,4 @@ class CollectorIT {
   private static URI url(String path) {
     return URI.create("http://127.0.0.1:" + collector.httpPort() + path);
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> RAW =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
 }

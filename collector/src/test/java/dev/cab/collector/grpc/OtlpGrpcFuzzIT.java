@@ -29,10 +29,8 @@ import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -213,8 +211,8 @@ class OtlpGrpcFuzzIT {
     return MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(fullMethodName)
-        .setRequestMarshaller(Bytes.INSTANCE)
-        .setResponseMarshaller(Bytes.INSTANCE)
+        .setRequestMarshaller(RawBytes.INSTANCE)
+        .setResponseMarshaller(RawBytes.INSTANCE)
         .build();
   }
 
@@ -222,25 +220,6 @@ class OtlpGrpcFuzzIT {
     try (InputStream in =
         OtlpGrpcFuzzIT.class.getResourceAsStream("/dev/cab/collector/fuzz/metrics.json")) {
       return OtlpJson.metrics(in.readAllBytes()).toByteArray();
-    }
-  }
-
-  /** Request and response bytes as they are: the server decodes, not the client. */
-  private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }
