@@ -164,9 +164,7 @@ public record BenchReport(
 
   /** The table, as printed and as kept in docs/PERFORMANCE.md. */
   public String table() {
-    StringBuilder t = new StringBuilder();
-    line(t, "| | measure | figure |");
-    line(t, "|---|---|---|");
+    StringBuilder t = startTable("", "measure", "figure");
     line(
         t,
         "| (a) | raw Kafka: ProducerPerformance, %,d of our records (mean %d B), acks=all, lz4 |"
@@ -295,6 +293,18 @@ public record BenchReport(
                 .append(' ')
                 .append(String.format(Locale.ROOT, "%,d", v)));
     return b.toString();
+  }
+
+  /**
+   * A report's table so far: its header row of {@code columns} (an empty one printed as {@code |
+   * |}) and the Markdown rule under it, one {@code ---} per column.
+   */
+  static StringBuilder startTable(String... columns) {
+    StringBuilder t = new StringBuilder("|");
+    for (String column : columns) {
+      t.append(column.isEmpty() ? " |" : " " + column + " |");
+    }
+    return t.append("\n|").append("---|".repeat(columns.length)).append('\n');
   }
 
   /** Appends one line of a report's table, numbers formatted for {@link Locale#ROOT}. */

@@ -1,6 +1,7 @@
 package dev.cab.cli.bench;
 
 import static dev.cab.cli.bench.BenchReport.line;
+import static dev.cab.cli.bench.BenchReport.startTable;
 
 import dev.cab.cli.stack.ProcessMemory;
 import dev.cab.collector.CollectorService;
@@ -119,9 +120,7 @@ final class RestoreBench {
       Restart warm) {
 
     public String table() {
-      StringBuilder t = new StringBuilder();
-      line(t, "| | measure | figure |");
-      line(t, "|---|---|---|");
+      StringBuilder t = startTable("", "measure", "figure");
       line(
           t,
           "| state | cells in the store; changelog records written to grow it | %,d; %,d (%,.1f"

@@ -1,6 +1,7 @@
 package dev.cab.cli.bench;
 
 import static dev.cab.cli.bench.BenchReport.line;
+import static dev.cab.cli.bench.BenchReport.startTable;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cab.cli.clickhouse.ClickHouseHttp;
@@ -100,9 +101,7 @@ final class ScaleBench {
     }
 
     String table() {
-      StringBuilder t = new StringBuilder();
-      line(t, "| | measure | figure |");
-      line(t, "|---|---|---|");
+      StringBuilder t = startTable("", "measure", "figure");
       line(
           t,
           "| load | load average before / after | %s / %s |",

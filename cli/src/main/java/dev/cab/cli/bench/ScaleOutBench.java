@@ -1,6 +1,7 @@
 package dev.cab.cli.bench;
 
 import static dev.cab.cli.bench.BenchReport.line;
+import static dev.cab.cli.bench.BenchReport.startTable;
 
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.ProcessMemory;
@@ -106,9 +107,9 @@ final class ScaleOutBench {
 
     /** The table, as printed and as kept in docs/PERFORMANCE.md. */
     public String table() {
-      StringBuilder t = new StringBuilder();
-      line(t, "| | measure | 1 instance | %d instances | 1 instance again |", many.instances());
-      line(t, "|---|---|---|---|---|");
+      StringBuilder t =
+          startTable(
+              "", "measure", "1 instance", many.instances() + " instances", "1 instance again");
       row(
           t,
           "| (c) | pipeline at saturation: events/s (cells/s) |",
