@@ -411,7 +411,9 @@ class SweepSimulatorTest {
                 + injected.baselineInfraErrors()
                 + " -> "
                 + injected.infraErrors()
-                + " of those cells (killed at the harness timeout)");
+                + " of those cells ("
+                + (injected.infraErrors() - injected.baselineInfraErrors())
+                + " more killed at the harness timeout)");
   }
 
   @Test
