@@ -42,11 +42,24 @@ final class CanonicalRecord {
     }
   }
 
-  /** A reader at the start of the record's top-level object. */
-  static CanonicalRecord open(byte[] record) throws NotCanonical {
-    CanonicalRecord r = new CanonicalRecord(record);
-    r.beginObject();
-    return r;
+  /** Reads the fields of one record type, from the start of its top-level object to its end. */
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(CanonicalRecord record) throws NotCanonical;
+  }
+
+  /**
+   * The record read straight from its bytes when they are in the canonical form; null otherwise
+   * (the caller binds them with Jackson).
+   */
+  static <T> T readOrNull(byte[] record, Reader<T> reader) {
+    try {
+      CanonicalRecord r = new CanonicalRecord(record);
+      r.beginObject();
+      return reader.read(r);
+    } catch (NotCanonical e) {
+      return null;
+    }
   }
 
   private static NotCanonical fail() {
