@@ -294,6 +294,49 @@ final class CanonicalRecord {
   }
 
   /**
+   * The four fields a span and a scorer event both open with, as read so far by {@link
+   * #headerField}: schema version, cell identity, trace id, span id.
+   */
+  static final class Header {
+    int schemaVersion;
+    CellIdentity cell;
+    String traceId;
+    String spanId;
+  }
+
+  /**
+   * Reads the value of {@code key} into {@code header} when it is one of its fields; skips it
+   * otherwise (a field of a newer writer's that the record type does not have).
+   *
+   * @return the field's bit for {@link #once} (bits 0 to 3: a record's own fields take the next
+   *     ones), 0 for a field skipped
+   */
+  int headerField(String key, Header header) throws NotCanonical {
+    switch (key) {
+      case "schema_version" -> {
+        header.schemaVersion = intValue();
+        return 1;
+      }
+      case "cell" -> {
+        header.cell = cellOrNull();
+        return 1 << 1;
+      }
+      case "trace_id" -> {
+        header.traceId = stringOrNull();
+        return 1 << 2;
+      }
+      case "span_id" -> {
+        header.spanId = stringOrNull();
+        return 1 << 3;
+      }
+      default -> {
+        skipValue();
+        return 0;
+      }
+    }
+  }
+
+  /**
    * Marks a field seen; a field given twice is left to the fallback (which keeps the last).
    *
    * @param bit the field's bit, 0 for an unknown field (skipped, never counted)

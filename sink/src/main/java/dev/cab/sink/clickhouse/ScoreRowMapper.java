@@ -2,7 +2,6 @@ package dev.cab.sink.clickhouse;
 
 import dev.cab.model.serde.Json;
 import dev.cab.model.topic.Topics;
-import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.ScoreEvent;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -70,10 +69,7 @@ public final class ScoreRowMapper implements RowMapper {
   }
 
   private static ScoreEvent canonical(CanonicalRecord r) throws CanonicalRecord.NotCanonical {
-    int schemaVersion = 0;
-    CellIdentity cell = null;
-    String traceId = null;
-    String spanId = null;
+    CanonicalRecord.Header header = new CanonicalRecord.Header();
     String axis = null;
     Double scoreValue = null;
     String scoreLabel = null;
@@ -83,24 +79,9 @@ public final class ScoreRowMapper implements RowMapper {
     Instant time = null;
     int seen = 0;
     for (String key; (key = r.nextKey(true)) != null; ) {
+      // bits 0 to 3 are the header's
       int bit =
           switch (key) {
-            case "schema_version" -> {
-              schemaVersion = r.intValue();
-              yield 1;
-            }
-            case "cell" -> {
-              cell = r.cellOrNull();
-              yield 1 << 1;
-            }
-            case "trace_id" -> {
-              traceId = r.stringOrNull();
-              yield 1 << 2;
-            }
-            case "span_id" -> {
-              spanId = r.stringOrNull();
-              yield 1 << 3;
-            }
             case "axis" -> {
               axis = r.stringOrNull();
               yield 1 << 4;
@@ -129,18 +110,15 @@ public final class ScoreRowMapper implements RowMapper {
               time = r.instantOrNull();
               yield 1 << 10;
             }
-            default -> {
-              r.skipValue();
-              yield 0;
-            }
+            default -> r.headerField(key, header);
           };
       seen = CanonicalRecord.once(seen, bit);
     }
     return new ScoreEvent(
-        schemaVersion,
-        cell,
-        traceId,
-        spanId,
+        header.schemaVersion,
+        header.cell,
+        header.traceId,
+        header.spanId,
         axis,
         scoreValue,
         scoreLabel,

@@ -1,7 +1,6 @@
 package dev.cab.sink.clickhouse;
 
 import dev.cab.model.topic.Topics;
-import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.SpanRecord;
 import java.time.Instant;
 import java.util.List;
@@ -68,10 +67,7 @@ public final class SpanRowMapper implements RowMapper {
   }
 
   private static SpanRecord canonical(CanonicalRecord r) throws CanonicalRecord.NotCanonical {
-    int schemaVersion = 0;
-    CellIdentity cell = null;
-    String traceId = null;
-    String spanId = null;
+    CanonicalRecord.Header header = new CanonicalRecord.Header();
     String parentSpanId = null;
     String name = null;
     String kind = null;
@@ -83,24 +79,9 @@ public final class SpanRowMapper implements RowMapper {
     RawJson resource = RawJson.EMPTY;
     int seen = 0;
     for (String key; (key = r.nextKey(true)) != null; ) {
+      // bits 0 to 3 are the header's
       int bit =
           switch (key) {
-            case "schema_version" -> {
-              schemaVersion = r.intValue();
-              yield 1;
-            }
-            case "cell" -> {
-              cell = r.cellOrNull();
-              yield 1 << 1;
-            }
-            case "trace_id" -> {
-              traceId = r.stringOrNull();
-              yield 1 << 2;
-            }
-            case "span_id" -> {
-              spanId = r.stringOrNull();
-              yield 1 << 3;
-            }
             case "parent_span_id" -> {
               parentSpanId = r.stringOrNull();
               yield 1 << 4;
@@ -137,18 +118,15 @@ public final class SpanRowMapper implements RowMapper {
               resource = r.object();
               yield 1 << 12;
             }
-            default -> {
-              r.skipValue();
-              yield 0;
-            }
+            default -> r.headerField(key, header);
           };
       seen = CanonicalRecord.once(seen, bit);
     }
     return new SpanRecord(
-        schemaVersion,
-        cell,
-        traceId,
-        spanId,
+        header.schemaVersion,
+        header.cell,
+        header.traceId,
+        header.spanId,
         parentSpanId,
         name,
         kind,
