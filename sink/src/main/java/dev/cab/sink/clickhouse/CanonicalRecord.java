@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 
 /**
  * Reads the fields of a wire record straight from its bytes when the record is in the canonical
@@ -294,46 +295,70 @@ final class CanonicalRecord {
   }
 
   /**
-   * The four fields a span and a scorer event both open with, as read so far by {@link
-   * #headerField}: schema version, cell identity, trace id, span id.
+   * The four fields a span and a scorer event both open with ({@link #header}).
+   *
+   * @param cell null for a JSON null (the mapper refuses the record)
    */
-  static final class Header {
-    int schemaVersion;
-    CellIdentity cell;
-    String traceId;
-    String spanId;
+  record Header(int schemaVersion, CellIdentity cell, String traceId, String spanId) {}
+
+  /**
+   * Reads the four fields a span and a scorer event both open with, in the order the wire mapper
+   * writes them (the records' first four components): schema version, cell identity, trace id, span
+   * id. A record that does not open with them, in that order, is not canonical.
+   */
+  Header header() throws NotCanonical {
+    key(SCHEMA_VERSION);
+    int schemaVersion = intValue();
+    key(CELL);
+    CellIdentity cell = cellOrNull();
+    key(TRACE_ID);
+    String traceId = stringOrNull();
+    key(SPAN_ID);
+    return new Header(schemaVersion, cell, traceId, stringOrNull());
+  }
+
+  /** The header's keys as the wire mapper writes them, quotes and colon included. */
+  private static final byte[] SCHEMA_VERSION = keyBytes("schema_version");
+
+  private static final byte[] CELL = keyBytes("cell");
+  private static final byte[] TRACE_ID = keyBytes("trace_id");
+  private static final byte[] SPAN_ID = keyBytes("span_id");
+
+  private static byte[] keyBytes(String name) {
+    return ('"' + name + "\":").getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
-   * Reads the value of {@code key} into {@code header} when it is one of its fields; skips it
-   * otherwise (a field of a newer writer's that the record type does not have).
-   *
-   * @return the field's bit for {@link #once} (bits 0 to 3: a record's own fields take the next
-   *     ones), 0 for a field skipped
+   * The next key of the top-level object, which must be {@code expected} spelled as the writer
+   * spells it (compared as bytes: no key string made; any other spelling is not canonical).
    */
-  int headerField(String key, Header header) throws NotCanonical {
-    switch (key) {
-      case "schema_version" -> {
-        header.schemaVersion = intValue();
-        return 1;
+  private void key(byte[] expected) throws NotCanonical {
+    if (!first) {
+      if (i >= limit || b[i] != ',') {
+        throw fail();
       }
-      case "cell" -> {
-        header.cell = cellOrNull();
-        return 1 << 1;
-      }
-      case "trace_id" -> {
-        header.traceId = stringOrNull();
-        return 1 << 2;
-      }
-      case "span_id" -> {
-        header.spanId = stringOrNull();
-        return 1 << 3;
-      }
-      default -> {
-        skipValue();
-        return 0;
-      }
+      i++;
     }
+    first = false;
+    int end = i + expected.length;
+    if (end > limit || !Arrays.equals(b, i, end, expected, 0, expected.length)) {
+      throw fail();
+    }
+    i = end;
+  }
+
+  /**
+   * Skips the value of a field after the header that the record type does not have (a newer
+   * writer's); a header field given again is left to the fallback (which keeps the last).
+   *
+   * @return 0, the bit of a field never counted by {@link #once}
+   */
+  int skipField(String key) throws NotCanonical {
+    switch (key) {
+      case "schema_version", "cell", "trace_id", "span_id" -> throw fail();
+      default -> skipValue();
+    }
+    return 0;
   }
 
   /**

@@ -69,7 +69,7 @@ public final class ScoreRowMapper implements RowMapper {
   }
 
   private static ScoreEvent canonical(CanonicalRecord r) throws CanonicalRecord.NotCanonical {
-    CanonicalRecord.Header header = new CanonicalRecord.Header();
+    CanonicalRecord.Header header = r.header();
     String axis = null;
     Double scoreValue = null;
     String scoreLabel = null;
@@ -79,46 +79,45 @@ public final class ScoreRowMapper implements RowMapper {
     Instant time = null;
     int seen = 0;
     for (String key; (key = r.nextKey(true)) != null; ) {
-      // bits 0 to 3 are the header's
       int bit =
           switch (key) {
             case "axis" -> {
               axis = r.stringOrNull();
-              yield 1 << 4;
+              yield 1;
             }
             case "score_value" -> {
               scoreValue = r.doubleOrNull();
-              yield 1 << 5;
+              yield 1 << 1;
             }
             case "score_label" -> {
               scoreLabel = r.stringOrNull();
-              yield 1 << 6;
+              yield 1 << 2;
             }
             case "explanation" -> {
               explanation = r.stringOrNull();
-              yield 1 << 7;
+              yield 1 << 3;
             }
             case "breakdown" -> {
               breakdown = r.object();
-              yield 1 << 8;
+              yield 1 << 4;
             }
             case "attributes" -> {
               attributes = r.object();
-              yield 1 << 9;
+              yield 1 << 5;
             }
             case "time" -> {
               time = r.instantOrNull();
-              yield 1 << 10;
+              yield 1 << 6;
             }
-            default -> r.headerField(key, header);
+            default -> r.skipField(key);
           };
       seen = CanonicalRecord.once(seen, bit);
     }
     return new ScoreEvent(
-        header.schemaVersion,
-        header.cell,
-        header.traceId,
-        header.spanId,
+        header.schemaVersion(),
+        header.cell(),
+        header.traceId(),
+        header.spanId(),
         axis,
         scoreValue,
         scoreLabel,

@@ -67,7 +67,7 @@ public final class SpanRowMapper implements RowMapper {
   }
 
   private static SpanRecord canonical(CanonicalRecord r) throws CanonicalRecord.NotCanonical {
-    CanonicalRecord.Header header = new CanonicalRecord.Header();
+    CanonicalRecord.Header header = r.header();
     String parentSpanId = null;
     String name = null;
     String kind = null;
@@ -79,54 +79,53 @@ public final class SpanRowMapper implements RowMapper {
     RawJson resource = RawJson.EMPTY;
     int seen = 0;
     for (String key; (key = r.nextKey(true)) != null; ) {
-      // bits 0 to 3 are the header's
       int bit =
           switch (key) {
             case "parent_span_id" -> {
               parentSpanId = r.stringOrNull();
-              yield 1 << 4;
+              yield 1;
             }
             case "name" -> {
               name = r.stringOrNull();
-              yield 1 << 5;
+              yield 1 << 1;
             }
             case "kind" -> {
               kind = r.stringOrNull();
-              yield 1 << 6;
+              yield 1 << 2;
             }
             case "start_time" -> {
               startTime = r.instantOrNull();
-              yield 1 << 7;
+              yield 1 << 3;
             }
             case "end_time" -> {
               endTime = r.instantOrNull();
-              yield 1 << 8;
+              yield 1 << 4;
             }
             case "status_code" -> {
               statusCode = r.stringOrNull();
-              yield 1 << 9;
+              yield 1 << 5;
             }
             case "status_message" -> {
               statusMessage = r.stringOrNull();
-              yield 1 << 10;
+              yield 1 << 6;
             }
             case "attributes" -> {
               attributes = r.object();
-              yield 1 << 11;
+              yield 1 << 7;
             }
             case "resource" -> {
               resource = r.object();
-              yield 1 << 12;
+              yield 1 << 8;
             }
-            default -> r.headerField(key, header);
+            default -> r.skipField(key);
           };
       seen = CanonicalRecord.once(seen, bit);
     }
     return new SpanRecord(
-        header.schemaVersion,
-        header.cell,
-        header.traceId,
-        header.spanId,
+        header.schemaVersion(),
+        header.cell(),
+        header.traceId(),
+        header.spanId(),
         parentSpanId,
         name,
         kind,

@@ -32,6 +32,10 @@ class MapSlicingTest {
   private static final JsonSerde<SpanRecord> SPANS = new JsonSerde<>(SpanRecord.class);
   private static final JsonSerde<ScoreEvent> SCORES = new JsonSerde<>(ScoreEvent.class);
 
+  /** The four fields a span and a scorer event open with, as the collector writes them. */
+  private static final String HEADER =
+      "\"schema_version\":1,\"cell\":{\"cell_id\":\"c\"},\"trace_id\":null,\"span_id\":null";
+
   /** Other writers' spellings of the same record. */
   private static final List<ObjectWriter> OTHER_WRITERS =
       List.of(
@@ -97,7 +101,11 @@ class MapSlicingTest {
             "{\"axis\":\"pass_rate\"} ", // trailing space
             "{\"axis\":\"pass_rate\"}{}",
             "{,\"axis\":\"pass_rate\"}",
-            "{\"axis\":7}")) {
+            "{\"axis\":7}",
+            "{\"axis\":\"x\"}", // no header
+            "{" + HEADER + ",\"trace_id\":\"t\"}", // a header field again
+            // the header out of the wire order
+            "{\"cell\":{\"cell_id\":\"c\"},\"schema_version\":1,\"trace_id\":null,\"span_id\":null}")) {
       assertThat(ScoreRowMapper.canonical(other.getBytes(StandardCharsets.UTF_8)))
           .as(other)
           .isNull();
@@ -105,7 +113,7 @@ class MapSlicingTest {
     // while a newer writer's extra field is skipped
     assertThat(
             ScoreRowMapper.canonical(
-                "{\"axis\":\"x\",\"new\":{\"a\":[1,\"b\"]},\"time\":null}"
+                ("{" + HEADER + ",\"axis\":\"x\",\"new\":{\"a\":[1,\"b\"]},\"time\":null}")
                     .getBytes(StandardCharsets.UTF_8)))
         .isNotNull()
         .extracting(ScoreEvent::axis)
