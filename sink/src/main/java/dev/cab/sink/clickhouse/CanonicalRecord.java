@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 
 /**
  * Reads the fields of a wire record straight from its bytes when the record is in the canonical
@@ -42,11 +43,24 @@ final class CanonicalRecord {
     }
   }
 
-  /** A reader at the start of the record's top-level object. */
-  static CanonicalRecord open(byte[] record) throws NotCanonical {
-    CanonicalRecord r = new CanonicalRecord(record);
-    r.beginObject();
-    return r;
+  /** Reads the fields of one record type, from the start of its top-level object to its end. */
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(CanonicalRecord record) throws NotCanonical;
+  }
+
+  /**
+   * The record read straight from its bytes when they are in the canonical form; null otherwise
+   * (the caller binds them with Jackson).
+   */
+  static <T> T readOrNull(byte[] record, Reader<T> reader) {
+    try {
+      CanonicalRecord r = new CanonicalRecord(record);
+      r.beginObject();
+      return reader.read(r);
+    } catch (NotCanonical e) {
+      return null;
+    }
   }
 
   private static NotCanonical fail() {
@@ -278,6 +292,73 @@ final class CanonicalRecord {
       throw fail(); // the identity refuses it: the fallback reports the record undecodable
     }
     return new CellIdentity(cellId, sweepId, tui, model, task, category);
+  }
+
+  /**
+   * The four fields a span and a scorer event both open with ({@link #header}).
+   *
+   * @param cell null for a JSON null (the mapper refuses the record)
+   */
+  record Header(int schemaVersion, CellIdentity cell, String traceId, String spanId) {}
+
+  /**
+   * Reads the four fields a span and a scorer event both open with, in the order the wire mapper
+   * writes them (the records' first four components): schema version, cell identity, trace id, span
+   * id. A record that does not open with them, in that order, is not canonical.
+   */
+  Header header() throws NotCanonical {
+    key(SCHEMA_VERSION);
+    int schemaVersion = intValue();
+    key(CELL);
+    CellIdentity cell = cellOrNull();
+    key(TRACE_ID);
+    String traceId = stringOrNull();
+    key(SPAN_ID);
+    return new Header(schemaVersion, cell, traceId, stringOrNull());
+  }
+
+  /** The header's keys as the wire mapper writes them, quotes and colon included. */
+  private static final byte[] SCHEMA_VERSION = keyBytes("schema_version");
+
+  private static final byte[] CELL = keyBytes("cell");
+  private static final byte[] TRACE_ID = keyBytes("trace_id");
+  private static final byte[] SPAN_ID = keyBytes("span_id");
+
+  private static byte[] keyBytes(String name) {
+    return ('"' + name + "\":").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The next key of the top-level object, which must be {@code expected} spelled as the writer
+   * spells it (compared as bytes: no key string made; any other spelling is not canonical).
+   */
+  private void key(byte[] expected) throws NotCanonical {
+    if (!first) {
+      if (i >= limit || b[i] != ',') {
+        throw fail();
+      }
+      i++;
+    }
+    first = false;
+    int end = i + expected.length;
+    if (end > limit || !Arrays.equals(b, i, end, expected, 0, expected.length)) {
+      throw fail();
+    }
+    i = end;
+  }
+
+  /**
+   * Skips the value of a field after the header that the record type does not have (a newer
+   * writer's); a header field given again is left to the fallback (which keeps the last).
+   *
+   * @return 0, the bit of a field never counted by {@link #once}
+   */
+  int skipField(String key) throws NotCanonical {
+    switch (key) {
+      case "schema_version", "cell", "trace_id", "span_id" -> throw fail();
+      default -> skipValue();
+    }
+    return 0;
   }
 
   /**

@@ -17,13 +17,4 @@ final class Decoding {
           "undecodable " + serde.type().getSimpleName() + " from " + topic, e);
     }
   }
-
-  /** The decoded value, or null when the bytes do not decode (the caller decodes them again). */
-  static <T> T tryDecode(JsonSerde<T> serde, String topic, byte[] value) {
-    try {
-      return serde.deserialize(topic, value);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
 }

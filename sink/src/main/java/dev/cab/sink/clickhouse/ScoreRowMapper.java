@@ -1,9 +1,7 @@
 package dev.cab.sink.clickhouse;
 
 import dev.cab.model.serde.Json;
-import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.Topics;
-import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.ScoreEvent;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -40,9 +38,7 @@ public final class ScoreRowMapper implements RowMapper {
               "kafka_partition",
               "kafka_offset"));
 
-  private final JsonSerde<ScoreEvent> serde = new JsonSerde<>(ScoreEvent.class);
-  private final JsonSerde<ScoreFields> fields = new JsonSerde<>(ScoreFields.class);
-  private final boolean canonicalFirst;
+  private final SlicingReader<ScoreEvent> reader;
 
   /** Reads canonical records straight from their bytes ({@link CanonicalRecord}). */
   public ScoreRowMapper() {
@@ -55,136 +51,80 @@ public final class ScoreRowMapper implements RowMapper {
    *     bench)
    */
   ScoreRowMapper(boolean canonicalFirst) {
-    this.canonicalFirst = canonicalFirst;
+    this.reader =
+        new SlicingReader<>(
+            ScoreEvent.class,
+            TABLE.topic(),
+            canonicalFirst ? ScoreRowMapper::canonical : null,
+            ScoreEvent::breakdown,
+            ScoreEvent::attributes);
   }
 
   /**
-   * A {@link ScoreEvent} as the row needs it: the same wire fields, its two maps kept as the JSON
-   * text of their columns ({@link RawJson}) instead of decoded and encoded again.
+   * The event read straight from its bytes, its maps sliced ({@link RawJson}), when they are in the
+   * collector's canonical form; null otherwise.
    */
-  record ScoreFields(
-      int schemaVersion,
-      CellIdentity cell,
-      String traceId,
-      String spanId,
-      String axis,
-      Double scoreValue,
-      String scoreLabel,
-      String explanation,
-      RawJson breakdown,
-      RawJson attributes,
-      Instant time) {
+  static ScoreEvent canonical(byte[] value) {
+    return CanonicalRecord.readOrNull(value, ScoreRowMapper::canonical);
+  }
 
-    /** The event without its maps. */
-    ScoreEvent withoutMaps() {
-      return new ScoreEvent(
-          schemaVersion,
-          cell,
-          traceId,
-          spanId,
-          axis,
-          scoreValue,
-          scoreLabel,
-          explanation,
-          Map.of(),
-          Map.of(),
-          time);
+  private static ScoreEvent canonical(CanonicalRecord r) throws CanonicalRecord.NotCanonical {
+    CanonicalRecord.Header header = r.header();
+    String axis = null;
+    Double scoreValue = null;
+    String scoreLabel = null;
+    String explanation = null;
+    RawJson breakdown = RawJson.EMPTY;
+    RawJson attributes = RawJson.EMPTY;
+    Instant time = null;
+    int seen = 0;
+    for (String key; (key = r.nextKey(true)) != null; ) {
+      int bit =
+          switch (key) {
+            case "axis" -> {
+              axis = r.stringOrNull();
+              yield 1;
+            }
+            case "score_value" -> {
+              scoreValue = r.doubleOrNull();
+              yield 1 << 1;
+            }
+            case "score_label" -> {
+              scoreLabel = r.stringOrNull();
+              yield 1 << 2;
+            }
+            case "explanation" -> {
+              explanation = r.stringOrNull();
+              yield 1 << 3;
+            }
+            case "breakdown" -> {
+              breakdown = r.object();
+              yield 1 << 4;
+            }
+            case "attributes" -> {
+              attributes = r.object();
+              yield 1 << 5;
+            }
+            case "time" -> {
+              time = r.instantOrNull();
+              yield 1 << 6;
+            }
+            default -> r.skipField(key);
+          };
+      seen = CanonicalRecord.once(seen, bit);
     }
-
-    /** True when both maps' text is what decoding them gives. */
-    boolean exact() {
-      return RawJson.orEmpty(breakdown).exact() && RawJson.orEmpty(attributes).exact();
-    }
-
-    /**
-     * The event read straight from its bytes, maps sliced, when they are in the collector's
-     * canonical form; null otherwise (the caller binds them with Jackson).
-     */
-    static ScoreFields canonical(byte[] value) {
-      try {
-        CanonicalRecord r = CanonicalRecord.open(value);
-        int schemaVersion = 0;
-        CellIdentity cell = null;
-        String traceId = null;
-        String spanId = null;
-        String axis = null;
-        Double scoreValue = null;
-        String scoreLabel = null;
-        String explanation = null;
-        RawJson breakdown = null;
-        RawJson attributes = null;
-        Instant time = null;
-        int seen = 0;
-        for (String key; (key = r.nextKey(true)) != null; ) {
-          int bit =
-              switch (key) {
-                case "schema_version" -> {
-                  schemaVersion = r.intValue();
-                  yield 1;
-                }
-                case "cell" -> {
-                  cell = r.cellOrNull();
-                  yield 1 << 1;
-                }
-                case "trace_id" -> {
-                  traceId = r.stringOrNull();
-                  yield 1 << 2;
-                }
-                case "span_id" -> {
-                  spanId = r.stringOrNull();
-                  yield 1 << 3;
-                }
-                case "axis" -> {
-                  axis = r.stringOrNull();
-                  yield 1 << 4;
-                }
-                case "score_value" -> {
-                  scoreValue = r.doubleOrNull();
-                  yield 1 << 5;
-                }
-                case "score_label" -> {
-                  scoreLabel = r.stringOrNull();
-                  yield 1 << 6;
-                }
-                case "explanation" -> {
-                  explanation = r.stringOrNull();
-                  yield 1 << 7;
-                }
-                case "breakdown" -> {
-                  breakdown = r.object();
-                  yield 1 << 8;
-                }
-                case "attributes" -> {
-                  attributes = r.object();
-                  yield 1 << 9;
-                }
-                case "time" -> {
-                  time = r.instantOrNull();
-                  yield 1 << 10;
-                }
-                default -> {
-                  r.skipValue();
-                  yield 0;
-                }
-              };
-          seen = CanonicalRecord.once(seen, bit);
-        }
-        return new ScoreFields(
-            schemaVersion,
-            cell,
-            traceId,
-            spanId,
-            axis,
-            scoreValue,
-            scoreLabel,
-            explanation,
-            breakdown,
-            attributes,
-            time);
-      } catch (CanonicalRecord.NotCanonical e) {
-        return null;
-      }
-    }
+    return new ScoreEvent(
+        header.schemaVersion(),
+        header.cell(),
+        header.traceId(),
+        header.spanId(),
+        axis,
+        scoreValue,
+        scoreLabel,
+        explanation,
+        breakdown,
+        attributes,
+        time);
   }
 
   @Override
@@ -194,44 +134,16 @@ public final class ScoreRowMapper implements RowMapper {
 
   @Override
   public Map<String, Object> map(byte[] value, int partition, long offset) throws MappingException {
-    ScoreFields f = canonicalFirst ? ScoreFields.canonical(value) : null;
-    if (f == null) {
-      // another writer's spelling (or bytes that do not decode): bind with Jackson
-      f = Decoding.tryDecode(fields, TABLE.topic(), value);
-    }
-    if (f == null || !f.exact()) {
-      // undecodable (the full decode names why) or a key twice in a map: decode as before
-      ScoreEvent e = Decoding.decode(serde, TABLE.topic(), value);
-      return row(
-          e,
-          hash(value),
-          ClickHouseValues.json(e.breakdown()),
-          ClickHouseValues.json(e.attributes()),
-          partition,
-          offset);
-    }
-    return row(
-        f.withoutMaps(),
-        hash(value),
-        RawJson.orEmpty(f.breakdown()).json(),
-        RawJson.orEmpty(f.attributes()).json(),
-        partition,
-        offset);
+    return row(reader.read(value), hash(value), partition, offset);
   }
 
   /** Maps a decoded scorer event. */
   public Map<String, Object> map(ScoreEvent e, int partition, long offset) throws MappingException {
-    return row(
-        e,
-        eventHash(e),
-        ClickHouseValues.json(e.breakdown()),
-        ClickHouseValues.json(e.attributes()),
-        partition,
-        offset);
+    return row(e, eventHash(e), partition, offset);
   }
 
-  private static Map<String, Object> row(
-      ScoreEvent e, long eventHash, String breakdown, String attributes, int partition, long offset)
+  /** The row of an event, decoded or read from its bytes (its maps then kept as their text). */
+  private static Map<String, Object> row(ScoreEvent e, long eventHash, int partition, long offset)
       throws MappingException {
     Map<String, Object> row = RowColumns.cell(e.cell(), "scorer event");
     row.put("axis", ClickHouseValues.text(e.axis()));
@@ -239,8 +151,8 @@ public final class ScoreRowMapper implements RowMapper {
     row.put("score_value", ClickHouseValues.finite(e.scoreValue()));
     row.put("score_label", ClickHouseValues.text(e.scoreLabel()));
     row.put("explanation", ClickHouseValues.text(e.explanation()));
-    row.put("breakdown", breakdown);
-    row.put("attributes", attributes);
+    row.put("breakdown", RawJson.column(e.breakdown()));
+    row.put("attributes", RawJson.column(e.attributes()));
     row.put("trace_id", ClickHouseValues.text(e.traceId()));
     row.put("span_id", ClickHouseValues.text(e.spanId()));
     row.put("event_time", ClickHouseValues.dateTimeOrEpoch(e.time()));

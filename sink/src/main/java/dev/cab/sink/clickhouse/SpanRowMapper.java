@@ -1,8 +1,6 @@
 package dev.cab.sink.clickhouse;
 
-import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.Topics;
-import dev.cab.model.wire.CellIdentity;
 import dev.cab.model.wire.SpanRecord;
 import java.time.Instant;
 import java.util.List;
@@ -38,9 +36,7 @@ public final class SpanRowMapper implements RowMapper {
               "kafka_partition",
               "kafka_offset"));
 
-  private final JsonSerde<SpanRecord> serde = new JsonSerde<>(SpanRecord.class);
-  private final JsonSerde<SpanFields> fields = new JsonSerde<>(SpanFields.class);
-  private final boolean canonicalFirst;
+  private final SlicingReader<SpanRecord> reader;
 
   /** Reads canonical records straight from their bytes ({@link CanonicalRecord}). */
   public SpanRowMapper() {
@@ -53,151 +49,92 @@ public final class SpanRowMapper implements RowMapper {
    *     bench)
    */
   SpanRowMapper(boolean canonicalFirst) {
-    this.canonicalFirst = canonicalFirst;
+    this.reader =
+        new SlicingReader<>(
+            SpanRecord.class,
+            TABLE.topic(),
+            canonicalFirst ? SpanRowMapper::canonical : null,
+            SpanRecord::attributes,
+            SpanRecord::resource);
   }
 
   /**
-   * A {@link SpanRecord} as the row needs it: the same wire fields, its two maps kept as the JSON
-   * text of their columns ({@link RawJson}) instead of decoded and encoded again.
+   * The span read straight from its bytes, its maps sliced ({@link RawJson}), when they are in the
+   * collector's canonical form; null otherwise.
    */
-  record SpanFields(
-      int schemaVersion,
-      CellIdentity cell,
-      String traceId,
-      String spanId,
-      String parentSpanId,
-      String name,
-      String kind,
-      Instant startTime,
-      Instant endTime,
-      String statusCode,
-      String statusMessage,
-      RawJson attributes,
-      RawJson resource) {
+  static SpanRecord canonical(byte[] value) {
+    return CanonicalRecord.readOrNull(value, SpanRowMapper::canonical);
+  }
 
-    /** The span without its maps, and true when both maps' text is what decoding gives. */
-    SpanRecord withoutMaps() {
-      return new SpanRecord(
-          schemaVersion,
-          cell,
-          traceId,
-          spanId,
-          parentSpanId,
-          name,
-          kind,
-          startTime,
-          endTime,
-          statusCode,
-          statusMessage,
-          Map.of(),
-          Map.of());
+  private static SpanRecord canonical(CanonicalRecord r) throws CanonicalRecord.NotCanonical {
+    CanonicalRecord.Header header = r.header();
+    String parentSpanId = null;
+    String name = null;
+    String kind = null;
+    Instant startTime = null;
+    Instant endTime = null;
+    String statusCode = null;
+    String statusMessage = null;
+    RawJson attributes = RawJson.EMPTY;
+    RawJson resource = RawJson.EMPTY;
+    int seen = 0;
+    for (String key; (key = r.nextKey(true)) != null; ) {
+      int bit =
+          switch (key) {
+            case "parent_span_id" -> {
+              parentSpanId = r.stringOrNull();
+              yield 1;
+            }
+            case "name" -> {
+              name = r.stringOrNull();
+              yield 1 << 1;
+            }
+            case "kind" -> {
+              kind = r.stringOrNull();
+              yield 1 << 2;
+            }
+            case "start_time" -> {
+              startTime = r.instantOrNull();
+              yield 1 << 3;
+            }
+            case "end_time" -> {
+              endTime = r.instantOrNull();
+              yield 1 << 4;
+            }
+            case "status_code" -> {
+              statusCode = r.stringOrNull();
+              yield 1 << 5;
+            }
+            case "status_message" -> {
+              statusMessage = r.stringOrNull();
+              yield 1 << 6;
+            }
+            case "attributes" -> {
+              attributes = r.object();
+              yield 1 << 7;
+            }
+            case "resource" -> {
+              resource = r.object();
+              yield 1 << 8;
+            }
+            default -> r.skipField(key);
+          };
+      seen = CanonicalRecord.once(seen, bit);
     }
-
-    boolean exact() {
-      return RawJson.orEmpty(attributes).exact() && RawJson.orEmpty(resource).exact();
-    }
-
-    /**
-     * The span read straight from its bytes, maps sliced, when they are in the collector's
-     * canonical form; null otherwise (the caller binds them with Jackson).
-     */
-    static SpanFields canonical(byte[] value) {
-      try {
-        CanonicalRecord r = CanonicalRecord.open(value);
-        int schemaVersion = 0;
-        CellIdentity cell = null;
-        String traceId = null;
-        String spanId = null;
-        String parentSpanId = null;
-        String name = null;
-        String kind = null;
-        Instant startTime = null;
-        Instant endTime = null;
-        String statusCode = null;
-        String statusMessage = null;
-        RawJson attributes = null;
-        RawJson resource = null;
-        int seen = 0;
-        for (String key; (key = r.nextKey(true)) != null; ) {
-          int bit =
-              switch (key) {
-                case "schema_version" -> {
-                  schemaVersion = r.intValue();
-                  yield 1;
-                }
-                case "cell" -> {
-                  cell = r.cellOrNull();
-                  yield 1 << 1;
-                }
-                case "trace_id" -> {
-                  traceId = r.stringOrNull();
-                  yield 1 << 2;
-                }
-                case "span_id" -> {
-                  spanId = r.stringOrNull();
-                  yield 1 << 3;
-                }
-                case "parent_span_id" -> {
-                  parentSpanId = r.stringOrNull();
-                  yield 1 << 4;
-                }
-                case "name" -> {
-                  name = r.stringOrNull();
-                  yield 1 << 5;
-                }
-                case "kind" -> {
-                  kind = r.stringOrNull();
-                  yield 1 << 6;
-                }
-                case "start_time" -> {
-                  startTime = r.instantOrNull();
-                  yield 1 << 7;
-                }
-                case "end_time" -> {
-                  endTime = r.instantOrNull();
-                  yield 1 << 8;
-                }
-                case "status_code" -> {
-                  statusCode = r.stringOrNull();
-                  yield 1 << 9;
-                }
-                case "status_message" -> {
-                  statusMessage = r.stringOrNull();
-                  yield 1 << 10;
-                }
-                case "attributes" -> {
-                  attributes = r.object();
-                  yield 1 << 11;
-                }
-                case "resource" -> {
-                  resource = r.object();
-                  yield 1 << 12;
-                }
-                default -> {
-                  r.skipValue();
-                  yield 0;
-                }
-              };
-          seen = CanonicalRecord.once(seen, bit);
-        }
-        return new SpanFields(
-            schemaVersion,
-            cell,
-            traceId,
-            spanId,
-            parentSpanId,
-            name,
-            kind,
-            startTime,
-            endTime,
-            statusCode,
-            statusMessage,
-            attributes,
-            resource);
-      } catch (CanonicalRecord.NotCanonical e) {
-        return null;
-      }
-    }
+    return new SpanRecord(
+        header.schemaVersion(),
+        header.cell(),
+        header.traceId(),
+        header.spanId(),
+        parentSpanId,
+        name,
+        kind,
+        startTime,
+        endTime,
+        statusCode,
+        statusMessage,
+        attributes,
+        resource);
   }
 
   @Override
@@ -207,36 +144,11 @@ public final class SpanRowMapper implements RowMapper {
 
   @Override
   public Map<String, Object> map(byte[] value, int partition, long offset) throws MappingException {
-    SpanFields f = canonicalFirst ? SpanFields.canonical(value) : null;
-    if (f == null) {
-      // another writer's spelling (or bytes that do not decode): bind with Jackson
-      f = Decoding.tryDecode(fields, TABLE.topic(), value);
-    }
-    if (f == null || !f.exact()) {
-      // undecodable (the full decode names why) or a key twice in a map: decode as before
-      return map(Decoding.decode(serde, TABLE.topic(), value), partition, offset);
-    }
-    return row(
-        f.withoutMaps(),
-        RawJson.orEmpty(f.attributes()).json(),
-        RawJson.orEmpty(f.resource()).json(),
-        partition,
-        offset);
+    return map(reader.read(value), partition, offset);
   }
 
-  /** Maps a decoded span. */
+  /** Maps a span, decoded or read from its bytes (its maps then kept as their text). */
   public Map<String, Object> map(SpanRecord s, int partition, long offset) throws MappingException {
-    return row(
-        s,
-        ClickHouseValues.json(s.attributes()),
-        ClickHouseValues.json(s.resource()),
-        partition,
-        offset);
-  }
-
-  private static Map<String, Object> row(
-      SpanRecord s, String attributes, String resource, int partition, long offset)
-      throws MappingException {
     Map<String, Object> row = RowColumns.cell(s.cell(), "span");
     row.put("trace_id", ClickHouseValues.text(s.traceId()));
     row.put("span_id", ClickHouseValues.text(s.spanId()));
@@ -248,8 +160,8 @@ public final class SpanRowMapper implements RowMapper {
     row.put("duration_ms", ClickHouseValues.finite(s.durationMs()));
     row.put("status_code", ClickHouseValues.text(s.statusCode()));
     row.put("status_message", ClickHouseValues.text(s.statusMessage()));
-    row.put("attributes", attributes);
-    row.put("resource", resource);
+    row.put("attributes", RawJson.column(s.attributes()));
+    row.put("resource", RawJson.column(s.resource()));
     return RowColumns.kafka(row, s.schemaVersion(), partition, offset);
   }
 }

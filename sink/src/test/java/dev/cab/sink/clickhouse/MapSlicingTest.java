@@ -32,6 +32,10 @@ class MapSlicingTest {
   private static final JsonSerde<SpanRecord> SPANS = new JsonSerde<>(SpanRecord.class);
   private static final JsonSerde<ScoreEvent> SCORES = new JsonSerde<>(ScoreEvent.class);
 
+  /** The four fields a span and a scorer event open with, as the collector writes them. */
+  private static final String HEADER =
+      "\"schema_version\":1,\"cell\":{\"cell_id\":\"c\"},\"trace_id\":null,\"span_id\":null";
+
   /** Other writers' spellings of the same record. */
   private static final List<ObjectWriter> OTHER_WRITERS =
       List.of(
@@ -71,18 +75,19 @@ class MapSlicingTest {
     byte[] eventBytes = SCORES.serialize("t", event);
 
     // then they are read straight from the bytes, maps sliced, to the values Jackson binds
-    SpanRowMapper.SpanFields s = SpanRowMapper.SpanFields.canonical(spanBytes);
-    assertThat(s).isNotNull();
-    assertThat(s.withoutMaps()).isEqualTo(span.withAttributes(Map.of()).withResource(Map.of()));
-    assertThat(s.attributes().json()).isEqualTo(ClickHouseValues.json(span.attributes()));
-    ScoreRowMapper.ScoreFields e = ScoreRowMapper.ScoreFields.canonical(eventBytes);
-    assertThat(e).isNotNull();
-    assertThat(e.withoutMaps()).isEqualTo(event.withBreakdown(Map.of()).withAttributes(Map.of()));
-    assertThat(e.breakdown().json()).isEqualTo(ClickHouseValues.json(event.breakdown()));
+    SpanRecord s = SpanRowMapper.canonical(spanBytes);
+    assertThat(s).isEqualTo(SPANS.deserialize("t", spanBytes));
+    assertThat(s.attributes()).isInstanceOf(RawJson.class);
+    assertThat(RawJson.column(s.attributes())).isEqualTo(ClickHouseValues.json(span.attributes()));
+    assertThat(RawJson.column(s.resource())).isEqualTo(ClickHouseValues.json(span.resource()));
+    ScoreEvent e = ScoreRowMapper.canonical(eventBytes);
+    assertThat(e).isEqualTo(SCORES.deserialize("t", eventBytes));
+    assertThat(e.breakdown()).isInstanceOf(RawJson.class);
+    assertThat(RawJson.column(e.breakdown())).isEqualTo(ClickHouseValues.json(event.breakdown()));
+    assertThat(RawJson.column(e.attributes())).isEqualTo(ClickHouseValues.json(event.attributes()));
 
     // and other spellings of the same records are left to Jackson
-    assertThat(SpanRowMapper.SpanFields.canonical(OTHER_WRITERS.getFirst().writeValueAsBytes(span)))
-        .isNull();
+    assertThat(SpanRowMapper.canonical(OTHER_WRITERS.getFirst().writeValueAsBytes(span))).isNull();
     for (String other :
         List.of(
             "{\"schema_version\":1,\"schema_version\":1}", // a field twice
@@ -96,18 +101,22 @@ class MapSlicingTest {
             "{\"axis\":\"pass_rate\"} ", // trailing space
             "{\"axis\":\"pass_rate\"}{}",
             "{,\"axis\":\"pass_rate\"}",
-            "{\"axis\":7}")) {
-      assertThat(ScoreRowMapper.ScoreFields.canonical(other.getBytes(StandardCharsets.UTF_8)))
+            "{\"axis\":7}",
+            "{\"axis\":\"x\"}", // no header
+            "{" + HEADER + ",\"trace_id\":\"t\"}", // a header field again
+            // the header out of the wire order
+            "{\"cell\":{\"cell_id\":\"c\"},\"schema_version\":1,\"trace_id\":null,\"span_id\":null}")) {
+      assertThat(ScoreRowMapper.canonical(other.getBytes(StandardCharsets.UTF_8)))
           .as(other)
           .isNull();
     }
     // while a newer writer's extra field is skipped
     assertThat(
-            ScoreRowMapper.ScoreFields.canonical(
-                "{\"axis\":\"x\",\"new\":{\"a\":[1,\"b\"]},\"time\":null}"
+            ScoreRowMapper.canonical(
+                ("{" + HEADER + ",\"axis\":\"x\",\"new\":{\"a\":[1,\"b\"]},\"time\":null}")
                     .getBytes(StandardCharsets.UTF_8)))
         .isNotNull()
-        .extracting(ScoreRowMapper.ScoreFields::axis)
+        .extracting(ScoreEvent::axis)
         .isEqualTo("x");
   }
 
@@ -124,9 +133,8 @@ class MapSlicingTest {
       assertSlicedUnlessSupplementary(other);
       // the collector's bytes are read straight, unless a character outside the BMP is escaped
       boolean straight = !supplementary(span);
-      assertThat(SpanRowMapper.SpanFields.canonical(SPANS.serialize("t", span)) != null)
-          .isEqualTo(straight);
-      assertThat(ScoreRowMapper.ScoreFields.canonical(SCORES.serialize("t", event)) != null)
+      assertThat(SpanRowMapper.canonical(SPANS.serialize("t", span)) != null).isEqualTo(straight);
+      assertThat(ScoreRowMapper.canonical(SCORES.serialize("t", event)) != null)
           .isEqualTo(!supplementary(event));
       sliced += straight ? 1 : 0;
       assertSameSpanRows(SPANS.serialize("t", span));

@@ -143,18 +143,7 @@ class SinkLoopTest {
   @ParameterizedTest(name = "sink.insert.overlap={0}")
   @ValueSource(booleans = {true, false})
   void aRevocationWaitsForTheInsertInFlightThenCommitsIt(boolean overlap) throws Exception {
-    start(
-        Map.of(
-            SinkSettings.CLOSE_TIMEOUT_MS,
-            "5000",
-            SinkSettings.INSERT_OVERLAP,
-            String.valueOf(overlap)));
-    add(0, 1);
-    Insert first = inserter.next();
-    add(2); // with the overlap, read into a half batch; without, left unread (paused)
-    if (overlap) {
-      await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
-    }
+    Insert first = startWithAnInsertInFlight(overlap, 5000);
 
     // The insert answers while the revocation callback waits for it.
     CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)
@@ -180,18 +169,7 @@ class SinkLoopTest {
   @ParameterizedTest(name = "sink.insert.overlap={0}")
   @ValueSource(booleans = {true, false})
   void aRevocationAbandonsAStuckInsertAndNeverCommitsItsRows(boolean overlap) throws Exception {
-    start(
-        Map.of(
-            SinkSettings.CLOSE_TIMEOUT_MS,
-            "200",
-            SinkSettings.INSERT_OVERLAP,
-            String.valueOf(overlap)));
-    add(0, 1);
-    Insert stuck = inserter.next();
-    add(2);
-    if (overlap) {
-      await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
-    }
+    Insert stuck = startWithAnInsertInFlight(overlap, 200);
 
     consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
     await(() -> consumer.assignment().isEmpty(), "the partition is revoked");
@@ -241,6 +219,27 @@ class SinkLoopTest {
     await(() -> consumer.committedOffsets.size() == 2, "both partitions are committed");
     assertThat(consumer.committedOffsets.get(ALERTS0).offset()).isEqualTo(1);
     assertThat(committed().offset()).isEqualTo(1);
+  }
+
+  /**
+   * Starts the loop and leaves the batch of records 0 and 1 in flight (returned, unanswered) with
+   * record 2 added behind it: with the overlap read into a half batch, without left unread
+   * (paused).
+   */
+  private Insert startWithAnInsertInFlight(boolean overlap, long closeTimeoutMs) throws Exception {
+    start(
+        Map.of(
+            SinkSettings.CLOSE_TIMEOUT_MS,
+            String.valueOf(closeTimeoutMs),
+            SinkSettings.INSERT_OVERLAP,
+            String.valueOf(overlap)));
+    add(0, 1);
+    Insert inFlight = inserter.next();
+    add(2);
+    if (overlap) {
+      await(() -> metrics.snapshot().recordsConsumed() == 3, "the third record is read");
+    }
+    return inFlight;
   }
 
   private void start(Map<String, String> overrides) throws InterruptedException {
