@@ -66,6 +66,7 @@ class BenchReportTest {
         new BenchReport.Freshness(50, 10, 0, 0, 0, 0),
         cpu,
         Map.of(),
+        Map.of(),
         drain);
   }
 }

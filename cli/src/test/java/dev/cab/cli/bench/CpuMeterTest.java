@@ -47,7 +47,7 @@ class CpuMeterTest {
     BenchReport.Pipeline pipeline =
         new BenchReport.Pipeline(60, 8, 1000, 16.7, 1.3, 18, Map.of(), 70, 70, 1, 0);
     BenchReport report =
-        new BenchReport(2, "", null, null, Map.of(), pipeline, null, cpu, Map.of(), null);
+        new BenchReport(2, "", null, null, Map.of(), pipeline, null, cpu, Map.of(), Map.of(), null);
 
     // then the load generator is left out, the JVM counted once, and the JIT's share named
     assertThat(report.stageMicrosPerEvent())
