@@ -311,6 +311,10 @@ public final class ClickHouseHttpHandler implements HttpHandler {
       } finally {
         // The engine has read the query and its data: free them before streaming the result.
         query.close();
+        if (session != null) {
+          // the result is the engine's own buffer: the session may take its next request
+          sessions.unlock(session);
+        }
       }
       try (result) {
         if (result.error() != null) {

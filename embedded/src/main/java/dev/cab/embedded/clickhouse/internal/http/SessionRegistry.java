@@ -119,10 +119,22 @@ final class SessionRegistry implements AutoCloseable {
     return session;
   }
 
+  /**
+   * Lets the session's next request in: called once the engine has answered, before the answer is
+   * sent, so that a client that has read it can send its next request at once (releasing only after
+   * sending made a fast client's next request fail with SESSION_IS_LOCKED). Idempotent on the
+   * request's thread.
+   */
+  void unlock(Session session) {
+    if (session.inUse.isHeldByCurrentThread()) {
+      session.lastUsedNanos = System.nanoTime();
+      session.inUse.unlock();
+    }
+  }
+
   /** Releases a session after a request; closes it if asked ({@code close_session=1}). */
   void release(Session session, boolean close) throws InterruptedException {
-    session.lastUsedNanos = System.nanoTime();
-    session.inUse.unlock();
+    unlock(session);
     if (close) {
       closeIfIdle(session);
     }
