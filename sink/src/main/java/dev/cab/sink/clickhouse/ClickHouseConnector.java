@@ -9,8 +9,6 @@ import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cab.model.serde.Json;
 import dev.cab.sink.config.SinkSettings;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -53,6 +52,9 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
   private final SinkSettings settings;
   private final Client client;
   private final Map<String, TableSchema> schemas = new ConcurrentHashMap<>();
+
+  /** Per table, its encoder (empty: a column type only client-v2's writer writes). */
+  private final Map<String, Optional<RowBinaryEncoder>> encoders = new ConcurrentHashMap<>();
 
   /** Per table, the bytes per row of its last RowBinary body: the next body's first guess. */
   private final Map<String, Integer> bytesPerRow = new ConcurrentHashMap<>();
@@ -141,34 +143,43 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
   }
 
   /**
-   * The rows as RowBinaryWithDefaults for the table's schema, each value written by column name.
+   * The rows as RowBinaryWithDefaults for the table's schema, each value written by column name: by
+   * {@link RowBinaryEncoder} for the column types it writes (all of the sink's tables), else by
+   * client-v2's {@code RowBinaryFormatWriter}.
    *
    * @throws SQLDataException (TYPE_MISMATCH, a data error) when a value does not fit its column
    */
-  private Body rowBinary(TableSpec table, List<Map<String, Object>> rows) throws SQLException {
+  private InsertBody rowBinary(TableSpec table, List<Map<String, Object>> rows)
+      throws SQLException {
     TableSchema schema = schema(table);
     // Sized from the table's last body (a cell row is ~2.6 KB, a scorer event's ~0.3 KB): growing
     // from a small guess copied the body over and over (a quarter of the insert thread in JFR).
     int guess = bytesPerRow.getOrDefault(table.name(), 256);
-    Body body =
-        new Body((int) Math.min(Integer.MAX_VALUE - 16, (long) rows.size() * guess * 9 / 8));
-    RowBinaryFormatWriter writer =
-        new RowBinaryFormatWriter(body, schema, ClickHouseFormat.RowBinaryWithDefaults);
-    for (Map<String, Object> row : rows) {
-      try {
-        for (Map.Entry<String, Object> e : row.entrySet()) {
-          writer.setValue(e.getKey(), e.getValue());
+    InsertBody body =
+        new InsertBody((int) Math.min(Integer.MAX_VALUE - 16, (long) rows.size() * guess * 9 / 8));
+    Optional<RowBinaryEncoder> encoder =
+        encoders.computeIfAbsent(table.name(), t -> RowBinaryEncoder.of(schema));
+    try {
+      if (encoder.isPresent()) {
+        encoder.get().encode(rows, body);
+      } else {
+        RowBinaryFormatWriter writer =
+            new RowBinaryFormatWriter(body, schema, ClickHouseFormat.RowBinaryWithDefaults);
+        for (Map<String, Object> row : rows) {
+          for (Map.Entry<String, Object> e : row.entrySet()) {
+            writer.setValue(e.getKey(), e.getValue());
+          }
+          writer.commitRow();
         }
-        writer.commitRow();
-      } catch (IOException | RuntimeException e) {
-        // Not an IOException in the cause chain: that would read as "retry", and retrying
-        // cannot fix a value. The message names the table only: values may be anything.
-        throw new SQLDataException(
-            "a row does not fit the columns of " + table.name() + ": " + e.getClass().getName(),
-            "22000",
-            TYPE_MISMATCH,
-            e instanceof IOException ? null : e);
       }
+    } catch (IOException | RuntimeException e) {
+      // Not an IOException in the cause chain: that would read as "retry", and retrying
+      // cannot fix a value. The message names the table only: values may be anything.
+      throw new SQLDataException(
+          "a row does not fit the columns of " + table.name() + ": " + e.getClass().getName(),
+          "22000",
+          TYPE_MISMATCH,
+          e instanceof IOException ? null : e);
     }
     bytesPerRow.put(table.name(), Math.max(16, body.size() / Math.max(1, rows.size())));
     return body;
@@ -189,9 +200,9 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
   }
 
   /** The rows as JSONEachRow, times as UTC text. */
-  private static Body jsonEachRow(TableSpec table, List<Map<String, Object>> rows)
+  private static InsertBody jsonEachRow(TableSpec table, List<Map<String, Object>> rows)
       throws SQLException {
-    Body body = new Body(rows.size() * 512);
+    InsertBody body = new InsertBody(rows.size() * 512);
     try (JsonGenerator g = Json.mapper().getFactory().createGenerator(body)) {
       g.setCodec(Json.mapper());
       for (Map<String, Object> row : rows) {
@@ -210,20 +221,9 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
     return body;
   }
 
-  /** An insert's body, read by the client from the buffer it was written to (no copy). */
-  private static final class Body extends ByteArrayOutputStream {
-    Body(int size) {
-      super(size);
-    }
-
-    ByteArrayInputStream stream() {
-      return new ByteArrayInputStream(buf, 0, count);
-    }
-  }
-
   private void send(
       TableSpec table,
-      Body body,
+      InsertBody body,
       ClickHouseFormat format,
       InsertSettings insert,
       List<Map<String, Object>> rows)
