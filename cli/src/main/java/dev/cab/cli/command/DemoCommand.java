@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
       "Starts everything (as ./cab up), runs simulated baseline sweeps and one more with injected",
       "regressions, prints leaderboards from ClickHouse and the alerts that fired next to what",
       "was injected. Keeps serving until Ctrl-C so you can explore with ./cab sql; --once",
-      "exits after printing."
+      "exits after printing. Each run draws a new world; --seed N replays one,",
+      "and the demo prints the command that does."
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -67,6 +68,15 @@ public final class DemoCommand implements Callable<Integer> {
   int baselineSweeps;
 
   @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description =
+          "Seed of the simulated world, its sweeps and the regressions picked (default: the"
+              + " clock's seconds, a new world every run). The demo prints the command that runs"
+              + " it again.")
+  Long seed;
+
+  @Option(
       names = "--wait",
       defaultValue = "PT3M",
       description = "How long to wait for every cell to land (default ${DEFAULT-VALUE}).")
@@ -84,7 +94,9 @@ public final class DemoCommand implements Callable<Integer> {
       if (baselineSweeps < 1 || baselineSweeps > 20) {
         throw new UserError("--baseline-sweeps must be between 1 and 20, not " + baselineSweeps);
       }
-      long seed = System.currentTimeMillis() / 1000;
+      long seed = this.seed != null ? this.seed : System.currentTimeMillis() / 1000;
+      String rerun = rerunCommand(seed);
+      System.err.println("demo seed " + seed + " (" + rerun + " runs this demo again)");
       // The same seed for every sweep: the same world (skills, difficulties, speeds, all drawn from
       // the seed), while each cell's draws are keyed by its id, which names the sweep, so the
       // sweeps are independent runs of it. Another seed would be another world, and every pair
@@ -195,6 +207,8 @@ public final class DemoCommand implements Callable<Integer> {
           ProcessMemory.rssMiB(ProcessHandle.current().pid()),
           ProcessMemory.rssMiB(stack.childPids().get("kafka")),
           ProcessMemory.rssMiB(stack.childPids().get("clickhouse")));
+      System.out.println(
+          "to run this demo again (the same world, sweeps and regressions): " + rerun);
       System.out.println();
       System.out.println("Where to look next:");
       // the regressed sweep's board: the one with alerts beside its leaderboard and heatmap
@@ -231,6 +245,19 @@ public final class DemoCommand implements Callable<Integer> {
         stack.close();
       }
     }
+  }
+
+  /**
+   * The command line that runs the same demo again: the options that decide what is simulated and
+   * injected (the seed, the tasks, the baseline sweeps), not where the stack runs.
+   */
+  String rerunCommand(long seed) {
+    return "./cab demo --seed "
+        + seed
+        + " --tasks "
+        + tasks
+        + " --baseline-sweeps "
+        + baselineSweeps;
   }
 
   private static Thread watchFirstCell(ClickHouseHttp clickhouse, long t0, AtomicLong result) {
