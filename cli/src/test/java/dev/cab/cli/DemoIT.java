@@ -43,13 +43,14 @@ import org.junit.jupiter.api.io.TempDir;
  * landed, sees the same cells whatever the timing, so it is the seed's. Timing does reach the
  * interim looks (which cells the alerts stage has seen when a hypothesis passes 1/4, 1/2, 3/4 of
  * its cells: the seeded order, give or take the two sender threads and the stages' batching), and
- * an alert that fires once keeps firing: in three runs on Dec 4 the seven alerts fired at different
- * points (information fraction 0.28 to 1, printed on stderr with every transition) with different
- * p-values, but always the same seven. No other hypothesis came near: the closest, pass-rate drops
- * of opencode x llama-3.3 and aider x step-3.5-flash and task_failing of safety/python-off-by-one,
- * stayed pending at adjusted p 0.15 or more (firing needs 0.05), and infra_rate_rise_pair of
- * openhands x step-3.5-flash at 1. A seed whose margins were thinner would make this test depend on
- * timing; this one does not in practice.
+ * an alert that fires once keeps firing: in five runs on Dec 4 the seven alerts fired at different
+ * points (information fraction 0.25 to 1; the test prints every transition on stderr) with
+ * different p-values, but always the same seven. No other hypothesis came near: in the four runs
+ * that printed transitions the closest, pass-rate drops of opencode x llama-3.3 and aider x
+ * step-3.5-flash and task_failing of safety/python-off-by-one, stayed pending at adjusted p 0.13 or
+ * more (firing needs 0.05); infra_rate_rise_pair of openhands x step-3.5-flash and
+ * latency_rise_pair of aider x llama-3.3, when pending, at 1. A seed with thinner margins would
+ * make this test depend on timing; this one does not in practice.
  */
 class DemoIT {
   /**
