@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Option;
       "Starts everything (as ./cab up), runs simulated baseline sweeps and one more with injected",
       "regressions, prints leaderboards from ClickHouse and the alerts that fired next to what",
       "was injected. Keeps serving until Ctrl-C so you can explore with ./cab sql; --once",
-      "exits after printing."
+      "exits after printing. Each run draws a new world; --seed N replays one,",
+      "and the demo prints the command that does."
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -66,6 +68,15 @@ public final class DemoCommand implements Callable<Integer> {
   int baselineSweeps;
 
   @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description =
+          "Seed of the simulated world, its sweeps and the regressions picked (default: the"
+              + " clock's seconds, a new world every run). The demo prints the command that runs"
+              + " it again.")
+  Long seed;
+
+  @Option(
       names = "--wait",
       defaultValue = "PT3M",
       description = "How long to wait for every cell to land (default ${DEFAULT-VALUE}).")
@@ -83,7 +94,9 @@ public final class DemoCommand implements Callable<Integer> {
       if (baselineSweeps < 1 || baselineSweeps > 20) {
         throw new UserError("--baseline-sweeps must be between 1 and 20, not " + baselineSweeps);
       }
-      long seed = System.currentTimeMillis() / 1000;
+      long seed = this.seed != null ? this.seed : System.currentTimeMillis() / 1000;
+      String rerun = rerunCommand(seed);
+      System.err.println("demo seed " + seed + " (" + rerun + " runs this demo again)");
       // The same seed for every sweep: the same world (skills, difficulties, speeds, all drawn from
       // the seed), while each cell's draws are keyed by its id, which names the sweep, so the
       // sweeps are independent runs of it. Another seed would be another world, and every pair
@@ -121,27 +134,26 @@ public final class DemoCommand implements Callable<Integer> {
       // grid's second CLI with its third model when it qualifies): a pair passing 0.13 can lose
       // 0.13 at most, no alert can show a drop that did not happen. The slowed model is left out.
       String slowModel = first.models().get(0);
-      List<String> pairs = new ArrayList<>();
-      pairs.add(first.tuis().get(1) + "|" + first.models().get(2));
+      List<Pair> pairs = new ArrayList<>();
+      pairs.add(new Pair(first.tuis().get(1), first.models().get(2)));
       for (String t : first.tuis()) {
         for (String m : first.models()) {
-          if (!m.equals(slowModel) && !pairs.contains(t + "|" + m)) {
-            pairs.add(t + "|" + m);
+          Pair p = new Pair(t, m);
+          if (!m.equals(slowModel) && !pairs.contains(p)) {
+            pairs.add(p);
           }
         }
       }
-      String[] pair =
-          firstPassing(clickhouse, baselineIds, "concat(tui, '|', model)", pairs, 0.6)
-              .split("\\|", 2);
-      String tui = pair[0];
-      String model = pair[1];
-      String task = firstPassing(clickhouse, baselineIds, "task", first.tasks(), 0.5);
+      Pair dropped = firstPassing(clickhouse, baselineIds, Pair.COLUMNS, Pair::of, pairs, 0.6);
+      String task =
+          firstPassing(
+              clickhouse, baselineIds, List.of("task"), List::getFirst, first.tasks(), 0.5);
       SimulationOptions regressed =
           first.toBuilder()
               .sweepId(String.format(Locale.ROOT, "demo-%d-regressed", seed))
               .replaySeeds(false)
               .baseline(String.join(",", baselineIds))
-              .regression(new Regression.PassRateDrop(tui, model, 0.5))
+              .regression(new Regression.PassRateDrop(dropped.tui(), dropped.model(), 0.5))
               .regression(new Regression.TaskFailsEverywhere(task))
               .regression(
                   new Regression.LatencyJump(Regression.LatencyJump.Target.MODEL, slowModel, 2.5))
@@ -195,6 +207,8 @@ public final class DemoCommand implements Callable<Integer> {
           ProcessMemory.rssMiB(ProcessHandle.current().pid()),
           ProcessMemory.rssMiB(stack.childPids().get("kafka")),
           ProcessMemory.rssMiB(stack.childPids().get("clickhouse")));
+      System.out.println(
+          "to run this demo again (the same world, sweeps and regressions): " + rerun);
       System.out.println();
       System.out.println("Where to look next:");
       // the regressed sweep's board: the one with alerts beside its leaderboard and heatmap
@@ -233,6 +247,19 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The command line that runs the same demo again: the options that decide what is simulated and
+   * injected (the seed, the tasks, the baseline sweeps), not where the stack runs.
+   */
+  String rerunCommand(long seed) {
+    return "./cab demo --seed "
+        + seed
+        + " --tasks "
+        + tasks
+        + " --baseline-sweeps "
+        + baselineSweeps;
+  }
+
   private static Thread watchFirstCell(ClickHouseHttp clickhouse, long t0, AtomicLong result) {
     return Thread.ofVirtual()
         .start(
@@ -254,35 +281,55 @@ public final class DemoCommand implements Callable<Integer> {
             });
   }
 
+  /** An agent CLI with a model: a row of the grid's leaderboard, a candidate to drop. */
+  record Pair(String tui, String model) {
+    /** The columns of {@code cells} a pair is a value of, in the order {@link #of} reads them. */
+    static final List<String> COLUMNS = List.of("tui", "model");
+
+    static Pair of(List<String> columns) {
+      return new Pair(columns.get(0), columns.get(1));
+    }
+  }
+
   /**
    * The first of {@code candidates} (in the order given) whose baseline cells passed at least
    * {@code minRate} of the decided ones, else the one passed most often.
    *
-   * @param key the ClickHouse expression over {@code cells} a candidate is a value of
+   * @param columns the columns of {@code cells} a candidate is a value of
+   * @param key a candidate from the values of {@code columns}, in their order
    */
-  private static String firstPassing(
+  private static <T> T firstPassing(
       ClickHouseHttp clickhouse,
       List<String> baselineIds,
-      String key,
-      List<String> candidates,
+      List<String> columns,
+      Function<List<String>, T> key,
+      List<T> candidates,
       double minRate) {
     StringBuilder in = new StringBuilder();
     for (String id : baselineIds) {
       in.append(in.isEmpty() ? "" : ", ").append('\'').append(id.replace("'", "\\'")).append('\'');
     }
-    Map<String, Double> rates = new HashMap<>();
+    String keys = String.join(", ", columns);
+    Map<T, Double> rates = new HashMap<>();
     for (List<String> row :
         clickhouse.rows(
             "SELECT "
-                + key
+                + keys
                 + ", toString(countIf(outcome = 'passed') / count()) FROM cells FINAL"
                 + " WHERE sweep_id IN ("
                 + in
-                + ") AND outcome IN ('passed', 'failed') GROUP BY 1")) {
-      rates.put(row.get(0), Double.parseDouble(row.get(1)));
+                + ") AND outcome IN ('passed', 'failed') GROUP BY "
+                + keys)) {
+      rates.put(
+          key.apply(row.subList(0, columns.size())), Double.parseDouble(row.get(columns.size())));
     }
-    String best = candidates.getFirst();
-    for (String c : candidates) {
+    return firstPassing(rates, candidates, minRate);
+  }
+
+  /** As above, given each candidate's pass rate over the baselines' decided cells. */
+  static <T> T firstPassing(Map<T, Double> rates, List<T> candidates, double minRate) {
+    T best = candidates.getFirst();
+    for (T c : candidates) {
       double rate = rates.getOrDefault(c, -1.0);
       if (rate >= minRate) {
         return c;

@@ -381,11 +381,9 @@ class SweepSimulatorTest {
 
   @Test
   void latencyJumpMultipliesTheWallClockOfTheChosenTui() throws InterruptedException {
-    SimulationOptions baseline = small().noFaults().build();
-
-    Emitted before = simulate(baseline);
-    Emitted after =
-        simulate(baseline.toBuilder().regression(Regression.latencyJumpForTui("pi", 3)).build());
+    BeforeAndAfter run = simulateWith(Regression.latencyJumpForTui("pi", 3));
+    Emitted before = run.before();
+    Emitted after = run.after();
 
     assertThat(meanWallClock(after, "pi") / meanWallClock(before, "pi")).isBetween(2.0, 3.01);
     assertThat(meanWallClock(after, "aider")).isEqualTo(meanWallClock(before, "aider"));
@@ -394,11 +392,9 @@ class SweepSimulatorTest {
 
   @Test
   void latencyJumpPastTheHarnessTimeoutIsReportedAsInfraErrors() throws InterruptedException {
-    SimulationOptions baseline = small().noFaults().build();
-
-    Emitted before = simulate(baseline);
-    Emitted after =
-        simulate(baseline.toBuilder().regression(Regression.latencyJumpForTui("pi", 40)).build());
+    BeforeAndAfter run = simulateWith(Regression.latencyJumpForTui("pi", 40));
+    Emitted before = run.before();
+    Emitted after = run.after();
 
     SimulationReport.InjectedRegression injected = after.report.regressions().getFirst();
     // 40x pushes the pi cells past the 600 s timeout: the container is killed, an infra error
@@ -456,6 +452,16 @@ class SweepSimulatorTest {
       List<String> events,
       List<SpanData> rawSpans,
       List<LogRecordData> rawEvents) {}
+
+  /** The same fault-free sweep simulated without, then with, one regression. */
+  private record BeforeAndAfter(Emitted before, Emitted after) {}
+
+  /** {@link #small()} without faults, simulated as it is and then with {@code regression}. */
+  private static BeforeAndAfter simulateWith(Regression regression) throws InterruptedException {
+    SimulationOptions baseline = small().noFaults().build();
+    return new BeforeAndAfter(
+        simulate(baseline), simulate(baseline.toBuilder().regression(regression).build()));
+  }
 
   private static Emitted simulate(SimulationOptions options) throws InterruptedException {
     try (InMemoryTelemetry memory = new InMemoryTelemetry()) {
