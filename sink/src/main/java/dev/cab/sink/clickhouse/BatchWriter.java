@@ -72,16 +72,45 @@ public final class BatchWriter {
    */
   public <S> List<Rejected<S>> write(TableSpec table, List<Row<S>> rows)
       throws InterruptedException {
+    return write(table, rows, null);
+  }
+
+  /**
+   * Writes rows to a table, with the body {@link #prepare} encoded for them (or null).
+   *
+   * @return the rows ClickHouse rejected as data errors (empty when all landed)
+   * @throws ClickHouseWriteException when the rows can neither land nor be rejected
+   * @throws InterruptedException when interrupted while waiting to retry
+   */
+  public <S> List<Rejected<S>> write(TableSpec table, List<Row<S>> rows, Inserter.Prepared prepared)
+      throws InterruptedException {
     List<Rejected<S>> rejected = new ArrayList<>();
     if (!rows.isEmpty()) {
-      write(table, rows, rejected);
+      write(table, rows, rejected, prepared);
     }
     return rejected;
   }
 
-  private <S> void write(TableSpec table, List<Row<S>> rows, List<Rejected<S>> rejected)
+  /**
+   * Encodes rows ahead of {@link #write} on the caller's thread, when the inserter can (see {@link
+   * Inserter#prepare}); null otherwise.
+   */
+  public <S> Inserter.Prepared prepare(TableSpec table, List<Row<S>> rows) {
+    return rows.isEmpty() ? null : inserter.prepare(table, values(rows));
+  }
+
+  private static <S> List<Map<String, Object>> values(List<Row<S>> rows) {
+    List<Map<String, Object>> values = new ArrayList<>(rows.size());
+    for (Row<S> r : rows) {
+      values.add(r.values());
+    }
+    return values;
+  }
+
+  private <S> void write(
+      TableSpec table, List<Row<S>> rows, List<Rejected<S>> rejected, Inserter.Prepared prepared)
       throws InterruptedException {
-    SQLException dataError = insertWithRetry(table, rows);
+    SQLException dataError = insertWithRetry(table, rows, prepared);
     if (dataError == null) {
       return;
     }
@@ -98,23 +127,20 @@ public final class BatchWriter {
         ClickHouseErrors.serverCode(dataError).orElse(-1),
         rows.size(),
         table.name());
-    write(table, rows.subList(0, half), rejected);
+    write(table, rows.subList(0, half), rejected, null);
     CrashPoints.reached(CrashPoints.Point.DURING_SPLIT);
-    write(table, rows.subList(half, rows.size()), rejected);
+    write(table, rows.subList(half, rows.size()), rejected, null);
   }
 
   /** Inserts, retrying retriable failures; returns the data error, or null when the rows landed. */
-  private <S> SQLException insertWithRetry(TableSpec table, List<Row<S>> rows)
-      throws InterruptedException {
+  private <S> SQLException insertWithRetry(
+      TableSpec table, List<Row<S>> rows, Inserter.Prepared prepared) throws InterruptedException {
     String token = DeduplicationTokens.of(table, rows);
-    List<Map<String, Object>> values = new ArrayList<>(rows.size());
-    for (Row<S> r : rows) {
-      values.add(r.values());
-    }
+    List<Map<String, Object>> values = values(rows);
     Instant firstFailure = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        inserter.insert(table, values, token);
+        inserter.insert(table, values, token, prepared);
         metrics.rowsWritten(table.name(), rows.size());
         if (attempt > 1) {
           LOG.info("Insert into {} succeeded after {} attempts", table.name(), attempt);

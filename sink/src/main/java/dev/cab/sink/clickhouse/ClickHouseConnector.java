@@ -129,11 +129,45 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
   @Override
   public void insert(TableSpec table, List<Map<String, Object>> rows, String deduplicationToken)
       throws SQLException {
+    insert(table, rows, deduplicationToken, null);
+  }
+
+  /** A RowBinary body encoded ahead of its insert, and how many rows it holds. */
+  private record Encoded(TableSpec table, int rows, InsertBody body) implements Prepared {}
+
+  /**
+   * Encodes RowBinary rows once the table's schema is known (read by the first insert): the sink
+   * loop calls this on its consumer thread while the batch before inserts, so the insert thread
+   * only sends. Null for JSONEachRow, before the first insert, and for a value that does not fit
+   * (the insert encodes again and reports the data error).
+   */
+  @Override
+  public Prepared prepare(TableSpec table, List<Map<String, Object>> rows) {
+    if (settings.insertFormat() != SinkSettings.InsertFormat.ROW_BINARY
+        || !schemas.containsKey(table.name())) {
+      return null;
+    }
+    try {
+      return new Encoded(table, rows.size(), rowBinary(table, rows));
+    } catch (SQLException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void insert(
+      TableSpec table, List<Map<String, Object>> rows, String deduplicationToken, Prepared prepared)
+      throws SQLException {
     InsertSettings insert = new InsertSettings();
     insert.serverSetting("insert_deduplication_token", deduplicationToken);
     switch (settings.insertFormat()) {
-      case ROW_BINARY ->
-          send(table, rowBinary(table, rows), ClickHouseFormat.RowBinaryWithDefaults, insert, rows);
+      case ROW_BINARY -> {
+        InsertBody body =
+            prepared instanceof Encoded e && e.table().equals(table) && e.rows() == rows.size()
+                ? e.body()
+                : rowBinary(table, rows);
+        send(table, body, ClickHouseFormat.RowBinaryWithDefaults, insert, rows);
+      }
       case JSON_EACH_ROW -> {
         // Exact decimal-to-double parsing: the composite must read back with the same bits.
         insert.serverSetting("precise_float_parsing", "1");

@@ -372,19 +372,25 @@ public final class SinkLoop implements Runnable {
    * waits for it to complete too.
    */
   private void flush(BatchWriter w) throws InterruptedException {
+    Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> filling = pending;
+    // While the batch before inserts, this thread would only wait: it encodes this batch's rows
+    // meanwhile, and the insert thread only sends them.
+    Map<TableSpec, Inserter.Prepared> prepared =
+        inFlight != null && !inFlight.result().isDone() ? prepare(w, filling) : Map.of();
     awaitInFlight();
     if (buffered == 0) {
       // the revocation callback flushed it while this thread waited
       return;
     }
     Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> rows = pending;
+    Map<TableSpec, Inserter.Prepared> encoded = rows == filling ? prepared : Map.of();
     Instant started = clock.instant();
     inFlight =
         new InFlight(
             toCommit,
             started,
             oldest == null ? started : oldest,
-            inserts.submit(() -> write(w, rows)));
+            inserts.submit(() -> write(w, rows, encoded)));
     pending = newPending();
     toCommit = new HashMap<>();
     buffered = 0;
@@ -394,14 +400,33 @@ public final class SinkLoop implements Runnable {
     }
   }
 
-  /** On the insert thread: writes every table of a batch; returns what ClickHouse rejected. */
+  /** Each table's rows encoded ahead of their insert, where the inserter can. */
+  private static Map<TableSpec, Inserter.Prepared> prepare(
+      BatchWriter w, Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> rows) {
+    Map<TableSpec, Inserter.Prepared> prepared = new HashMap<>();
+    for (var e : rows.entrySet()) {
+      Inserter.Prepared p = w.prepare(e.getKey(), e.getValue());
+      if (p != null) {
+        prepared.put(e.getKey(), p);
+      }
+    }
+    return prepared;
+  }
+
+  /**
+   * On the insert thread: writes every table of a batch (with the rows {@link #prepare} encoded,
+   * where it did; a table whose rows changed since is encoded again by the inserter); returns what
+   * ClickHouse rejected.
+   */
   private static List<Rejected<ConsumerRecord<byte[], byte[]>>> write(
-      BatchWriter w, Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> rows)
+      BatchWriter w,
+      Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> rows,
+      Map<TableSpec, Inserter.Prepared> prepared)
       throws InterruptedException {
     CrashPoints.reached(CrashPoints.Point.BEFORE_INSERT);
     List<Rejected<ConsumerRecord<byte[], byte[]>>> rejected = new ArrayList<>();
     for (var e : rows.entrySet()) {
-      rejected.addAll(w.write(e.getKey(), e.getValue()));
+      rejected.addAll(w.write(e.getKey(), e.getValue(), prepared.get(e.getKey())));
     }
     return rejected;
   }
