@@ -74,6 +74,52 @@ class BatchWriterTest {
   }
 
   @Test
+  void theBodyPreparedForTheBatchGoesWithItAndItsRetriesButNotWithTheHalvesOfASplit()
+      throws Exception {
+    // given an inserter that prepares bodies, fails the first attempt on the network, then
+    // rejects any insert holding v2
+    Inserter.Prepared body = new Inserter.Prepared() {};
+    List<Inserter.Prepared> sent = new ArrayList<>();
+    int[] calls = {0};
+    Inserter inserter =
+        new Inserter() {
+          @Override
+          public void insert(TableSpec t, List<Map<String, Object>> rows, String token) {
+            throw new AssertionError("the four-argument insert is the one called");
+          }
+
+          @Override
+          public Inserter.Prepared prepare(TableSpec t, List<Map<String, Object>> rows) {
+            return rows.size() == 4 ? body : null;
+          }
+
+          @Override
+          public void insert(
+              TableSpec t, List<Map<String, Object>> rows, String token, Inserter.Prepared p)
+              throws SQLException {
+            sent.add(p);
+            if (calls[0]++ == 0) {
+              throw new SQLException("down", "08000", 0, new ConnectException("refused"));
+            }
+            if (rows.stream().anyMatch(r -> r.get("v").equals("v2"))) {
+              throw code(27);
+            }
+          }
+        };
+    BatchWriter writer = writer(inserter, Duration.ofMinutes(1));
+
+    // when the batch of four is prepared, then written
+    Inserter.Prepared prepared = writer.prepare(TABLE, rows(4));
+    var rejected = writer.write(TABLE, rows(4), prepared);
+
+    // then the prepared body went with the first attempt and its retry, the halves went without
+    assertThat(prepared).isSameAs(body);
+    assertThat(rejected).extracting(r -> r.row().source()).containsExactly(2);
+    assertThat(sent.subList(0, 2)).containsOnly(body);
+    assertThat(sent.subList(2, sent.size())).hasSizeGreaterThan(1).containsOnlyNulls();
+  }
+
+  @Test
   void retriesTheWholeBatchWithTheSameTokenAndGrowingBackoff() throws Exception {
     // given two network failures, then success
     int[] calls = {0};

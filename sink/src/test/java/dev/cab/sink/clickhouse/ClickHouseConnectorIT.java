@@ -100,6 +100,30 @@ class ClickHouseConnectorIT {
   }
 
   @Test
+  void aBodyPreparedAheadLandsAsItsRowsAndIsNotUsedForOtherRows() throws Exception {
+    try (ClickHouseConnector c =
+        ClickHouseConnector.open(settings(clickhouse, InsertFormat.ROW_BINARY))) {
+      // given nothing prepared before the first insert (the table's columns are not read yet)
+      assertThat(c.prepare(CellRowMapper.TABLE, List.of(seedRow("early")))).isNull();
+      c.insert(CellRowMapper.TABLE, List.of(seedRow("first")), "first");
+
+      // when a body prepared for two rows goes with them, and with one other row
+      List<Map<String, Object>> two = List.of(seedRow("prepared-1"), seedRow("prepared-2"));
+      Inserter.Prepared prepared = c.prepare(CellRowMapper.TABLE, two);
+      assertThat(prepared).isNotNull();
+      c.insert(CellRowMapper.TABLE, two, "prepared", prepared);
+      c.insert(CellRowMapper.TABLE, List.of(seedRow("other")), "other", prepared);
+    }
+
+    // then the two rows landed from it, and the other row was encoded for itself
+    assertThat(
+            clickhouse.query(
+                "SELECT cell_id FROM cells WHERE cell_id IN ('prepared-1', 'prepared-2', 'other')"
+                    + " ORDER BY cell_id"))
+        .isEqualToIgnoringNewLines("otherprepared-1prepared-2");
+  }
+
+  @Test
   void rowBinaryRejectsAValueItCannotEncodeAsADataError() throws Exception {
     Map<String, Object> row = seedRow("bad-number");
     row.put("span_count", "not a number");

@@ -94,6 +94,27 @@ class SinkLoopTest {
   }
 
   @Test
+  void theConsumerThreadPreparesTheNextBatchWhileOneInserts() throws Exception {
+    start(Map.of());
+    add(0, 1);
+    Insert first = inserter.next();
+    // Nothing was in flight: the insert thread encoded the first batch itself.
+    assertThat(first.prepared()).isFalse();
+    assertThat(inserter.preparedOn).isEmpty();
+
+    // The second batch fills while the first inserts: the consumer thread prepares it.
+    add(2, 3);
+    await(() -> !inserter.preparedOn.isEmpty(), "the second batch is prepared");
+    assertThat(inserter.preparedOn).containsExactly("cab-sink-test");
+    first.answer().complete(null);
+    Insert second = inserter.next();
+    assertThat(second.offsets()).containsExactly(2L, 3L);
+    assertThat(second.prepared()).isTrue();
+    second.answer().complete(null);
+    await(() -> committed() != null && committed().offset() == 4, "both batches are committed");
+  }
+
+  @Test
   void withoutOverlapTheLoopReadsNothingWhileItsBatchInserts() throws Exception {
     start(Map.of(SinkSettings.INSERT_OVERLAP, "false"));
     add(0, 1);
@@ -310,28 +331,60 @@ class SinkLoopTest {
     }
   }
 
-  /** One insert call: the offsets of its rows, and how the test answers it. */
-  record Insert(List<Long> offsets, CompletableFuture<Void> answer) {}
+  /**
+   * One insert call: the offsets of its rows, whether it came with the body prepared for exactly
+   * those rows, and how the test answers it.
+   */
+  record Insert(List<Long> offsets, boolean prepared, CompletableFuture<Void> answer) {}
 
   /** Blocks every insert until the test answers it; remembers what landed. */
   static final class GatedInserter implements Inserter {
     final BlockingQueue<Insert> calls = new LinkedBlockingQueue<>();
     private final List<Long> landed = new ArrayList<>();
+
+    /** The threads that prepared bodies, in order. */
+    final List<String> preparedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private volatile SQLException failure;
     private volatile boolean open;
 
+    /** A prepared body: the offsets of the rows it was prepared for. */
+    private record Body(List<Long> offsets) implements Inserter.Prepared {}
+
+    private static List<Long> offsets(List<Map<String, Object>> rows) {
+      List<Long> offsets = new ArrayList<>();
+      for (Map<String, Object> r : rows) {
+        offsets.add((Long) r.get("kafka_offset"));
+      }
+      return offsets;
+    }
+
+    @Override
+    public Inserter.Prepared prepare(TableSpec table, List<Map<String, Object>> rows) {
+      preparedOn.add(Thread.currentThread().getName());
+      return new Body(offsets(rows));
+    }
+
     @Override
     public void insert(TableSpec table, List<Map<String, Object>> rows, String token)
+        throws SQLException {
+      insert(table, rows, token, null);
+    }
+
+    @Override
+    public void insert(
+        TableSpec table, List<Map<String, Object>> rows, String token, Inserter.Prepared prepared)
         throws SQLException {
       SQLException f = failure;
       if (f != null) {
         throw f;
       }
-      List<Long> offsets = new ArrayList<>();
-      for (Map<String, Object> r : rows) {
-        offsets.add((Long) r.get("kafka_offset"));
-      }
-      Insert call = new Insert(offsets, new CompletableFuture<>());
+      List<Long> offsets = offsets(rows);
+      Insert call =
+          new Insert(
+              offsets,
+              prepared instanceof Body b && b.offsets().equals(offsets),
+              new CompletableFuture<>());
       if (!open) {
         calls.add(call);
         try {
