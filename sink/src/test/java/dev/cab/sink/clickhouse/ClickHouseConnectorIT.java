@@ -124,6 +124,31 @@ class ClickHouseConnectorIT {
   }
 
   @Test
+  void twoVersionsOfACellInOneInsertAreBothStoredUntilMergedAndFinalReadsTheNewer()
+      throws Exception {
+    for (InsertFormat f : InsertFormat.values()) {
+      // given versions 4 and 5 of one cell in one insert
+      String id = "versions-" + f;
+      Map<String, Object> older = seedRow(id);
+      Map<String, Object> newer = seedRow(id);
+      newer.put("version", 5L);
+      newer.put("status", "complete");
+      try (ClickHouseConnector c = ClickHouseConnector.open(settings(clickhouse, f))) {
+        c.insert(CellRowMapper.TABLE, List.of(newer, older), id);
+      }
+
+      // then the insert kept both rows (optimize_on_insert=0), and FINAL reads version 5
+      assertThat(clickhouse.query("SELECT count() FROM cells WHERE cell_id = '" + id + "'").strip())
+          .isEqualTo("2");
+      assertThat(
+              clickhouse
+                  .query("SELECT version, status FROM cells FINAL WHERE cell_id = '" + id + "'")
+                  .strip())
+          .isEqualTo("5\tcomplete");
+    }
+  }
+
+  @Test
   void rowBinaryRejectsAValueItCannotEncodeAsADataError() throws Exception {
     Map<String, Object> row = seedRow("bad-number");
     row.put("span_count", "not a number");
