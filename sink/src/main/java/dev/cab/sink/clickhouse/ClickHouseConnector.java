@@ -51,10 +51,14 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
 
   private final SinkSettings settings;
   private final Client client;
-  private final Map<String, TableSchema> schemas = new ConcurrentHashMap<>();
 
-  /** Per table, its encoder (empty: a column type only client-v2's writer writes). */
-  private final Map<String, Optional<RowBinaryEncoder>> encoders = new ConcurrentHashMap<>();
+  /**
+   * Per table, its columns as the server reports them and the encoder built from them (empty: a
+   * column type only client-v2's writer writes).
+   */
+  private record Columns(TableSchema schema, Optional<RowBinaryEncoder> encoder) {}
+
+  private final Map<String, Columns> columns = new ConcurrentHashMap<>();
 
   /** Per table, the bytes per row of its last RowBinary body: the next body's first guess. */
   private final Map<String, Integer> bytesPerRow = new ConcurrentHashMap<>();
@@ -108,7 +112,8 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
     return DriverManager.getConnection(s.jdbcUrl(), p);
   }
 
-  private static Client client(SinkSettings s) {
+  /** The client-v2 client the sink inserts with (package-private: {@code InsertSendBench}). */
+  static Client client(SinkSettings s) {
     return new Client.Builder()
         .addEndpoint(s.httpUrl())
         .setUsername(s.clickhouseUser())
@@ -144,7 +149,7 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
   @Override
   public Prepared prepare(TableSpec table, List<Map<String, Object>> rows) {
     if (settings.insertFormat() != SinkSettings.InsertFormat.ROW_BINARY
-        || !schemas.containsKey(table.name())) {
+        || !columns.containsKey(table.name())) {
       return null;
     }
     try {
@@ -189,20 +194,18 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
    */
   private InsertBody rowBinary(TableSpec table, List<Map<String, Object>> rows)
       throws SQLException {
-    TableSchema schema = schema(table);
+    Columns cols = columns(table);
     // Sized from the table's last body (a cell row is ~2.6 KB, a scorer event's ~0.3 KB): growing
     // from a small guess copied the body over and over (a quarter of the insert thread in JFR).
     int guess = bytesPerRow.getOrDefault(table.name(), 256);
     InsertBody body =
         new InsertBody((int) Math.min(Integer.MAX_VALUE - 16, (long) rows.size() * guess * 9 / 8));
-    Optional<RowBinaryEncoder> encoder =
-        encoders.computeIfAbsent(table.name(), t -> RowBinaryEncoder.of(schema));
     try {
-      if (encoder.isPresent()) {
-        encoder.get().encode(rows, body);
+      if (cols.encoder().isPresent()) {
+        cols.encoder().get().encode(rows, body);
       } else {
         RowBinaryFormatWriter writer =
-            new RowBinaryFormatWriter(body, schema, ClickHouseFormat.RowBinaryWithDefaults);
+            new RowBinaryFormatWriter(body, cols.schema(), ClickHouseFormat.RowBinaryWithDefaults);
         for (Map<String, Object> row : rows) {
           for (Map.Entry<String, Object> e : row.entrySet()) {
             writer.setValue(e.getKey(), e.getValue());
@@ -224,17 +227,19 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
   }
 
   /** The table's columns as the server has them (read once: migrations ran before). */
-  private TableSchema schema(TableSpec table) throws SQLException {
-    TableSchema schema = schemas.get(table.name());
-    if (schema == null) {
+  private Columns columns(TableSpec table) throws SQLException {
+    Columns c = columns.get(table.name());
+    if (c == null) {
+      TableSchema schema;
       try {
         schema = client.getTableSchema(table.name(), settings.database());
       } catch (RuntimeException e) {
         throw new SQLException("cannot read the columns of " + table.name(), e);
       }
-      schemas.put(table.name(), schema);
+      c = new Columns(schema, RowBinaryEncoder.of(schema));
+      columns.put(table.name(), c);
     }
-    return schema;
+    return c;
   }
 
   /** The rows as JSONEachRow, times as UTC text. */

@@ -28,7 +28,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -159,7 +158,7 @@ public final class InsertSendBench {
                   DATABASE),
               Map.of());
       try (ClickHouseConnector connector = ClickHouseConnector.open(settings);
-          Client client = client(settings)) {
+          Client client = ClickHouseConnector.client(settings)) {
         Connection jdbc = connector.connection();
         Migrations.apply(jdbc, DATABASE);
         Map<String, TableRows> data = rows(jdbc, client, rows);
@@ -315,19 +314,6 @@ public final class InsertSendBench {
       }
       blackhole = sink;
     };
-  }
-
-  /** As the sink's connector builds its client. */
-  private static Client client(SinkSettings s) {
-    return new Client.Builder()
-        .addEndpoint(s.httpUrl())
-        .setUsername(s.clickhouseUser())
-        .setPassword(s.clickhousePassword() == null ? "" : s.clickhousePassword())
-        .setSocketTimeout(s.insertTimeout().toMillis(), ChronoUnit.MILLIS)
-        .setConnectTimeout(Math.min(10_000, s.insertTimeout().toMillis()), ChronoUnit.MILLIS)
-        .setMaxRetries(0)
-        .setClientName("cab-sink")
-        .build();
   }
 
   private static void viaClient(
