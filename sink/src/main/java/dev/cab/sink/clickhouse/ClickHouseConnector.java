@@ -137,8 +137,26 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
     insert(table, rows, deduplicationToken, null);
   }
 
-  /** A RowBinary body encoded ahead of its insert, and how many rows it holds. */
-  private record Encoded(TableSpec table, int rows, InsertBody body) implements Prepared {}
+  /**
+   * A RowBinary body encoded ahead of its insert, and the rows it holds: it goes with an insert of
+   * exactly those row objects, in that order (a batch that lost rows to a revocation, or any other
+   * change, is encoded again).
+   */
+  private record Encoded(TableSpec table, List<Map<String, Object>> rows, InsertBody body)
+      implements Prepared {
+
+    boolean encodes(TableSpec table, List<Map<String, Object>> rows) {
+      if (!this.table.equals(table) || this.rows.size() != rows.size()) {
+        return false;
+      }
+      for (int i = 0; i < rows.size(); i++) {
+        if (this.rows.get(i) != rows.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   /**
    * Encodes RowBinary rows once the table's schema is known (read by the first insert): the sink
@@ -153,7 +171,7 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
       return null;
     }
     try {
-      return new Encoded(table, rows.size(), rowBinary(table, rows));
+      return new Encoded(table, List.copyOf(rows), rowBinary(table, rows));
     } catch (SQLException e) {
       return null;
     }
@@ -172,7 +190,7 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
     switch (settings.insertFormat()) {
       case ROW_BINARY -> {
         InsertBody body =
-            prepared instanceof Encoded e && e.table().equals(table) && e.rows() == rows.size()
+            prepared instanceof Encoded e && e.encodes(table, rows)
                 ? e.body()
                 : rowBinary(table, rows);
         send(table, body, ClickHouseFormat.RowBinaryWithDefaults, insert, rows);

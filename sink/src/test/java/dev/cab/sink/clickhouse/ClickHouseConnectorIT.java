@@ -107,20 +107,26 @@ class ClickHouseConnectorIT {
       assertThat(c.prepare(CellRowMapper.TABLE, List.of(seedRow("early")))).isNull();
       c.insert(CellRowMapper.TABLE, List.of(seedRow("first")), "first");
 
-      // when a body prepared for two rows goes with them, and with one other row
+      // when a body prepared for two rows goes with them, with one other row, and with two other
+      // rows (as many as it holds: a batch whose rows changed keeps its size in no case today)
       List<Map<String, Object>> two = List.of(seedRow("prepared-1"), seedRow("prepared-2"));
       Inserter.Prepared prepared = c.prepare(CellRowMapper.TABLE, two);
       assertThat(prepared).isNotNull();
       c.insert(CellRowMapper.TABLE, two, "prepared", prepared);
       c.insert(CellRowMapper.TABLE, List.of(seedRow("other")), "other", prepared);
+      c.insert(
+          CellRowMapper.TABLE,
+          List.of(seedRow("other-1"), seedRow("other-2")),
+          "two-others",
+          prepared);
     }
 
-    // then the two rows landed from it, and the other row was encoded for itself
+    // then the two rows landed from it, and the other rows were encoded for themselves
     assertThat(
             clickhouse.query(
-                "SELECT cell_id FROM cells WHERE cell_id IN ('prepared-1', 'prepared-2', 'other')"
-                    + " ORDER BY cell_id"))
-        .isEqualToIgnoringNewLines("otherprepared-1prepared-2");
+                "SELECT cell_id FROM cells WHERE cell_id IN ('prepared-1', 'prepared-2', 'other',"
+                    + " 'other-1', 'other-2') ORDER BY cell_id"))
+        .isEqualToIgnoringNewLines("otherother-1other-2prepared-1prepared-2");
   }
 
   @Test
