@@ -129,9 +129,17 @@ public final class PipelineBench {
     // the pipeline's peak: the raw limits' bulk reads and inserts below are not its load
     Map<String, Long> rss = peakRss(children);
 
-    progress.accept("(b) raw ClickHouse: the pipeline's rows, bulk over HTTP and in-engine...");
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "(b) raw ClickHouse: the pipeline's rows, bulk over HTTP (up to %,d rows a table, and"
+                + " the drain's %,d rows back to back) and in-engine...",
+            o.clickhouseRows(),
+            sinkCapacity.totalRows()));
     Map<String, RawClickHouse.TableFigures> raw =
-        new RawClickHouse(clickhouse).measure(BenchStack.TABLES, o.clickhouseRows(), 10_000);
+        new RawClickHouse(clickhouse)
+            .measure(
+                BenchStack.TABLES, o.clickhouseRows(), 10_000, sinkCapacity.rows(), bench.dir());
 
     progress.accept("(a) raw Kafka: ProducerPerformance with our records...");
     Path payloads = bench.dir().resolve("payloads.txt");

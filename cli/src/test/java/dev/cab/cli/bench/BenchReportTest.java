@@ -11,13 +11,14 @@ class BenchReportTest {
 
   private static final Map<String, RawClickHouse.TableFigures> RAW =
       Map.of(
-          "cells", new RawClickHouse.TableFigures("cells", 1_000, 1_000, 5_000),
-          "spans", new RawClickHouse.TableFigures("spans", 10_000, 10_000, 50_000));
+          "cells", new RawClickHouse.TableFigures("cells", 1_000, 2_000, 5_000, 1_000, 1_000),
+          "spans", new RawClickHouse.TableFigures("spans", 10_000, 20_000, 50_000, 10_000, 10_000));
 
   @Test
   void comparesTheDrainingSinkWithTheRawInsertOfItsOwnMixOfRows() {
-    // given raw inserts of 1,000 cell rows/s and 10,000 span rows/s, and a drain of 1,000 cell
-    // rows and 10,000 span rows in 4 s (2,750 rows/s)
+    // given raw inserts of 1,000 cell rows/s and 10,000 span rows/s back to back (2,000 and
+    // 20,000 in chunks with reads between), and a drain of 1,000 cell rows and 10,000 span rows
+    // in 4 s (2,750 rows/s)
     Map<String, Long> drained = new LinkedHashMap<>();
     drained.put("cells", 1_000L);
     drained.put("spans", 10_000L);
@@ -26,17 +27,22 @@ class BenchReportTest {
             4, drained, 2_750, 11_000, 0, 4, Map.of(CpuMeter.SINK, 1.1, "clickhouse", 2.2), true);
     BenchReport report = report(Map.of("cells", 500L, "spans", 500L), 100, drain);
 
-    // then (b) for that mix is 11,000 rows in 1 s + 1 s, and the ratio is the drain's over it
+    // then (b) for that mix is 11,000 rows in 1 s + 1 s back to back, and the ratio is the
+    // drain's over it; the chunked figure is twice as fast, and the ratio against it half
     assertThat(report.rawRowsPerSecondForSinkCapacityMix()).isCloseTo(5_500, offset(1e-6));
     assertThat(report.sinkCapacityVsRawHttp()).isCloseTo(0.5, offset(1e-9));
+    assertThat(report.rawChunkedRowsPerSecondForSinkCapacityMix()).isCloseTo(11_000, offset(1e-6));
+    assertThat(report.sinkCapacityVsRawHttpChunked()).isCloseTo(0.25, offset(1e-9));
     assertThat(report.sinkCapacityMicrosPerRow()).isCloseTo(100, offset(1e-9));
-    // and the rate during (c) is compared with the raw rate of (c)'s own mix, apart
-    assertThat(report.rawRowsPerSecondForSinkMix()).isCloseTo(1_000 / 0.55, offset(1e-6));
-    assertThat(report.sinkDuringPipelineVsRawHttp()).isCloseTo(100 * 0.55 / 1_000, offset(1e-9));
+    // and the rate during (c) is compared with the chunked raw rate of (c)'s own mix, apart
+    assertThat(report.rawRowsPerSecondForSinkMix()).isCloseTo(1_000 / 0.275, offset(1e-6));
+    assertThat(report.sinkDuringPipelineVsRawHttp()).isCloseTo(100 * 0.275 / 1_000, offset(1e-9));
     assertThat(report.table())
         .contains("| (f) | sink capacity: a fresh sink drains the topics, 11,000 records")
-        .contains("sink/(b): (f) sink capacity vs raw HTTP bulk insert, same rows")
-        .contains("**50.0%** (2,750 / 5,500 rows/s)");
+        .contains("sink/(b): (f) sink capacity vs raw HTTP bulk insert of the same rows, back to")
+        .contains("**50.0%** (2,750 / 5,500 rows/s); against the chunked figure 25.0% (/ 11,000)")
+        .contains("`spans`: HTTP RowBinary bulk, 10,000 rows in 10,000-row requests with reads")
+        .contains("the drain's 10,000 rows back to back / INSERT ... SELECT | 20,000 / 10,000 /");
   }
 
   @Test
