@@ -3,7 +3,6 @@ package dev.cab.sink.clickhouse;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.AlertRecord;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +44,9 @@ public final class AlertRowMapper implements RowMapper {
               "kafka_partition",
               "kafka_offset"));
 
+  /** The rows' columns, in {@link #TABLE}'s order. */
+  private static final TableRow.Columns COLUMNS = new TableRow.Columns(TABLE.columns());
+
   private final JsonSerde<AlertRecord> serde = new JsonSerde<>(AlertRecord.class);
 
   @Override
@@ -67,7 +69,7 @@ public final class AlertRowMapper implements RowMapper {
       throw new MappingException("alert " + a.fingerprint() + " without state");
     }
     AlertRecord.Evidence e = a.evidence();
-    Map<String, Object> row = new LinkedHashMap<>();
+    Map<String, Object> row = COLUMNS.newRow();
     row.put("fingerprint", a.fingerprint());
     row.put("sequence", a.sequence());
     row.put("rule", ClickHouseValues.text(a.rule()));

@@ -79,6 +79,9 @@ public final class CellRowMapper implements RowMapper {
               "outcome",
               "outcome_reason"));
 
+  /** The rows' columns, in {@link #TABLE}'s order. */
+  private static final TableRow.Columns COLUMNS = new TableRow.Columns(TABLE.columns());
+
   private final JsonSerde<CellRecord> serde = new JsonSerde<>(CellRecord.class);
 
   @Override
@@ -116,7 +119,8 @@ public final class CellRowMapper implements RowMapper {
     Map<String, Integer> kinds = new LinkedHashMap<>();
     spans.kinds().forEach((k, v) -> kinds.put(k, v == null ? 0 : v));
     Map<String, Object> row =
-        RowColumns.cell(c.cellId(), c.sweepId(), c.tui(), c.model(), c.task(), c.category());
+        RowColumns.cell(
+            COLUMNS, c.cellId(), c.sweepId(), c.tui(), c.model(), c.task(), c.category());
     row.put("container_image", ClickHouseValues.text(c.containerImage()));
     row.put("image_digest", ClickHouseValues.text(c.imageDigest()));
     row.put("model_build_id", ClickHouseValues.text(c.modelBuildId()));

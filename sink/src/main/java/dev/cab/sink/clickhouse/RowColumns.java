@@ -1,7 +1,6 @@
 package dev.cab.sink.clickhouse;
 
 import dev.cab.model.wire.CellIdentity;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,19 +18,31 @@ final class RowColumns {
    * @param what names the record in the error ({@code span}, {@code scorer event})
    * @throws MappingException when the record carries no cell id
    */
-  static Map<String, Object> cell(CellIdentity cell, String what) throws MappingException {
+  static Map<String, Object> cell(TableRow.Columns columns, CellIdentity cell, String what)
+      throws MappingException {
     if (cell == null || cell.cellId().isBlank()) {
       throw new MappingException(what + " without cell id");
     }
     return cell(
-        cell.cellId(), cell.sweepId(), cell.tui(), cell.model(), cell.task(), cell.category());
+        columns,
+        cell.cellId(),
+        cell.sweepId(),
+        cell.tui(),
+        cell.model(),
+        cell.task(),
+        cell.category());
   }
 
   /** A new row holding the identity columns; {@code cellId} is checked by the caller. */
   static Map<String, Object> cell(
-      String cellId, String sweepId, String tui, String model, String task, String category) {
-    // room for the widest row (cells: 49 columns) without rehashing on the way
-    Map<String, Object> row = LinkedHashMap.newLinkedHashMap(64);
+      TableRow.Columns columns,
+      String cellId,
+      String sweepId,
+      String tui,
+      String model,
+      String task,
+      String category) {
+    Map<String, Object> row = columns.newRow();
     row.put("cell_id", cellId);
     row.put("sweep_id", ClickHouseValues.text(sweepId));
     row.put("tui", ClickHouseValues.text(tui));

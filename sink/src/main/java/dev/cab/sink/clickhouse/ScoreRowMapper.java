@@ -38,6 +38,9 @@ public final class ScoreRowMapper implements RowMapper {
               "kafka_partition",
               "kafka_offset"));
 
+  /** The rows' columns, in {@link #TABLE}'s order. */
+  private static final TableRow.Columns COLUMNS = new TableRow.Columns(TABLE.columns());
+
   private final SlicingReader<ScoreEvent> reader;
 
   /** Reads canonical records straight from their bytes ({@link CanonicalRecord}). */
@@ -145,7 +148,7 @@ public final class ScoreRowMapper implements RowMapper {
   /** The row of an event, decoded or read from its bytes (its maps then kept as their text). */
   private static Map<String, Object> row(ScoreEvent e, long eventHash, int partition, long offset)
       throws MappingException {
-    Map<String, Object> row = RowColumns.cell(e.cell(), "scorer event");
+    Map<String, Object> row = RowColumns.cell(COLUMNS, e.cell(), "scorer event");
     row.put("axis", ClickHouseValues.text(e.axis()));
     row.put("event_hash", eventHash);
     row.put("score_value", ClickHouseValues.finite(e.scoreValue()));

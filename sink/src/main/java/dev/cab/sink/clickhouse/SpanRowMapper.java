@@ -36,6 +36,9 @@ public final class SpanRowMapper implements RowMapper {
               "kafka_partition",
               "kafka_offset"));
 
+  /** The rows' columns, in {@link #TABLE}'s order. */
+  private static final TableRow.Columns COLUMNS = new TableRow.Columns(TABLE.columns());
+
   private final SlicingReader<SpanRecord> reader;
 
   /** Reads canonical records straight from their bytes ({@link CanonicalRecord}). */
@@ -149,7 +152,7 @@ public final class SpanRowMapper implements RowMapper {
 
   /** Maps a span, decoded or read from its bytes (its maps then kept as their text). */
   public Map<String, Object> map(SpanRecord s, int partition, long offset) throws MappingException {
-    Map<String, Object> row = RowColumns.cell(s.cell(), "span");
+    Map<String, Object> row = RowColumns.cell(COLUMNS, s.cell(), "span");
     row.put("trace_id", ClickHouseValues.text(s.traceId()));
     row.put("span_id", ClickHouseValues.text(s.spanId()));
     row.put("parent_span_id", ClickHouseValues.text(s.parentSpanId()));

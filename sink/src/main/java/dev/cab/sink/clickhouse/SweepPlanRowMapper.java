@@ -3,7 +3,6 @@ package dev.cab.sink.clickhouse;
 import dev.cab.model.serde.JsonSerde;
 import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.SweepPlan;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +26,9 @@ public final class SweepPlanRowMapper implements RowMapper {
               "kafka_partition",
               "kafka_offset"));
 
+  /** The rows' columns, in {@link #TABLE}'s order. */
+  private static final TableRow.Columns COLUMNS = new TableRow.Columns(TABLE.columns());
+
   private final JsonSerde<SweepPlan> serde = new JsonSerde<>(SweepPlan.class);
 
   @Override
@@ -44,7 +46,7 @@ public final class SweepPlanRowMapper implements RowMapper {
     if (p.sweepId() == null || p.sweepId().isBlank()) {
       throw new MappingException("sweep plan without sweep id");
     }
-    Map<String, Object> row = new LinkedHashMap<>();
+    Map<String, Object> row = COLUMNS.newRow();
     row.put("sweep_id", p.sweepId());
     row.put("tuis", p.tuis());
     row.put("models", p.models());
