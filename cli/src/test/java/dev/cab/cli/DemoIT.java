@@ -210,24 +210,8 @@ class DemoIT {
     try {
       code =
           Cab.execute(
-              "demo",
-              "--once",
-              "--seed",
-              Long.toString(SEED),
-              "--data-dir",
-              dataDir.resolve("stack").toString(),
-              "--kafka-port",
-              "0",
-              "--clickhouse-port",
-              "0",
-              "--otlp-http-port",
-              "0",
-              "--otlp-grpc-port",
-              "0",
-              "--dashboard-port",
-              "0",
-              "--management-port",
-              "0");
+              InProcessCab.onFreePorts(
+                  dataDir.resolve("stack"), "demo", "--once", "--seed", Long.toString(SEED)));
     } finally {
       System.setOut(stdout);
     }
