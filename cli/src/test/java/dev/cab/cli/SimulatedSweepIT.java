@@ -12,6 +12,7 @@ import dev.cab.runner.sim.Regression;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
 import dev.cab.runner.sim.SweepSimulator;
+import dev.cab.testing.Await;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -76,12 +76,7 @@ class SimulatedSweepIT {
 
   @AfterAll
   static void stopPipeline() throws SQLException {
-    if (jdbc != null) {
-      jdbc.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+    TestStacks.stop(stack, jdbc);
   }
 
   @Test
@@ -97,7 +92,9 @@ class SimulatedSweepIT {
         .contains("oom_killed", "container_crash");
 
     // when every cell has landed complete
-    awaitTrue(
+    Await.until(
+        "every cell of it-outcomes complete in ClickHouse",
+        LANDING,
         () ->
             count(
                     "SELECT count() FROM cells_latest WHERE sweep_id = 'it-outcomes'"
@@ -129,7 +126,10 @@ class SimulatedSweepIT {
   @Order(2)
   void theDeclaredSweepPlanLandsInClickHouse() throws Exception {
     // given the plan the simulator declared before its cells (cab.sweep.plan over OTLP)
-    awaitTrue(() -> count("SELECT count() FROM sweep_plans WHERE sweep_id = 'it-outcomes'") > 0);
+    Await.until(
+        "the plan of it-outcomes in ClickHouse",
+        LANDING,
+        () -> count("SELECT count() FROM sweep_plans WHERE sweep_id = 'it-outcomes'") > 0);
 
     // then sweep_plans holds its matrix, baseline and size
     try (PreparedStatement st =
@@ -157,20 +157,6 @@ class SimulatedSweepIT {
   }
 
   private static long count(String sql) {
-    try (PreparedStatement st = jdbc.prepareStatement(sql);
-        ResultSet rs = st.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql, e);
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + LANDING.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition met within %s", LANDING).isLessThan(deadline);
-      Thread.sleep(200);
-    }
+    return TestStacks.count(jdbc, sql);
   }
 }

@@ -3,6 +3,8 @@ package dev.cab.cli.stack;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,9 +63,41 @@ public final class TestStacks {
 
   /** A JDBC connection to the stack's {@code cab} database as ClickHouse's default user. */
   public static Connection jdbc(LocalStack stack) throws SQLException {
+    return jdbc(stack.clickhouseUrl());
+  }
+
+  /** As {@link #jdbc(LocalStack)}, for the ClickHouse at {@code clickhouseUrl} (HTTP). */
+  public static Connection jdbc(String clickhouseUrl) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", "default");
     p.setProperty("password", "");
-    return DriverManager.getConnection("jdbc:clickhouse:" + stack.clickhouseUrl() + "/cab", p);
+    return DriverManager.getConnection("jdbc:clickhouse:" + clickhouseUrl + "/cab", p);
+  }
+
+  /**
+   * The number {@code sql} selects, e.g. a {@code count()}; a query that fails throws, naming it
+   * (so a test polling on it fails at once rather than at its deadline).
+   */
+  public static long count(Connection jdbc, String sql) {
+    try (PreparedStatement st = jdbc.prepareStatement(sql);
+        ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /**
+   * Closes a test's connection, then its stack: what an {@code @AfterAll} does; either is null when
+   * the {@code @BeforeAll} failed before it.
+   */
+  public static void stop(LocalStack stack, Connection jdbc) throws SQLException {
+    if (jdbc != null) {
+      jdbc.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
   }
 }
