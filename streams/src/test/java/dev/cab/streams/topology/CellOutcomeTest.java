@@ -328,20 +328,9 @@ class CellOutcomeTest extends CellTopologyHarness {
       SpanRecord s, Map<String, Object> attributes, String status, String message) {
     Map<String, Object> merged = new LinkedHashMap<>(s.attributes());
     merged.putAll(attributes);
-    return new SpanRecord(
-        s.schemaVersion(),
-        s.cell(),
-        s.traceId(),
-        s.spanId(),
-        s.parentSpanId(),
-        s.name(),
-        s.kind(),
-        s.startTime(),
-        s.endTime(),
-        status == null ? s.statusCode() : status,
-        message == null ? s.statusMessage() : message,
-        merged,
-        s.resource());
+    return s.withStatusCode(status == null ? s.statusCode() : status)
+        .withStatusMessage(message == null ? s.statusMessage() : message)
+        .withAttributes(merged);
   }
 
   private static ScoreEvent passRate(SeedCells seed, double pass, boolean timedOut) {
@@ -349,17 +338,6 @@ class CellOutcomeTest extends CellTopologyHarness {
     Map<String, Object> breakdown = new LinkedHashMap<>(e.breakdown());
     breakdown.put("pass", (int) pass);
     breakdown.put("timed_out", timedOut);
-    return new ScoreEvent(
-        e.schemaVersion(),
-        e.cell(),
-        e.traceId(),
-        e.spanId(),
-        e.axis(),
-        pass,
-        e.scoreLabel(),
-        e.explanation(),
-        breakdown,
-        e.attributes(),
-        e.time());
+    return e.withScoreValue(pass).withBreakdown(breakdown);
   }
 }
