@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.TestStacks;
-import dev.cab.runner.CabTelemetry;
-import dev.cab.runner.CabTelemetryOptions;
-import dev.cab.runner.sim.ProgressListener;
 import dev.cab.runner.sim.Regression;
 import dev.cab.runner.sim.SimulationOptions;
-import dev.cab.runner.sim.SimulationReport;
-import dev.cab.runner.sim.SweepSimulator;
 import dev.cab.testing.AlertmanagerProcess;
 import dev.cab.testing.Await;
 import java.net.ServerSocket;
@@ -119,12 +114,7 @@ class RegressionAlertsEndToEndIT {
   }
 
   private static void simulate(SimulationOptions sweep) throws InterruptedException {
-    try (CabTelemetry telemetry =
-        CabTelemetry.create(
-            CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {
-      SimulationReport r = new SweepSimulator(telemetry).run(sweep, ProgressListener.NONE);
-      assertThat(r.flush().allExported()).as("flush: %s", r.flush()).isTrue();
-    }
+    TestStacks.simulate(stack, sweep);
   }
 
   @Test

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.TestStacks;
-import dev.cab.runner.CabTelemetry;
-import dev.cab.runner.CabTelemetryOptions;
 import dev.cab.runner.sim.InjectedOutcome;
-import dev.cab.runner.sim.ProgressListener;
 import dev.cab.runner.sim.Regression;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
@@ -66,12 +63,7 @@ class SimulatedSweepIT {
   static void startPipelineAndRunTheSweep() throws Exception {
     stack = TestStacks.start(dataDir);
     jdbc = TestStacks.jdbc(stack);
-    try (CabTelemetry telemetry =
-        CabTelemetry.create(
-            CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {
-      report = new SweepSimulator(telemetry).run(SWEEP, ProgressListener.NONE);
-    }
-    assertThat(report.flush().allExported()).as("flush: %s", report.flush()).isTrue();
+    report = TestStacks.simulate(stack, SWEEP);
   }
 
   @AfterAll

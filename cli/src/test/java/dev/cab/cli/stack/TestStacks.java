@@ -1,5 +1,13 @@
 package dev.cab.cli.stack;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cab.runner.CabTelemetry;
+import dev.cab.runner.CabTelemetryOptions;
+import dev.cab.runner.sim.ProgressListener;
+import dev.cab.runner.sim.SimulationOptions;
+import dev.cab.runner.sim.SimulationReport;
+import dev.cab.runner.sim.SweepSimulator;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +23,8 @@ import java.util.function.Consumer;
  * The local stack as the integration tests start it: every port free (Kafka, ClickHouse, OTLP,
  * dashboards and the management port, so a {@code ./cab demo} on the defaults cannot fail a test),
  * and the sink flushing small batches every 100 ms, since freshness is not what these tests are
- * about.
+ * about; and what the end-to-end tests do with it: send a simulated sweep, read counts over JDBC,
+ * stop it.
  */
 public final class TestStacks {
   private TestStacks() {}
@@ -58,6 +67,22 @@ public final class TestStacks {
       return socket.getLocalPort();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sends {@code sweep} from the runner's simulator through the runner SDK (OTLP/HTTP) to the
+   * stack's collector; returns the simulator's report once every span and scorer event was
+   * acknowledged, which it asserts.
+   */
+  public static SimulationReport simulate(LocalStack stack, SimulationOptions sweep)
+      throws InterruptedException {
+    try (CabTelemetry telemetry =
+        CabTelemetry.create(
+            CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {
+      SimulationReport report = new SweepSimulator(telemetry).run(sweep, ProgressListener.NONE);
+      assertThat(report.flush().allExported()).as("flush: %s", report.flush()).isTrue();
+      return report;
     }
   }
 
