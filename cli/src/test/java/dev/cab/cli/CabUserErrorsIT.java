@@ -1,9 +1,11 @@
 package dev.cab.cli;
 
+import static dev.cab.cli.InProcessCab.cab;
+import static dev.cab.cli.InProcessCab.onFreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.cab.cli.InProcessCab.Run;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
@@ -18,15 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and no stack trace.
  */
 class CabUserErrorsIT {
-
-  record Run(int exitCode, String out, String err) {}
-
-  static Run cab(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Cab.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   static void assertOneClearLine(Run run, String expected) {
     assertThat(run.exitCode()).isEqualTo(2);
@@ -46,10 +39,7 @@ class CabUserErrorsIT {
 
   @Test
   void simulateAgainstAnUnreachableCollectorSaysHowToStartOne() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = closedPort();
 
     Run run = cab("simulate", "--endpoint", "http://127.0.0.1:" + closedPort);
 
@@ -83,19 +73,7 @@ class CabUserErrorsIT {
         FileLock held = channel.lock()) {
       assertThat(held.isValid()).isTrue();
 
-      Run run =
-          cab(
-              "up",
-              "--data-dir",
-              dir.toString(),
-              "--kafka-port",
-              "0",
-              "--clickhouse-port",
-              "0",
-              "--otlp-http-port",
-              "0",
-              "--otlp-grpc-port",
-              "0");
+      Run run = cab(onFreePorts(dir, "up"));
 
       assertOneClearLine(run, "another ./cab up (or demo) is already running on " + dir);
     }
@@ -105,27 +83,19 @@ class CabUserErrorsIT {
   void upListsEveryBadSettingOfEveryStageAtOnceBeforeStartingAnything(@TempDir Path dir) {
     Run run =
         cab(
-            "up",
-            "--data-dir",
-            dir.toString(),
-            "--kafka-port",
-            "0",
-            "--clickhouse-port",
-            "0",
-            "--otlp-http-port",
-            "0",
-            "--otlp-grpc-port",
-            "0",
-            "--set",
-            "sink.batch.max.rowz=5",
-            "--set",
-            "streams.num.threads=lots",
-            "--set",
-            "colector.http.port=1",
-            "--set",
-            "cab.kafka.topic.partitions=0",
-            "--set",
-            "alerts.fdr=2");
+            onFreePorts(
+                dir,
+                "up",
+                "--set",
+                "sink.batch.max.rowz=5",
+                "--set",
+                "streams.num.threads=lots",
+                "--set",
+                "colector.http.port=1",
+                "--set",
+                "cab.kafka.topic.partitions=0",
+                "--set",
+                "alerts.fdr=2"));
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err().lines())
@@ -147,10 +117,7 @@ class CabUserErrorsIT {
 
   @Test
   void sqlAgainstNoClickHouseSaysHowToStartOne() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = closedPort();
 
     Run run = cab("sql", "--url", "http://127.0.0.1:" + closedPort, "SELECT 1");
 
@@ -174,5 +141,12 @@ class CabUserErrorsIT {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
         .contains("CAB_CLICKHOUSE_URL", "CAB_KAFKA_BOOTSTRAP", "dashboards.kafka.bootstrap");
+  }
+
+  /** A loopback port nothing listens on: one the system just handed out and took back. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 }

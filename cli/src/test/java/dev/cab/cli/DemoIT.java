@@ -3,6 +3,7 @@ package dev.cab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cab.alerts.config.AlertsSettings;
+import dev.cab.cli.stack.TestStacks;
 import dev.cab.embedded.clickhouse.EmbeddedClickHouse;
 import dev.cab.runner.sim.SimulationOptions;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -210,24 +209,8 @@ class DemoIT {
     try {
       code =
           Cab.execute(
-              "demo",
-              "--once",
-              "--seed",
-              Long.toString(SEED),
-              "--data-dir",
-              dataDir.resolve("stack").toString(),
-              "--kafka-port",
-              "0",
-              "--clickhouse-port",
-              "0",
-              "--otlp-http-port",
-              "0",
-              "--otlp-grpc-port",
-              "0",
-              "--dashboard-port",
-              "0",
-              "--management-port",
-              "0");
+              InProcessCab.onFreePorts(
+                  dataDir.resolve("stack"), "demo", "--once", "--seed", Long.toString(SEED)));
     } finally {
       System.setOut(stdout);
     }
@@ -252,11 +235,7 @@ class DemoIT {
             .dataDir(dataDir.resolve("stack").resolve("clickhouse"))
             .build()
             .start()) {
-      Properties p = new Properties();
-      p.setProperty("user", "default");
-      p.setProperty("password", "");
-      try (Connection jdbc =
-              DriverManager.getConnection("jdbc:clickhouse:" + clickhouse.url() + "/cab", p);
+      try (Connection jdbc = TestStacks.jdbc(clickhouse.url());
           Statement st = jdbc.createStatement()) {
         Map<String, Long> cells = new LinkedHashMap<>();
         try (ResultSet rs =

@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cab.cli.stack.LocalStack;
-import dev.cab.runner.CabTelemetry;
-import dev.cab.runner.CabTelemetryOptions;
-import dev.cab.runner.sim.ProgressListener;
+import dev.cab.cli.stack.TestStacks;
 import dev.cab.runner.sim.Regression;
 import dev.cab.runner.sim.SimulationOptions;
-import dev.cab.runner.sim.SimulationReport;
-import dev.cab.runner.sim.SweepSimulator;
 import dev.cab.testing.AlertmanagerProcess;
 import dev.cab.testing.Await;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -101,47 +95,26 @@ class RegressionAlertsEndToEndIT {
     alertmanager =
         AlertmanagerProcess.start(amPort, Files.createDirectories(dataDir.resolve("am")));
     stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                dataDir.resolve("stack"),
-                0,
-                0,
-                0,
-                0,
-                0,
-                "cab",
-                Map.of(
-                    "sink.batch.max.ms", "100",
-                    "cab.management.port", "0",
-                    "alerts.alertmanager.url", alertmanager.url(),
-                    "alerts.resend.interval.ms", "1000")),
-            System.err::println);
-    Properties p = new Properties();
-    p.setProperty("user", "default");
-    p.setProperty("password", "");
-    jdbc = DriverManager.getConnection("jdbc:clickhouse:" + stack.clickhouseUrl() + "/cab", p);
+        TestStacks.start(
+            dataDir.resolve("stack"),
+            Map.of(
+                "alerts.alertmanager.url",
+                alertmanager.url(),
+                "alerts.resend.interval.ms",
+                "1000"));
+    jdbc = TestStacks.jdbc(stack);
   }
 
   @AfterAll
   static void stopAll() throws SQLException {
-    if (jdbc != null) {
-      jdbc.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+    TestStacks.stop(stack, jdbc);
     if (alertmanager != null) {
       alertmanager.close();
     }
   }
 
   private static void simulate(SimulationOptions sweep) throws InterruptedException {
-    try (CabTelemetry telemetry =
-        CabTelemetry.create(
-            CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {
-      SimulationReport r = new SweepSimulator(telemetry).run(sweep, ProgressListener.NONE);
-      assertThat(r.flush().allExported()).as("flush: %s", r.flush()).isTrue();
-    }
+    TestStacks.simulate(stack, sweep);
   }
 
   @Test
@@ -249,12 +222,6 @@ class RegressionAlertsEndToEndIT {
   }
 
   private static long count(String sql) {
-    try (PreparedStatement st = jdbc.prepareStatement(sql);
-        ResultSet rs = st.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql, e);
-    }
+    return TestStacks.count(jdbc, sql);
   }
 }

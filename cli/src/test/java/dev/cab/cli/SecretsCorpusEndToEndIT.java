@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.TestStacks;
+import dev.cab.testing.Await;
 import dev.cab.testing.EveryTopic;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -88,12 +89,7 @@ class SecretsCorpusEndToEndIT {
 
   @AfterAll
   static void stopPipeline() throws SQLException {
-    if (jdbc != null) {
-      jdbc.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+    TestStacks.stop(stack, jdbc);
   }
 
   @Test
@@ -106,7 +102,9 @@ class SecretsCorpusEndToEndIT {
     }
 
     // when every span and scorer event landed in ClickHouse
-    awaitTrue(
+    Await.until(
+        "every span, scorer event and cell of " + SWEEP + " in ClickHouse",
+        LANDING,
         () ->
             count("SELECT count() FROM spans FINAL WHERE sweep_id = '" + SWEEP + "'")
                     == corpus.size()
@@ -321,21 +319,6 @@ class SecretsCorpusEndToEndIT {
   }
 
   private static long count(String sql) {
-    try (PreparedStatement st = jdbc.prepareStatement(sql);
-        ResultSet rs = st.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql, e);
-    }
-  }
-
-  private static void awaitTrue(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + LANDING.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition met within %s", LANDING).isLessThan(deadline);
-      Thread.sleep(200);
-    }
+    return TestStacks.count(jdbc, sql);
   }
 }

@@ -69,12 +69,7 @@ class SeedCellsEndToEndIT {
 
   @AfterAll
   static void stopPipeline() throws SQLException {
-    if (jdbc != null) {
-      jdbc.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+    TestStacks.stop(stack, jdbc);
   }
 
   static SimulationReport replaySeeds(CabTelemetryOptions.Protocol protocol, String endpoint)
@@ -438,13 +433,7 @@ class SeedCellsEndToEndIT {
   }
 
   private static long count(String sql) {
-    try (PreparedStatement st = jdbc.prepareStatement(sql);
-        ResultSet rs = st.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql, e);
-    }
+    return TestStacks.count(jdbc, sql);
   }
 
   private static Map<String, Object> cellRow(String cellId) throws SQLException {

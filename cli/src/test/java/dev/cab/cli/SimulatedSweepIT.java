@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.TestStacks;
-import dev.cab.runner.CabTelemetry;
-import dev.cab.runner.CabTelemetryOptions;
 import dev.cab.runner.sim.InjectedOutcome;
-import dev.cab.runner.sim.ProgressListener;
 import dev.cab.runner.sim.Regression;
 import dev.cab.runner.sim.SimulationOptions;
 import dev.cab.runner.sim.SimulationReport;
 import dev.cab.runner.sim.SweepSimulator;
+import dev.cab.testing.Await;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +20,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -66,22 +63,12 @@ class SimulatedSweepIT {
   static void startPipelineAndRunTheSweep() throws Exception {
     stack = TestStacks.start(dataDir);
     jdbc = TestStacks.jdbc(stack);
-    try (CabTelemetry telemetry =
-        CabTelemetry.create(
-            CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {
-      report = new SweepSimulator(telemetry).run(SWEEP, ProgressListener.NONE);
-    }
-    assertThat(report.flush().allExported()).as("flush: %s", report.flush()).isTrue();
+    report = TestStacks.simulate(stack, SWEEP);
   }
 
   @AfterAll
   static void stopPipeline() throws SQLException {
-    if (jdbc != null) {
-      jdbc.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+    TestStacks.stop(stack, jdbc);
   }
 
   @Test
@@ -97,7 +84,9 @@ class SimulatedSweepIT {
         .contains("oom_killed", "container_crash");
 
     // when every cell has landed complete
-    awaitTrue(
+    Await.until(
+        "every cell of it-outcomes complete in ClickHouse",
+        LANDING,
         () ->
             count(
                     "SELECT count() FROM cells_latest WHERE sweep_id = 'it-outcomes'"
@@ -129,7 +118,10 @@ class SimulatedSweepIT {
   @Order(2)
   void theDeclaredSweepPlanLandsInClickHouse() throws Exception {
     // given the plan the simulator declared before its cells (cab.sweep.plan over OTLP)
-    awaitTrue(() -> count("SELECT count() FROM sweep_plans WHERE sweep_id = 'it-outcomes'") > 0);
+    Await.until(
+        "the plan of it-outcomes in ClickHouse",
+        LANDING,
+        () -> count("SELECT count() FROM sweep_plans WHERE sweep_id = 'it-outcomes'") > 0);
 
     // then sweep_plans holds its matrix, baseline and size
     try (PreparedStatement st =
@@ -157,20 +149,6 @@ class SimulatedSweepIT {
   }
 
   private static long count(String sql) {
-    try (PreparedStatement st = jdbc.prepareStatement(sql);
-        ResultSet rs = st.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql, e);
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + LANDING.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition met within %s", LANDING).isLessThan(deadline);
-      Thread.sleep(200);
-    }
+    return TestStacks.count(jdbc, sql);
   }
 }

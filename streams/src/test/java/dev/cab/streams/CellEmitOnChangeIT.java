@@ -26,14 +26,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,24 +62,17 @@ class CellEmitOnChangeIT {
     String markerId = "marker/emit-" + run;
     double expectedComposite = ((Number) seed.expectedComposite().get("composite")).doubleValue();
     StreamsService service =
-        StreamsService.start(
-            StreamsSettings.from(
-                Map.of(
-                    StreamsSettings.BOOTSTRAP,
-                    kafka.bootstrapServers(),
-                    StreamsSettings.APPLICATION_ID,
-                    "cab-streams-emit-it-" + run,
-                    StreamsSettings.STATE_DIR,
-                    stateDir.toString(),
-                    StreamsSettings.TOPIC_PARTITIONS,
-                    "2",
-                    StreamsSettings.COMMIT_INTERVAL_MS,
-                    Long.toString(Duration.ofMinutes(10).toMillis())),
-                Map.of()));
+        StreamsOnBroker.start(
+            kafka,
+            "cab-streams-emit-it-" + run,
+            stateDir,
+            Map.of(
+                StreamsSettings.COMMIT_INTERVAL_MS,
+                Long.toString(Duration.ofMinutes(10).toMillis())));
     try {
       // when: 11 real changes (5 spans, 6 axes), then a duplicate span as the cell's last event,
       // then a marker cell's span on the duplicate's partition (processed after the duplicate)
-      try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+      try (KafkaProducer<String, byte[]> producer = StreamsOnBroker.producer(kafka)) {
         for (ScoreEvent score : seed.scores()) {
           send(producer, Topics.SCORES.name(), null, cellId, score);
         }
@@ -135,12 +125,6 @@ class CellEmitOnChangeIT {
 
   private static void awaitTrue(BooleanSupplier condition) {
     Await.until("the emitted cell records", DEADLINE, condition);
-  }
-
-  private static KafkaProducer<String, byte[]> producer(KafkaTestBroker kafka) {
-    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   @SuppressWarnings("unchecked")

@@ -30,14 +30,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,18 +60,7 @@ class CellStreamsIT {
   static void startStreams(KafkaTestBroker broker) {
     kafka = broker;
     service =
-        StreamsService.start(
-            StreamsSettings.from(
-                Map.of(
-                    StreamsSettings.BOOTSTRAP,
-                    broker.bootstrapServers(),
-                    StreamsSettings.APPLICATION_ID,
-                    "cab-streams-it-" + UUID.randomUUID(),
-                    StreamsSettings.STATE_DIR,
-                    stateDir.toString(),
-                    StreamsSettings.TOPIC_PARTITIONS,
-                    "2"),
-                Map.of()));
+        StreamsOnBroker.start(broker, "cab-streams-it-" + UUID.randomUUID(), stateDir, Map.of());
   }
 
   @AfterAll
@@ -89,19 +75,7 @@ class CellStreamsIT {
       @TempDir Path ownState) throws Exception {
     // given: an instance of an application of its own, a member of its group
     String applicationId = "cab-streams-leave-" + UUID.randomUUID();
-    StreamsService instance =
-        StreamsService.start(
-            StreamsSettings.from(
-                Map.of(
-                    StreamsSettings.BOOTSTRAP,
-                    kafka.bootstrapServers(),
-                    StreamsSettings.APPLICATION_ID,
-                    applicationId,
-                    StreamsSettings.STATE_DIR,
-                    ownState.toString(),
-                    StreamsSettings.TOPIC_PARTITIONS,
-                    "2"),
-                Map.of()));
+    StreamsService instance = StreamsOnBroker.start(kafka, applicationId, ownState, Map.of());
     boolean closed = false;
     try (Admin admin =
         Admin.create(
@@ -263,9 +237,7 @@ class CellStreamsIT {
   // ---- helpers ----
 
   private static KafkaProducer<String, byte[]> producer() {
-    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    return StreamsOnBroker.producer(kafka);
   }
 
   private static <T> void send(

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cab.embedded.junit.ClickHouseTestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * What ClickHouse holds for the sweep, as analysts read it: {@code cells FINAL}, {@code spans
@@ -46,29 +49,19 @@ public record Snapshot(
                 + SOURCE_COLUMNS
                 + ") FROM cells FINAL"
                 + where,
-            r -> r.get("cell_id").asText(),
+            key("cell_id"),
             rows);
     Map<String, JsonNode> spans =
         rows(
             clickhouse,
             "SELECT * EXCEPT (" + SOURCE_COLUMNS + ") FROM spans FINAL" + where,
-            r ->
-                r.get("cell_id").asText()
-                    + "/"
-                    + r.get("trace_id").asText()
-                    + "/"
-                    + r.get("span_id").asText(),
+            key("cell_id", "trace_id", "span_id"),
             rows);
     Map<String, JsonNode> events =
         rows(
             clickhouse,
             "SELECT * EXCEPT (" + SOURCE_COLUMNS + ") FROM score_events FINAL" + where,
-            r ->
-                r.get("cell_id").asText()
-                    + "/"
-                    + r.get("axis").asText()
-                    + "/"
-                    + r.get("event_hash").asText(),
+            key("cell_id", "axis", "event_hash"),
             rows);
     long latest = count(clickhouse, "SELECT count() FROM cells_latest" + where);
     long raw =
@@ -84,11 +77,14 @@ public record Snapshot(
     return new Snapshot(cells, spans, events, rows[0], latest, raw);
   }
 
+  /** A row's key: the text of {@code columns}, joined by {@code /}. */
+  private static Function<JsonNode, String> key(String... columns) {
+    return row ->
+        Arrays.stream(columns).map(c -> row.get(c).asText()).collect(Collectors.joining("/"));
+  }
+
   private static Map<String, JsonNode> rows(
-      ClickHouseTestServer clickhouse,
-      String sql,
-      java.util.function.Function<JsonNode, String> key,
-      int[] rowCount) {
+      ClickHouseTestServer clickhouse, String sql, Function<JsonNode, String> key, int[] rowCount) {
     Map<String, JsonNode> rows = new TreeMap<>();
     String body = clickhouse.query(sql + " FORMAT JSONEachRow");
     for (String line : body.split("\n")) {

@@ -8,12 +8,7 @@ import dev.cab.cli.grafana.GrafanaSql.TimeRange;
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.cli.stack.TestStacks;
 import dev.cab.model.topic.Topics;
-import dev.cab.runner.CabTelemetry;
-import dev.cab.runner.CabTelemetryOptions;
-import dev.cab.runner.sim.ProgressListener;
 import dev.cab.runner.sim.SimulationOptions;
-import dev.cab.runner.sim.SimulationReport;
-import dev.cab.runner.sim.SweepSimulator;
 import dev.cab.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,13 +76,7 @@ class GrafanaDashboardsIT {
   @BeforeAll
   static void fillClickHouseThroughThePipeline() throws Exception {
     stack = TestStacks.start(dataDir);
-    try (CabTelemetry telemetry =
-        CabTelemetry.create(
-            CabTelemetryOptions.builder().endpoint(stack.otlpHttpEndpoint()).build())) {
-      SimulationReport report =
-          new SweepSimulator(telemetry).run(SIMULATION, ProgressListener.NONE);
-      assertThat(report.flush().allExported()).as("flush: %s", report.flush()).isTrue();
-    }
+    TestStacks.simulate(stack, SIMULATION);
     producePoisonPill();
     long cells = SIMULATION.cellCount();
     Await.until(

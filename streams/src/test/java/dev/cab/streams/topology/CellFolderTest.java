@@ -133,18 +133,10 @@ class CellFolderTest {
     // given
     ScoreEvent pass = seed.score(Axes.PASS_RATE);
     ScoreEvent style =
-        new ScoreEvent(
-            1,
-            pass.cell(),
-            pass.traceId(),
-            pass.spanId(),
-            "style",
-            0.7,
-            "ok",
-            null,
-            Map.of("lint_warnings", 3),
-            Map.of(),
-            pass.time());
+        pass.withAxis("style")
+            .withScoreValue(0.7)
+            .withScoreLabel("ok")
+            .withBreakdown(Map.of("lint_warnings", 3));
 
     // when
     CellState state = foldAll(List.of(), List.of(style, pass));
@@ -159,19 +151,7 @@ class CellFolderTest {
   void runnerEfficienciesComeFromTheirOwnAxes() {
     // given: a cost efficiency on the tokens event, a stray one on pass_rate
     ScoreEvent tokens = seed.score(Axes.TOKENS);
-    ScoreEvent withCost =
-        new ScoreEvent(
-            1,
-            tokens.cell(),
-            tokens.traceId(),
-            tokens.spanId(),
-            tokens.axis(),
-            tokens.scoreValue(),
-            null,
-            null,
-            tokens.breakdown(),
-            Map.of(WireAttributes.COST_EFFICIENCY, 0.5),
-            tokens.time());
+    ScoreEvent withCost = tokens.withAttributes(Map.of(WireAttributes.COST_EFFICIENCY, 0.5));
     List<ScoreEvent> scores = new java.util.ArrayList<>(seed.scoresWithout(Axes.TOKENS));
     scores.add(withCost);
 
@@ -188,19 +168,7 @@ class CellFolderTest {
   void usesTheDefaultLatencyCurveWhenTheRunnerSentNoEfficiency() {
     // given: the latency event without cab.latency_efficiency
     ScoreEvent latency = seed.score(Axes.LATENCY);
-    ScoreEvent bare =
-        new ScoreEvent(
-            1,
-            latency.cell(),
-            latency.traceId(),
-            latency.spanId(),
-            latency.axis(),
-            latency.scoreValue(),
-            null,
-            null,
-            latency.breakdown(),
-            Map.of(),
-            latency.time());
+    ScoreEvent bare = latency.withAttributes(Map.of());
     List<ScoreEvent> scores = new java.util.ArrayList<>(seed.scoresWithout(Axes.LATENCY));
     scores.add(bare);
 
@@ -217,18 +185,9 @@ class CellFolderTest {
     // given: a first event that knows only the cell id
     ScoreEvent pass = seed.score(Axes.PASS_RATE);
     ScoreEvent anonymous =
-        new ScoreEvent(
-            1,
-            new CellIdentity(seed.cellId(), null, null, null, null, null),
-            null,
-            null,
-            pass.axis(),
-            pass.scoreValue(),
-            null,
-            null,
-            pass.breakdown(),
-            Map.of(),
-            pass.time());
+        pass.withCell(new CellIdentity(seed.cellId(), null, null, null, null, null))
+            .withTraceId(null)
+            .withSpanId(null);
 
     // when
     CellState state = foldAll(List.of(), List.of(anonymous));

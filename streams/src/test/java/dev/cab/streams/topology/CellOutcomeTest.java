@@ -2,7 +2,6 @@ package dev.cab.streams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cab.model.topic.Topics;
 import dev.cab.model.wire.CellOutcome;
 import dev.cab.model.wire.CellRecord;
 import dev.cab.model.wire.CellStatus;
@@ -12,68 +11,29 @@ import dev.cab.model.wire.WireAttributes;
 import dev.cab.model.wire.WireAttributes.Axes;
 import dev.cab.model.wire.WireAttributes.SpanKinds;
 import dev.cab.streams.config.StreamsSettings;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Outcome triage through the real topology, one rule at a time (TopologyTestDriver). */
-class CellOutcomeTest {
-  private static final Instant T0 = Instant.parse("2026-07-01T12:00:00Z");
+class CellOutcomeTest extends CellTopologyHarness {
   private static final Duration GRACE = Duration.ofMinutes(5);
 
-  @TempDir Path stateDir;
-
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, SpanRecord> spans;
-  private TestInputTopic<String, ScoreEvent> scores;
-  private TestOutputTopic<String, CellRecord> cells;
-  private Instant clock = T0;
-
-  private void start(Map<String, String> extra) {
-    Map<String, String> props = new HashMap<>(extra);
-    props.put(StreamsSettings.BOOTSTRAP, "unused:9092");
-    props.put(StreamsSettings.STATE_DIR, stateDir.toString());
-    props.putIfAbsent(StreamsSettings.OUTCOME_SCORES_GRACE, Long.toString(GRACE.toMillis()));
-    StreamsSettings settings = StreamsSettings.from(props, Map.of());
-    driver = new TopologyTestDriver(CellTopology.build(settings), settings.toProperties(), T0);
-    spans =
-        driver.createInputTopic(
-            Topics.SPANS.name(),
-            Topics.SPANS.keySerde().serializer(),
-            Topics.SPANS.valueSerde().serializer());
-    scores =
-        driver.createInputTopic(
-            Topics.SCORES.name(),
-            Topics.SCORES.keySerde().serializer(),
-            Topics.SCORES.valueSerde().serializer());
-    cells =
-        driver.createOutputTopic(
-            Topics.CELLS.name(),
-            Topics.CELLS.keySerde().deserializer(),
-            Topics.CELLS.valueSerde().deserializer());
+  /** Starts the topology with {@code extra}, the scores' grace {@link #GRACE} unless it says. */
+  @Override
+  void start(Map<String, String> extra) {
+    Map<String, String> settings = new HashMap<>(extra);
+    settings.putIfAbsent(StreamsSettings.OUTCOME_SCORES_GRACE, Long.toString(GRACE.toMillis()));
+    super.start(settings);
   }
 
   private void start() {
     start(Map.of());
-  }
-
-  @AfterEach
-  void closeDriver() {
-    if (driver != null) {
-      driver.close();
-    }
   }
 
   // ---- agent outcomes ----
@@ -352,25 +312,6 @@ class CellOutcomeTest {
 
   // ---- helpers ----
 
-  private void send(List<SpanRecord> records) {
-    records.forEach(r -> spans.pipeInput(r.cell().cellId(), r, tick()));
-  }
-
-  private void sendScores(List<ScoreEvent> events) {
-    events.forEach(e -> scores.pipeInput(e.cell().cellId(), e, tick()));
-  }
-
-  private Instant tick() {
-    clock = clock.plusMillis(10);
-    return clock;
-  }
-
-  private CellRecord last() {
-    List<CellRecord> all = cells.readValuesToList();
-    assertThat(all).as("records emitted").isNotEmpty();
-    return all.getLast();
-  }
-
   private static SpanRecord spanOfKind(SeedCells seed, String kind) {
     return seed.spans().stream().filter(s -> kind.equals(s.kind())).findFirst().orElseThrow();
   }
@@ -387,20 +328,9 @@ class CellOutcomeTest {
       SpanRecord s, Map<String, Object> attributes, String status, String message) {
     Map<String, Object> merged = new LinkedHashMap<>(s.attributes());
     merged.putAll(attributes);
-    return new SpanRecord(
-        s.schemaVersion(),
-        s.cell(),
-        s.traceId(),
-        s.spanId(),
-        s.parentSpanId(),
-        s.name(),
-        s.kind(),
-        s.startTime(),
-        s.endTime(),
-        status == null ? s.statusCode() : status,
-        message == null ? s.statusMessage() : message,
-        merged,
-        s.resource());
+    return s.withStatusCode(status == null ? s.statusCode() : status)
+        .withStatusMessage(message == null ? s.statusMessage() : message)
+        .withAttributes(merged);
   }
 
   private static ScoreEvent passRate(SeedCells seed, double pass, boolean timedOut) {
@@ -408,17 +338,6 @@ class CellOutcomeTest {
     Map<String, Object> breakdown = new LinkedHashMap<>(e.breakdown());
     breakdown.put("pass", (int) pass);
     breakdown.put("timed_out", timedOut);
-    return new ScoreEvent(
-        e.schemaVersion(),
-        e.cell(),
-        e.traceId(),
-        e.spanId(),
-        e.axis(),
-        pass,
-        e.scoreLabel(),
-        e.explanation(),
-        breakdown,
-        e.attributes(),
-        e.time());
+    return e.withScoreValue(pass).withBreakdown(breakdown);
   }
 }

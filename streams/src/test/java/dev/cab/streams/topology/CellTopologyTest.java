@@ -14,7 +14,6 @@ import dev.cab.model.wire.WireAttributes.Axes;
 import dev.cab.model.wire.WireAttributes.SpanKinds;
 import dev.cab.streams.config.StreamsSettings;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,66 +24,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class CellTopologyTest {
-  private static final Instant T0 = Instant.parse("2026-07-01T12:00:00Z");
-
-  @TempDir Path stateDir;
-
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, SpanRecord> spans;
+class CellTopologyTest extends CellTopologyHarness {
   private TestInputTopic<String, byte[]> rawSpans;
-  private TestInputTopic<String, ScoreEvent> scores;
-  private TestOutputTopic<String, CellRecord> cells;
   private TestOutputTopic<byte[], byte[]> deadLetters;
-  private Instant clock = T0;
 
   @BeforeEach
   void startDriver() {
-    StreamsSettings settings =
-        StreamsSettings.from(
-            Map.of(
-                StreamsSettings.BOOTSTRAP,
-                "unused:9092",
-                StreamsSettings.STATE_DIR,
-                stateDir.toString()),
-            Map.of());
-    driver = new TopologyTestDriver(CellTopology.build(settings), settings.toProperties(), T0);
-    spans =
-        driver.createInputTopic(
-            Topics.SPANS.name(),
-            Topics.SPANS.keySerde().serializer(),
-            Topics.SPANS.valueSerde().serializer());
+    start(Map.of());
     rawSpans =
         driver.createInputTopic(
             Topics.SPANS.name(), new StringSerializer(), new ByteArraySerializer());
-    scores =
-        driver.createInputTopic(
-            Topics.SCORES.name(),
-            Topics.SCORES.keySerde().serializer(),
-            Topics.SCORES.valueSerde().serializer());
-    cells =
-        driver.createOutputTopic(
-            Topics.CELLS.name(),
-            Topics.CELLS.keySerde().deserializer(),
-            Topics.CELLS.valueSerde().deserializer());
     deadLetters =
         driver.createOutputTopic(
             Topics.DLQ.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
-  @AfterEach
-  void closeDriver() {
-    driver.close();
   }
 
   static List<SeedCells> seeds() {
@@ -492,25 +451,6 @@ class CellTopologyTest {
   }
 
   // ---- helpers ----
-
-  private void send(List<SpanRecord> records) {
-    records.forEach(s -> spans.pipeInput(s.cell().cellId(), s, tick()));
-  }
-
-  private void sendScores(List<ScoreEvent> events) {
-    events.forEach(e -> scores.pipeInput(e.cell().cellId(), e, tick()));
-  }
-
-  private Instant tick() {
-    clock = clock.plusMillis(10);
-    return clock;
-  }
-
-  private CellRecord last() {
-    List<CellRecord> records = cells.readValuesToList();
-    assertThat(records).as("records on %s", Topics.CELLS.name()).isNotEmpty();
-    return records.getLast();
-  }
 
   private CellState state(String cellId) {
     KeyValueStore<String, CellState> store = driver.getKeyValueStore(CellTopology.STATE_STORE);
