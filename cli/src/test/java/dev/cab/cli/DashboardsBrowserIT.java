@@ -419,6 +419,7 @@ class DashboardsBrowserIT {
     // a heatmap square links to its cell page
     String href = (String) ui.js("return document.querySelector('#heatmap a.sq').href");
     assertThat(ui.get(URI.create(href).getPath()).statusCode()).isEqualTo(200);
+    assertTheTimeChartsFitTheTimeline(sweep);
     Files.write(screenshots.resolve("board.png"), fullPage());
   }
 
@@ -531,6 +532,7 @@ class DashboardsBrowserIT {
             });
     assertThat(drawnFront).isNotEmpty().containsExactlyInAnyOrderElementsOf(front);
     assertThat(b.path("front").get(0).asText()).isNotBlank();
+    assertTheTimeChartsFitTheTimeline(sweep);
 
     // and the leaderboard sorts by a column when its header is clicked: pass rate highest first,
     // then lowest first
@@ -545,6 +547,61 @@ class DashboardsBrowserIT {
         () -> isSorted(numbers(ui.js(passRates)), 1), "the leaderboard by pass rate, ascending");
     assertThat(numbers(ui.js(passRates))).hasSize(4);
     Files.write(screenshots.resolve("board-plan.png"), fullPage());
+  }
+
+  /**
+   * Both time charts of the board draw on the server's time axis, which holds every point of the
+   * timeline and spans minutes to a day for a sweep that landed within minutes (CI run 8483be6 drew
+   * a board-plan sweep that landed within a second on a Dec 2026 - Sep 2029 axis), with 24-hour
+   * tick labels (it printed ":18 :19 ..." for board-live).
+   */
+  private static void assertTheTimeChartsFitTheTimeline(String sweep) throws IOException {
+    JsonNode timeline = apiBoard(sweep).path("timeline");
+    List<Long> seconds = new ArrayList<>();
+    timeline.path("seconds").forEach(t -> seconds.add(t.asLong()));
+    assertThat(seconds).isNotEmpty();
+    for (String chart : List.of("chart-landed", "chart-pass")) {
+      // the labels are uPlot's own (the axis' _values: it draws them on a canvas, not in the DOM)
+      String read =
+          "var u = window.cabCharts['"
+              + chart
+              + "']; return u ? JSON.stringify({min: u.scales.x.min, max: u.scales.x.max,"
+              + " xs: Array.from(u.data[0]), ticks: u.axes[0]._values}) : null";
+      JsonNode[] drawn = new JsonNode[1];
+      ui.awaitTrue(
+          () -> {
+            String json = (String) ui.js(read);
+            if (json == null) {
+              return false;
+            }
+            try {
+              drawn[0] = JSON.readTree(json);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            return drawn[0].path("xs").size() == seconds.size();
+          },
+          chart + " drawn with the whole timeline");
+      JsonNode c = drawn[0];
+      double min = c.path("min").asDouble();
+      double max = c.path("max").asDouble();
+      assertThat(max - min)
+          .as("%s: seconds of its time axis (%s)", chart, c)
+          .isLessThan(86_400)
+          .isGreaterThanOrEqualTo(60);
+      assertThat(List.of(min, max))
+          .as("%s: the server's time axis", chart)
+          .containsExactly(
+              timeline.path("fromSeconds").asDouble(), timeline.path("toSeconds").asDouble());
+      c.path("xs").forEach(x -> assertThat(x.asDouble()).isBetween(min, max));
+      assertThat(c.path("ticks").size()).as("%s: ticks", chart).isGreaterThanOrEqualTo(2);
+      c.path("ticks")
+          .forEach(
+              t ->
+                  assertThat(t.asText())
+                      .as("%s: a tick", chart)
+                      .matches("\\d{2}:\\d{2}(:\\d{2})?(\\n\\d{4}-\\d{2}-\\d{2})?"));
+    }
   }
 
   /**
