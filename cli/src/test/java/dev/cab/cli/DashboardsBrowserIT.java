@@ -459,7 +459,7 @@ class DashboardsBrowserIT {
             + " r.querySelectorAll('td')[4].dataset.v, r.querySelectorAll('td')[11].textContent.trim()]),"
             + " points: q('#cost-chart circle.pt').map(c => [c.dataset.tui + ' × ' + c.dataset.model,"
             + " c.dataset.pareto]),"
-            + " front: q('#cost-chart polyline.front').map(p => p.getAttribute('points'))})";
+            + " front: q('#cost-chart line.front').length})";
     JsonNode[] board = new JsonNode[1];
     Map<String, JsonNode> view = new java.util.HashMap<>();
     ui.awaitTrue(
@@ -531,7 +531,24 @@ class DashboardsBrowserIT {
               }
             });
     assertThat(drawnFront).isNotEmpty().containsExactlyInAnyOrderElementsOf(front);
-    assertThat(b.path("front").get(0).asText()).isNotBlank();
+    assertThat(b.path("front").asInt()).as("segments of the front").isEqualTo(front.size() - 1);
+
+    // its x axis reads in round steps with one precision (CI run 8483be6: "$0 $0.00873 $0.017
+    // $0.026 $0.035") and it takes its column's width (it took 560 px of 1,352)
+    JsonNode cost =
+        JSON.readTree(
+            (String)
+                ui.js(
+                    "return JSON.stringify({ticks: [...document.querySelectorAll("
+                        + "'#cost-chart text.tick[text-anchor=middle]')].map(t => t.textContent.trim()),"
+                        + " chart: document.getElementById('cost-chart').getBoundingClientRect().width,"
+                        + " column: document.getElementById('cost').getBoundingClientRect().width})"));
+    List<String> costTicks = new ArrayList<>();
+    cost.path("ticks").forEach(t -> costTicks.add(t.asText()));
+    assertTicksAreRoundSteps(costTicks);
+    assertThat(cost.path("chart").asDouble())
+        .as("the cost chart's width against its section's")
+        .isGreaterThan(0.85 * cost.path("column").asDouble());
     assertTheTimeChartsFitTheTimeline(sweep);
 
     // and the leaderboard sorts by a column when its header is clicked: pass rate highest first,
@@ -601,6 +618,26 @@ class DashboardsBrowserIT {
                   assertThat(t.asText())
                       .as("%s: a tick", chart)
                       .matches("\\d{2}:\\d{2}(:\\d{2})?(\\n\\d{4}-\\d{2}-\\d{2})?"));
+    }
+  }
+
+  /**
+   * Ticks {@code $0}, then steps of 1, 2 or 5 times a power of ten, every one with the same
+   * decimals.
+   */
+  private static void assertTicksAreRoundSteps(List<String> ticks) {
+    assertThat(ticks).hasSizeGreaterThanOrEqualTo(3).first().isEqualTo("$0");
+    List<java.math.BigDecimal> usd =
+        ticks.stream().skip(1).map(t -> new java.math.BigDecimal(t.replace("$", ""))).toList();
+    java.math.BigDecimal step = usd.getFirst();
+    assertThat(step.stripTrailingZeros().unscaledValue().intValue())
+        .as("the step of %s", ticks)
+        .isIn(1, 2, 5);
+    for (int i = 0; i < usd.size(); i++) {
+      assertThat(usd.get(i))
+          .as("tick %d of %s", i + 1, ticks)
+          .isEqualByComparingTo(step.multiply(java.math.BigDecimal.valueOf(i + 1)));
+      assertThat(usd.get(i).scale()).as("the decimals of %s", ticks).isEqualTo(step.scale());
     }
   }
 
