@@ -228,6 +228,9 @@ class DashboardsBrowserIT {
           .contains("--tui " + id.tui(), "--model " + id.model(), "--task " + id.task());
       assertThat(ui.text("#model-calls"))
           .contains("Per-call token capture is not available for this run.");
+      assertThat(browser.findElements(By.cssSelector("#model-calls table")))
+          .as("no table of no model calls, only its header")
+          .isEmpty();
 
       // embed: the published alt text, a badge that the browser drew
       WebElement badge = browser.findElement(By.id("badge"));
@@ -1139,11 +1142,25 @@ class DashboardsBrowserIT {
   }
 
   private static byte[] fullPage() {
-    Number height = (Number) ui.js("return Math.min(document.body.scrollHeight, 6000)");
-    browser
-        .manage()
-        .window()
-        .setSize(new org.openqa.selenium.Dimension(1400, height.intValue() + 40));
+    // the window's height is the page's and the browser's own (outer - inner); again while the
+    // page grows in the taller window (charts laid out again)
+    for (int i = 0; i < 3; i++) {
+      @SuppressWarnings("unchecked")
+      List<Number> heights =
+          (List<Number>)
+              ui.js(
+                  "return [Math.min(document.documentElement.scrollHeight, 6000),"
+                      + " window.innerHeight, window.outerHeight - window.innerHeight]");
+      if (i > 0 && heights.get(1).intValue() >= heights.get(0).intValue()) {
+        break;
+      }
+      browser
+          .manage()
+          .window()
+          .setSize(
+              new org.openqa.selenium.Dimension(
+                  1400, heights.get(0).intValue() + heights.get(2).intValue()));
+    }
     byte[] png = browser.getScreenshotAs(OutputType.BYTES);
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1800));
     return png;
