@@ -356,6 +356,9 @@ class DashboardsBrowserIT {
     ui.awaitTrue(
         () -> ((Number) ui.js("return window.cabBoardEvents")).intValue() >= 1,
         "first board event");
+    // a sweep of one cell so far lies at one instant: minutes of time axis, not years
+    assertThat(apiBoard(sweep).path("timeline").path("seconds")).hasSize(1);
+    assertTheTimeChartsFitTheTimeline(sweep);
     ui.js("window.cabPushLatencies = []; return 1");
 
     // when 2 x 2 x 5 = 20 more cells arrive at the demo's pace
