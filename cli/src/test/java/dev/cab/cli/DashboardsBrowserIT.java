@@ -228,6 +228,9 @@ class DashboardsBrowserIT {
           .contains("--tui " + id.tui(), "--model " + id.model(), "--task " + id.task());
       assertThat(ui.text("#model-calls"))
           .contains("Per-call token capture is not available for this run.");
+      assertThat(browser.findElements(By.cssSelector("#model-calls table")))
+          .as("no table of no model calls, only its header")
+          .isEmpty();
 
       // embed: the published alt text, a badge that the browser drew
       WebElement badge = browser.findElement(By.id("badge"));
@@ -353,6 +356,9 @@ class DashboardsBrowserIT {
     ui.awaitTrue(
         () -> ((Number) ui.js("return window.cabBoardEvents")).intValue() >= 1,
         "first board event");
+    // a sweep of one cell so far lies at one instant: minutes of time axis, not years
+    assertThat(apiBoard(sweep).path("timeline").path("seconds")).hasSize(1);
+    assertTheTimeChartsFitTheTimeline(sweep);
     ui.js("window.cabPushLatencies = []; return 1");
 
     // when 2 x 2 x 5 = 20 more cells arrive at the demo's pace
@@ -419,6 +425,7 @@ class DashboardsBrowserIT {
     // a heatmap square links to its cell page
     String href = (String) ui.js("return document.querySelector('#heatmap a.sq').href");
     assertThat(ui.get(URI.create(href).getPath()).statusCode()).isEqualTo(200);
+    assertTheTimeChartsFitTheTimeline(sweep);
     Files.write(screenshots.resolve("board.png"), fullPage());
   }
 
@@ -458,7 +465,7 @@ class DashboardsBrowserIT {
             + " r.querySelectorAll('td')[4].dataset.v, r.querySelectorAll('td')[11].textContent.trim()]),"
             + " points: q('#cost-chart circle.pt').map(c => [c.dataset.tui + ' × ' + c.dataset.model,"
             + " c.dataset.pareto]),"
-            + " front: q('#cost-chart polyline.front').map(p => p.getAttribute('points'))})";
+            + " front: q('#cost-chart line.front').length})";
     JsonNode[] board = new JsonNode[1];
     Map<String, JsonNode> view = new java.util.HashMap<>();
     ui.awaitTrue(
@@ -530,7 +537,25 @@ class DashboardsBrowserIT {
               }
             });
     assertThat(drawnFront).isNotEmpty().containsExactlyInAnyOrderElementsOf(front);
-    assertThat(b.path("front").get(0).asText()).isNotBlank();
+    assertThat(b.path("front").asInt()).as("segments of the front").isEqualTo(front.size() - 1);
+
+    // its x axis reads in round steps with one precision (CI run 8483be6: "$0 $0.00873 $0.017
+    // $0.026 $0.035") and it takes its column's width (it took 560 px of 1,352)
+    JsonNode cost =
+        JSON.readTree(
+            (String)
+                ui.js(
+                    "return JSON.stringify({ticks: [...document.querySelectorAll("
+                        + "'#cost-chart text.tick[text-anchor=middle]')].map(t => t.textContent.trim()),"
+                        + " chart: document.getElementById('cost-chart').getBoundingClientRect().width,"
+                        + " column: document.getElementById('cost').getBoundingClientRect().width})"));
+    List<String> costTicks = new ArrayList<>();
+    cost.path("ticks").forEach(t -> costTicks.add(t.asText()));
+    assertTicksAreRoundSteps(costTicks);
+    assertThat(cost.path("chart").asDouble())
+        .as("the cost chart's width against its section's")
+        .isGreaterThan(0.85 * cost.path("column").asDouble());
+    assertTheTimeChartsFitTheTimeline(sweep);
 
     // and the leaderboard sorts by a column when its header is clicked: pass rate highest first,
     // then lowest first
@@ -545,6 +570,81 @@ class DashboardsBrowserIT {
         () -> isSorted(numbers(ui.js(passRates)), 1), "the leaderboard by pass rate, ascending");
     assertThat(numbers(ui.js(passRates))).hasSize(4);
     Files.write(screenshots.resolve("board-plan.png"), fullPage());
+  }
+
+  /**
+   * Both time charts of the board draw on the server's time axis, which holds every point of the
+   * timeline and spans minutes to a day for a sweep that landed within minutes (CI run 8483be6 drew
+   * a board-plan sweep that landed within a second on a Dec 2026 - Sep 2029 axis), with 24-hour
+   * tick labels (it printed ":18 :19 ..." for board-live).
+   */
+  private static void assertTheTimeChartsFitTheTimeline(String sweep) throws IOException {
+    JsonNode timeline = apiBoard(sweep).path("timeline");
+    List<Long> seconds = new ArrayList<>();
+    timeline.path("seconds").forEach(t -> seconds.add(t.asLong()));
+    assertThat(seconds).isNotEmpty();
+    for (String chart : List.of("chart-landed", "chart-pass")) {
+      // the labels are uPlot's own (the axis' _values: it draws them on a canvas, not in the DOM)
+      String read =
+          "var u = window.cabCharts['"
+              + chart
+              + "']; return u ? JSON.stringify({min: u.scales.x.min, max: u.scales.x.max,"
+              + " xs: Array.from(u.data[0]), ticks: u.axes[0]._values}) : null";
+      JsonNode[] drawn = new JsonNode[1];
+      ui.awaitTrue(
+          () -> {
+            String json = (String) ui.js(read);
+            if (json == null) {
+              return false;
+            }
+            try {
+              drawn[0] = JSON.readTree(json);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            return drawn[0].path("xs").size() == seconds.size();
+          },
+          chart + " drawn with the whole timeline");
+      JsonNode c = drawn[0];
+      double min = c.path("min").asDouble();
+      double max = c.path("max").asDouble();
+      assertThat(max - min)
+          .as("%s: seconds of its time axis (%s)", chart, c)
+          .isLessThan(86_400)
+          .isGreaterThanOrEqualTo(60);
+      assertThat(List.of(min, max))
+          .as("%s: the server's time axis", chart)
+          .containsExactly(
+              timeline.path("fromSeconds").asDouble(), timeline.path("toSeconds").asDouble());
+      c.path("xs").forEach(x -> assertThat(x.asDouble()).isBetween(min, max));
+      assertThat(c.path("ticks").size()).as("%s: ticks", chart).isGreaterThanOrEqualTo(2);
+      c.path("ticks")
+          .forEach(
+              t ->
+                  assertThat(t.asText())
+                      .as("%s: a tick", chart)
+                      .matches("\\d{2}:\\d{2}(:\\d{2})?(\\n\\d{4}-\\d{2}-\\d{2})?"));
+    }
+  }
+
+  /**
+   * Ticks {@code $0}, then steps of 1, 2 or 5 times a power of ten, every one with the same
+   * decimals.
+   */
+  private static void assertTicksAreRoundSteps(List<String> ticks) {
+    assertThat(ticks).hasSizeGreaterThanOrEqualTo(3).first().isEqualTo("$0");
+    List<java.math.BigDecimal> usd =
+        ticks.stream().skip(1).map(t -> new java.math.BigDecimal(t.replace("$", ""))).toList();
+    java.math.BigDecimal step = usd.getFirst();
+    assertThat(step.stripTrailingZeros().unscaledValue().intValue())
+        .as("the step of %s", ticks)
+        .isIn(1, 2, 5);
+    for (int i = 0; i < usd.size(); i++) {
+      assertThat(usd.get(i))
+          .as("tick %d of %s", i + 1, ticks)
+          .isEqualByComparingTo(step.multiply(java.math.BigDecimal.valueOf(i + 1)));
+      assertThat(usd.get(i).scale()).as("the decimals of %s", ticks).isEqualTo(step.scale());
+    }
   }
 
   /**
@@ -1045,11 +1145,25 @@ class DashboardsBrowserIT {
   }
 
   private static byte[] fullPage() {
-    Number height = (Number) ui.js("return Math.min(document.body.scrollHeight, 6000)");
-    browser
-        .manage()
-        .window()
-        .setSize(new org.openqa.selenium.Dimension(1400, height.intValue() + 40));
+    // the window's height is the page's and the browser's own (outer - inner); again while the
+    // page grows in the taller window (charts laid out again)
+    for (int i = 0; i < 3; i++) {
+      @SuppressWarnings("unchecked")
+      List<Number> heights =
+          (List<Number>)
+              ui.js(
+                  "return [Math.min(document.documentElement.scrollHeight, 6000),"
+                      + " window.innerHeight, window.outerHeight - window.innerHeight]");
+      if (i > 0 && heights.get(1).intValue() >= heights.get(0).intValue()) {
+        break;
+      }
+      browser
+          .manage()
+          .window()
+          .setSize(
+              new org.openqa.selenium.Dimension(
+                  1400, heights.get(0).intValue() + heights.get(2).intValue()));
+    }
     byte[] png = browser.getScreenshotAs(OutputType.BYTES);
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1800));
     return png;

@@ -124,9 +124,18 @@ public record Board(
   public record Alert(String rule, String scope, String summary, long startsAtMillis) {}
 
   /**
-   * Cells landed and pass rate over time, cumulative, one point per bucket.
+   * Cells landed and pass rate over time, cumulative, one point per bucket, and the time axis to
+   * draw them on.
    *
    * @param seconds bucket start, epoch seconds
+   * @param fromSeconds the time axis' start, epoch seconds (0 without a bucket)
+   * @param toSeconds the time axis' end: from the first bucket to the last, or two minutes centred
+   *     on them when they are closer (a sweep that landed within a second)
    */
-  public record Timeline(List<Long> seconds, List<Long> landed, List<Double> passRate) {}
+  public record Timeline(
+      List<Long> seconds,
+      List<Long> landed,
+      List<Double> passRate,
+      long fromSeconds,
+      long toSeconds) {}
 }

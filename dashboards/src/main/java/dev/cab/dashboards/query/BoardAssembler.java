@@ -27,6 +27,13 @@ final class BoardAssembler {
   /** Buckets of the timeline: about this many over the sweep's insert span. */
   private static final long TIMELINE_BUCKETS = 120;
 
+  /**
+   * The shortest time axis of the timeline, in seconds: buckets closer together are drawn in a
+   * window this long around them, so a sweep that landed within a second gets minutes of axis
+   * rather than the charting library's guess.
+   */
+  static final long MIN_TIME_AXIS_SECONDS = 120;
+
   static Board assemble(SweepFacts f, long nowMillis, Duration liveWindow) {
     List<SweepFacts.Landed> cells = new ArrayList<>(f.cells().values());
     cells.sort(
@@ -172,7 +179,26 @@ final class BoardAssembler {
       landed.add(n);
       passRate.add(scored == 0 ? null : (double) passes / scored);
     }
-    return new Board.Timeline(seconds, landed, passRate);
+    if (seconds.isEmpty()) {
+      return new Board.Timeline(seconds, landed, passRate, 0, 0);
+    }
+    TimeAxis axis = TimeAxis.of(seconds.getFirst(), seconds.getLast());
+    return new Board.Timeline(seconds, landed, passRate, axis.fromSeconds(), axis.toSeconds());
+  }
+
+  /** A time axis, epoch seconds. */
+  record TimeAxis(long fromSeconds, long toSeconds) {
+    /**
+     * The axis for points from {@code firstSecond} to {@code lastSecond}: their span, or when that
+     * is shorter than {@link #MIN_TIME_AXIS_SECONDS} a window of that length centred on them.
+     */
+    static TimeAxis of(long firstSecond, long lastSecond) {
+      if (lastSecond - firstSecond >= MIN_TIME_AXIS_SECONDS) {
+        return new TimeAxis(firstSecond, lastSecond);
+      }
+      long from = Math.floorDiv(firstSecond + lastSecond, 2) - MIN_TIME_AXIS_SECONDS / 2;
+      return new TimeAxis(from, from + MIN_TIME_AXIS_SECONDS);
+    }
   }
 
   private static String key(String task, String tui, String model) {

@@ -5,13 +5,15 @@
 // (built with the DOM, never as HTML), the rest follows with the next whole board. Charts are drawn with uPlot. For tests and the curious:
 // window.cabShown / window.cabDecided hold, per cell id, when (epoch ms) its square first showed
 // here and first showed a decided outcome; window.cabPushLatencies per whole board, newest cell row
-// in ClickHouse -> the first event here that shows it.
+// in ClickHouse -> the first event here that shows it; window.cabCharts the two uPlot charts by
+// element id.
 (function () {
   'use strict';
   var board = document.getElementById('board');
   var status = document.getElementById('connection');
   var sortState = { col: -1, dir: 1 };
-  var charts = {};
+  var charts = {}; // by element id: {plot: the uPlot, axis: [from, to] epoch seconds}
+  window.cabCharts = {};
   window.cabPushLatencies = [];
   window.cabPushSplits = []; // [row landed -> change seen by the server, seen -> event here]
   window.cabBoardEvents = 0;
@@ -163,22 +165,77 @@
     rows.forEach(function (r) { body.appendChild(r); });
   }
 
-  function chart(id, title, label, xs, ys, max) {
+  // x tick labels, 24-hour: HH:mm:ss for steps under a minute, HH:mm under a day, then dates; the
+  // first tick and the first of each new day carry the date below (uPlot's table of formats)
+  var NL_DATE = '\n{YYYY}-{MM}-{DD}';
+  var TIME_TICKS = [
+    // [step from, in seconds; label; below it at a new year, month, day, hour, minute, second; 1]
+    [365 * 86400, '{YYYY}', null, null, null, null, null, null, 1],
+    [28 * 86400, '{MMM}', '\n{YYYY}', null, null, null, null, null, 1],
+    [86400, '{MMM} {D}', '\n{YYYY}', null, null, null, null, null, 1],
+    [60, '{HH}:{mm}', NL_DATE, null, NL_DATE, null, null, null, 1],
+    [1, '{HH}:{mm}:{ss}', NL_DATE, null, NL_DATE, null, null, null, 1]
+  ];
+
+  // The time axis is the server's (timeline.fromSeconds..toSeconds): the data's span, or two
+  // minutes centred on a sweep that landed within less. Left to itself uPlot widens a lone point by
+  // 86400 / ms = 86,400,000 of our seconds-based units (its "one day" is 1,000 days), so a
+  // single-instant sweep was drawn on a 2027-2029 axis. A zoomed range is kept as chosen.
+  function timeRange(id) {
+    return function (u, min, max) {
+      var xs = u.data[0], axis = charts[id] && charts[id].axis;
+      var auto = xs.length > 0 && min === xs[0] && (max === xs[xs.length - 1] || xs[0] === xs[xs.length - 1]);
+      return auto && axis && axis[1] > axis[0] ? [axis[0], axis[1]] : [min, max];
+    };
+  }
+
+  function chart(id, title, label, tl, ys, yAxis) {
     var el = document.getElementById(id);
     if (!el || typeof uPlot === 'undefined') { return; }
-    var data = [xs, ys];
-    if (charts[id]) { charts[id].setData(data); return; }
-    charts[id] = new uPlot({
+    var data = [tl.seconds, ys], axis = [tl.fromSeconds, tl.toSeconds];
+    if (charts[id]) {
+      charts[id].axis = axis;
+      charts[id].plot.setData(data);
+      return;
+    }
+    charts[id] = { axis: axis };
+    charts[id].plot = new uPlot({
       title: title, width: Math.max(320, el.clientWidth), height: 220,
-      scales: { x: { time: true }, y: max ? { range: [0, max] } : {} },
-      series: [{}, { label: label, stroke: '#2563eb', width: 2, spanGaps: true }]
+      padding: [null, 36, null, null], // room for the last tick's label, centred on the right edge
+      scales: { x: { time: true, range: timeRange(id) }, y: yAxis.scale },
+      axes: [{ values: TIME_TICKS, space: 64 }, yAxis.axis],
+      series: [{ label: 'time', value: '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}' },
+        { label: label, stroke: '#2563eb', width: 2, spanGaps: true, value: yAxis.value }]
     }, data, el);
+    window.cabCharts[id] = charts[id].plot;
   }
+
+  // cells landed: from 0, in steps of whole cells
+  var WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
+  function countRange(u, min, max) { return [0, max > 0 ? uPlot.rangeNum(0, max, 0.1, true)[1] : 1]; }
+
+  function percent(v) { return v == null ? '–' : Math.round(v * 100) + '%'; }
 
   function drawCharts(tl) {
     if (!tl) { return; }
-    chart('chart-landed', 'Cells landed', 'cells', tl.seconds, tl.landed, 0);
-    chart('chart-pass', 'Pass rate so far', 'pass rate', tl.seconds, tl.passRate, 1);
+    chart('chart-landed', 'Cells landed', 'cells', tl, tl.landed, {
+      scale: { range: countRange }, axis: { incrs: WHOLE_STEPS }
+    });
+    chart('chart-pass', 'Pass rate so far', 'pass rate', tl, tl.passRate, {
+      scale: { range: [0, 1] },
+      axis: { values: function (u, splits) { return splits.map(percent); } },
+      value: function (u, v) { return percent(v); }
+    });
+  }
+
+  // charts follow their column's width
+  if (typeof ResizeObserver !== 'undefined') {
+    new ResizeObserver(function () {
+      Object.keys(charts).forEach(function (id) {
+        var el = document.getElementById(id);
+        if (el && el.clientWidth > 0) { charts[id].plot.setSize({ width: Math.max(320, el.clientWidth), height: 220 }); }
+      });
+    }).observe(document.getElementById('charts'));
   }
 
   function connect() {

@@ -31,7 +31,7 @@ class BoardDeltaTest {
         progress,
         List.of(),
         new Board.Heatmap(columns, rows),
-        new Board.Timeline(List.of(), List.of(), List.of()),
+        new Board.Timeline(List.of(), List.of(), List.of(), 0, 0),
         List.of(),
         0,
         0);

@@ -138,5 +138,48 @@ class BoardAssemblerTest {
     assertThat(tl.seconds()).containsExactly(999L, 1002L, 1239L);
     assertThat(tl.landed()).containsExactly(2L, 3L, 4L);
     assertThat(tl.passRate()).containsExactly(0.5, 0.5, 2.0 / 3);
+    assertThat(List.of(tl.fromSeconds(), tl.toSeconds()))
+        .as("over two minutes: the span itself")
+        .containsExactly(999L, 1239L);
+  }
+
+  @Test
+  void aSweepThatLandedWithinASecondGetsMinutesOfTimeAxis() {
+    // given 12 cells inserted within one second (the board-plan sweep of CI run 8483be6, whose
+    // charts spanned Dec 2026 to Sep 2029)
+    long t = 1_796_400_446_000L; // 2026-12-04T16:07:26Z
+    List<SweepFacts.Landed> cells = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      cells.add(cell("c" + i, "t" + i, "x", "complete", "passed", t + i * 50));
+    }
+
+    Board.Timeline tl = BoardAssembler.timeline(cells, t, t + 550);
+
+    // then one point, in the middle of an axis of two minutes
+    assertThat(tl.seconds()).containsExactly(t / 1000);
+    assertThat(tl.fromSeconds()).isEqualTo(1_796_400_386L); // 16:06:26Z
+    assertThat(tl.toSeconds()).isEqualTo(1_796_400_506L); // 16:08:26Z
+  }
+
+  @Test
+  void aShortSpanIsCentredInTwoMinutesOfAxisAndALongOneIsItsOwnAxis() {
+    for (long span = 0; span < 400; span += 7) {
+      for (long first = 1_000_000_000L; first < 1_000_000_060L; first += 13) {
+        BoardAssembler.TimeAxis axis = BoardAssembler.TimeAxis.of(first, first + span);
+        assertThat(axis.fromSeconds()).isLessThanOrEqualTo(first);
+        assertThat(axis.toSeconds()).isGreaterThanOrEqualTo(first + span);
+        if (span < BoardAssembler.MIN_TIME_AXIS_SECONDS) {
+          assertThat(axis.toSeconds() - axis.fromSeconds())
+              .as("span %d from %d", span, first)
+              .isEqualTo(BoardAssembler.MIN_TIME_AXIS_SECONDS);
+          assertThat((first - axis.fromSeconds()) - (axis.toSeconds() - first - span))
+              .as("as much room before as after")
+              .isBetween(-1L, 1L);
+        } else {
+          assertThat(axis).isEqualTo(new BoardAssembler.TimeAxis(first, first + span));
+        }
+      }
+    }
+    assertThat(BoardAssembler.timeline(List.of(), 0, 0).toSeconds()).isZero();
   }
 }
