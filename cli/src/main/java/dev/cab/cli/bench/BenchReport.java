@@ -261,7 +261,8 @@ public record BenchReport(
           t,
           "| (f) | sink capacity: a fresh sink drains the topics, %,d records -> %,d rows (%s) in"
               + " %,d inserts (%,.0f rows each), %,d dead letters | **%,.0f rows/s** in %.1f s%s;"
-              + " sink %.1f us/row, clickhouse %.1f us/row |",
+              + " sink %.1f us/row, clickhouse %.1f us/row; the stages' JVM paused for GC %.1f s of"
+              + " the phase's %.1f s (%.0f%%) |",
           sinkCapacity.recordsConsumed(),
           sinkCapacity.totalRows(),
           mix(sinkCapacity.rows()),
@@ -274,7 +275,10 @@ public record BenchReport(
           sinkCapacityMicrosPerRow(),
           sinkCapacity.cpuSeconds().getOrDefault("clickhouse", 0.0)
               / sinkCapacity.totalRows()
-              * 1e6);
+              * 1e6,
+          sinkCapacity.gcPauseSeconds(),
+          sinkCapacity.phaseSeconds(),
+          100 * sinkCapacity.gcPauseSeconds() / sinkCapacity.phaseSeconds());
     }
     StringBuilder cpu = new StringBuilder();
     for (var e : cpuSeconds.entrySet()) {

@@ -3,6 +3,8 @@ package dev.cab.cli.bench;
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.sink.SinkService;
 import dev.cab.sink.metrics.SinkMetrics;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -51,6 +53,9 @@ final class SinkDrain {
    * @param inserts INSERT requests it sent
    * @param cpuSeconds CPU seconds per stage and process over the drain ({@link CpuMeter})
    * @param drained the lag reached zero and nothing more was written
+   * @param phaseSeconds the whole phase: from the consumer's start until drained (or given up)
+   * @param gcPauseSeconds the time the stages' JVM (where the drain sink runs) stood still in
+   *     garbage-collection pauses during the phase
    */
   record Figures(
       double seconds,
@@ -60,7 +65,9 @@ final class SinkDrain {
       long deadLettered,
       long inserts,
       Map<String, Double> cpuSeconds,
-      boolean drained) {
+      boolean drained,
+      double phaseSeconds,
+      double gcPauseSeconds) {
 
     long totalRows() {
       return rows.values().stream().mapToLong(Long::longValue).sum();
@@ -74,6 +81,19 @@ final class SinkDrain {
 
   private SinkDrain() {}
 
+  /**
+   * Seconds this JVM has stood still in garbage-collection pauses so far: the collection time its
+   * collectors report (G1: young and mixed pauses, full collections, and the remark and cleanup
+   * pauses of its concurrent cycles).
+   */
+  static double gcPauseSeconds() {
+    long millis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return millis / 1e3;
+  }
+
   static Figures run(
       LocalStack stack, Map<String, Long> children, List<String> tables, Consumer<String> progress)
       throws InterruptedException {
@@ -81,6 +101,7 @@ final class SinkDrain {
     try (SinkService sink = stack.startSink(DATABASE, GROUP)) {
       cpu.start();
       long t0 = System.nanoTime();
+      double gcBefore = gcPauseSeconds();
       Instant started = Instant.now();
       long deadline = t0 + TIMEOUT.toNanos();
       long lastTotal = -1;
@@ -112,6 +133,8 @@ final class SinkDrain {
         }
       }
       cpu.stop();
+      double phaseSeconds = (System.nanoTime() - t0) / 1e9;
+      double gcPauses = gcPauseSeconds() - gcBefore;
       Instant last = s.lastFlush() == null ? Instant.now() : s.lastFlush();
       double seconds = Duration.between(started, last).toNanos() / 1e9;
       Map<String, Long> rows = new LinkedHashMap<>();
@@ -136,7 +159,9 @@ final class SinkDrain {
           s.deadLetteredTotal(),
           s.inserts(),
           cpu.result(),
-          drained);
+          drained,
+          phaseSeconds,
+          gcPauses);
     }
   }
 

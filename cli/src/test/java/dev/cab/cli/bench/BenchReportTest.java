@@ -24,7 +24,16 @@ class BenchReportTest {
     drained.put("spans", 10_000L);
     SinkDrain.Figures drain =
         new SinkDrain.Figures(
-            4, drained, 2_750, 11_000, 0, 4, Map.of(CpuMeter.SINK, 1.1, "clickhouse", 2.2), true);
+            4,
+            drained,
+            2_750,
+            11_000,
+            0,
+            4,
+            Map.of(CpuMeter.SINK, 1.1, "clickhouse", 2.2),
+            true,
+            5,
+            1.5);
     BenchReport report = report(Map.of("cells", 500L, "spans", 500L), 100, drain);
 
     // then (b) for that mix is 11,000 rows in 1 s + 1 s back to back, and the ratio is the
@@ -41,6 +50,7 @@ class BenchReportTest {
         .contains("| (f) | sink capacity: a fresh sink drains the topics, 11,000 records")
         .contains("sink/(b): (f) sink capacity vs raw HTTP bulk insert of the same rows, back to")
         .contains("**50.0%** (2,750 / 5,500 rows/s); against the chunked figure 25.0% (/ 11,000)")
+        .contains("the stages' JVM paused for GC 1.5 s of the phase's 5.0 s (30%)")
         .contains("`spans`: HTTP RowBinary bulk, 10,000 rows in 10,000-row requests with reads")
         .contains("the drain's 10,000 rows back to back / INSERT ... SELECT | 20,000 / 10,000 /");
   }

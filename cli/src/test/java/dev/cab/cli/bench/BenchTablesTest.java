@@ -59,7 +59,16 @@ class BenchTablesTest {
         rss,
         Map.of("clickhouse", 1_300L),
         new SinkDrain.Figures(
-            4, drained, 2_750, 11_000, 2, 4, Map.of(CpuMeter.SINK, 1.1, "clickhouse", 2.2), true));
+            4,
+            drained,
+            2_750,
+            11_000,
+            2,
+            4,
+            Map.of(CpuMeter.SINK, 1.1, "clickhouse", 2.2),
+            true,
+            5,
+            1.5));
   }
 
   private static ScaleBench.Report scaleReport() {
@@ -134,7 +143,7 @@ class BenchTablesTest {
         | (b) | raw HTTP bulk insert for the sink's mix of rows | **1,000 rows/s** |
         | (c) | pipeline at saturation, 60 s, 8 connections, 200 cells x 13.0 events | **1,235 events/s = 95.0 cells/s**; sink 1,852 rows/s during (c); 70/72 cells complete; drained in 1.3 s |
         | (d) | freshness at half load (600 events/s, 30 s, 42 cells) | **p50 150 ms, p99 900 ms** (max 1,200 ms) |
-        | (f) | sink capacity: a fresh sink drains the topics, 11,000 records -> 11,000 rows (cells 1,000, spans 10,000) in 4 inserts (2,750 rows each), 2 dead letters | **2,750 rows/s** in 4.0 s; sink 100.0 us/row, clickhouse 200.0 us/row |
+        | (f) | sink capacity: a fresh sink drains the topics, 11,000 records -> 11,000 rows (cells 1,000, spans 10,000) in 4 inserts (2,750 rows each), 2 dead letters | **2,750 rows/s** in 4.0 s; sink 100.0 us/row, clickhouse 200.0 us/row; the stages' JVM paused for GC 1.5 s of the phase's 5.0 s (30%) |
         | (e) | CPU ms per 1,000 events (= us/event) during (c) | collector 41, streams 32, sink 24, jvm (gc, jit) 16, of which jit 8 |
         | (e) | peak RSS, MiB, over (c), (d) and (f) | stages 700, clickhouse 300 |
         | (e) | peak RSS, MiB, the whole run: the raw limits (b) and (a) included | clickhouse 1300 |
