@@ -73,6 +73,7 @@ final class DetectionLoop implements Runnable {
             settings.fdr(),
             settings.minPairs(),
             settings.baselineSweeps(),
+            settings.keptSweeps(),
             line -> LOG.info("{}", line));
     settings.baselines().forEach(detector::declareBaseline);
   }

@@ -33,6 +33,8 @@ import java.util.Map;
  *     pooled baseline names its sweeps joined by {@code +} ({@code candidate=b1+b2+b3})
  * @param baselineSweeps {@value #BASELINE_SWEEPS}: how many earlier sweeps the automatic baseline
  *     pools (docs/ALERTS.md, "Baseline")
+ * @param keptSweeps {@value #SWEEPS_KEPT}: how many sweeps detection keeps in memory, the newest by
+ *     their first cell; older ones are forgotten (docs/ALERTS.md, "Baseline")
  * @param alertmanagerUrl {@value #ALERTMANAGER_URL}: Alertmanager base URL, or empty for none
  * @param webhookUrl {@value #WEBHOOK_URL}: a webhook taking Alertmanager's webhook JSON (version
  *     4), or empty for none
@@ -57,6 +59,7 @@ public record AlertsSettings(
     int minPairs,
     Map<String, List<String>> baselines,
     int baselineSweeps,
+    int keptSweeps,
     String alertmanagerUrl,
     String webhookUrl,
     Duration resendInterval,
@@ -88,6 +91,7 @@ public record AlertsSettings(
   public static final String MIN_PAIRS = "alerts.min.pairs";
   public static final String BASELINES = "alerts.baselines";
   public static final String BASELINE_SWEEPS = "alerts.baseline.sweeps";
+  public static final String SWEEPS_KEPT = "alerts.sweeps.kept";
   public static final String ALERTMANAGER_URL = "alerts.alertmanager.url";
   public static final String WEBHOOK_URL = "alerts.webhook.url";
   public static final String RESEND_MS = "alerts.resend.interval.ms";
@@ -108,6 +112,14 @@ public record AlertsSettings(
    * (docs/ALERTS.md, "Quality of detection").
    */
   public static final int DEFAULT_BASELINE_SWEEPS = 4;
+
+  /**
+   * Fifty sweeps: weeks of a benchmark's nightly and ad-hoc sweeps, far more than a baseline pools,
+   * in tens of MB of detection state (an 800-cell sweep and its comparison); a sweep older than
+   * that is history for SQL over ClickHouse, not for live detection. A bench replaying hundreds of
+   * sweeps had the state of every one of them in the stages' heap (docs/PERFORMANCE.md).
+   */
+  public static final int DEFAULT_SWEEPS_KEPT = 50;
 
   public static final String DEFAULT_LOOKS = "0.25,0.5,0.75,1";
   public static final double DEFAULT_SPENDING_RHO = 3.0;
@@ -170,6 +182,12 @@ public record AlertsSettings(
     int minPairs = c.intValue(MIN_PAIRS, DEFAULT_MIN_PAIRS, 1, 100_000);
     Map<String, List<String>> baselines = parseBaselines(c, c.string(BASELINES, ""));
     int baselineSweeps = c.intValue(BASELINE_SWEEPS, DEFAULT_BASELINE_SWEEPS, 1, 100);
+    int keptSweeps = c.intValue(SWEEPS_KEPT, DEFAULT_SWEEPS_KEPT, 2, 1_000_000);
+    if (keptSweeps <= baselineSweeps) {
+      c.problem(
+          SWEEPS_KEPT,
+          "must be more than " + BASELINE_SWEEPS + " (" + baselineSweeps + "), not " + keptSweeps);
+    }
     String am = c.string(ALERTMANAGER_URL, "");
     String webhook = c.string(WEBHOOK_URL, "");
     checkUrl(c, ALERTMANAGER_URL, am);
@@ -213,6 +231,7 @@ public record AlertsSettings(
         minPairs,
         baselines,
         baselineSweeps,
+        keptSweeps,
         am,
         webhook,
         resend,
@@ -335,6 +354,8 @@ public record AlertsSettings(
         + baselines
         + ", baselineSweeps="
         + baselineSweeps
+        + ", keptSweeps="
+        + keptSweeps
         + ", alertmanagerUrl="
         + redact(alertmanagerUrl)
         + ", webhookUrl="

@@ -27,6 +27,12 @@ import java.util.function.Consumer;
  * sweep's first shared cell arrives and kept (so fingerprints stay stable). A sweep without one, or
  * whose declared baselines share no cells, is reported through the notice callback once and kept:
  * it is compared as soon as a baseline appears.
+ *
+ * <p>Memory: it keeps the newest {@code keptSweeps} sweeps (by the arrival of their first cell) and
+ * forgets older ones, with their cells and their comparison, so that a long-running stage does not
+ * grow with every sweep it ever saw. A comparison still running keeps the cells of the baseline it
+ * chose (it holds them), but a forgotten sweep is not chosen or declared as a baseline again, and
+ * its late cells are ignored (reported once). Alerts already raised for it keep their last state.
  */
 public final class Detector {
   /** Separates the sweeps of a pooled baseline in the {@code baseline} label and in sweep plans. */
@@ -45,6 +51,8 @@ public final class Detector {
   private final Map<String, Observation> byCell = new HashMap<>();
   private final Set<String> noticed = new HashSet<>();
   private final Set<String> touched = new HashSet<>();
+  private final Set<String> forgotten = new HashSet<>();
+  private final int keptSweeps;
   private long order;
 
   /**
@@ -61,9 +69,28 @@ public final class Detector {
       int minPairs,
       int baselineSweeps,
       Consumer<String> notices) {
+    this(spending, fdr, minPairs, baselineSweeps, Integer.MAX_VALUE, notices);
+  }
+
+  /**
+   * As {@link #Detector(AlphaSpending, double, int, int, Consumer)}, keeping only the newest {@code
+   * keptSweeps} sweeps (more than {@code baselineSweeps}).
+   */
+  public Detector(
+      AlphaSpending spending,
+      double fdr,
+      int minPairs,
+      int baselineSweeps,
+      int keptSweeps,
+      Consumer<String> notices) {
     if (baselineSweeps < 1) {
       throw new IllegalArgumentException("baselineSweeps must be at least 1: " + baselineSweeps);
     }
+    if (keptSweeps <= baselineSweeps) {
+      throw new IllegalArgumentException(
+          "keptSweeps must be more than baselineSweeps (" + baselineSweeps + "): " + keptSweeps);
+    }
+    this.keptSweeps = keptSweeps;
     this.spending = spending;
     this.fdr = fdr;
     this.minPairs = minPairs;
@@ -194,12 +221,29 @@ public final class Detector {
 
   /** A new or updated cell. */
   public void accept(Observation o) {
+    if (forgotten.contains(o.sweepId())) {
+      noticeOnce(
+          "forgotten:" + o.sweepId(),
+          "sweep "
+              + o.sweepId()
+              + ": a cell arrived after the sweep was forgotten (older than the "
+              + keptSweeps
+              + " newest sweeps); its cells are ignored");
+      return;
+    }
     Observation previous = byCell.put(o.cellId(), o);
     if (previous != null && !previous.sweepId().equals(o.sweepId())) {
       remove(previous);
       previous = null;
     }
-    Sweep s = sweeps.computeIfAbsent(o.sweepId(), id -> new Sweep(id, order++));
+    Sweep s = sweeps.get(o.sweepId());
+    if (s == null) {
+      s = new Sweep(o.sweepId(), order++);
+      sweeps.put(s.id, s);
+      if (sweeps.size() > keptSweeps) {
+        forgetOldest();
+      }
+    }
     if (o.startedAtMillis() > 0) {
       s.firstStart = Math.min(s.firstStart, o.startedAtMillis());
     }
@@ -209,6 +253,37 @@ public final class Detector {
       return; // a newer version that changes nothing detection looks at
     }
     changed(o.sweepId(), o.key(), counted);
+  }
+
+  /** Forgets the sweep whose first cell arrived first, its cells and its comparison. */
+  private void forgetOldest() {
+    Sweep oldest = null;
+    for (Sweep s : sweeps.values()) {
+      if (oldest == null || s.firstSeen < oldest.firstSeen) {
+        oldest = s;
+      }
+    }
+    sweeps.remove(oldest.id);
+    comparisons.remove(oldest.id);
+    declared.remove(oldest.id);
+    touched.remove(oldest.id);
+    for (Observation o : oldest.cells.values()) {
+      byCell.remove(o.cellId(), o);
+    }
+    forgotten.add(oldest.id);
+    notices.accept(
+        "sweep "
+            + oldest.id
+            + " forgotten with its "
+            + oldest.cells.size()
+            + " cells: detection keeps the "
+            + keptSweeps
+            + " newest sweeps (alerts.sweeps.kept)");
+  }
+
+  /** Number of sweeps forgotten to keep the newest {@code keptSweeps}. */
+  public int forgottenCount() {
+    return forgotten.size();
   }
 
   /** A cell deleted (a tombstone on the cells topic). */
@@ -324,7 +399,17 @@ public final class Detector {
     List<String> disjoint = new ArrayList<>();
     for (String id : want) {
       Sweep b = sweeps.get(id);
-      if (b == null) {
+      if (b == null && forgotten.contains(id)) {
+        noticeOnce(
+            "forgotten-baseline:" + s.id + "\u001f" + id,
+            "sweep "
+                + s.id
+                + ": declared baseline "
+                + id
+                + " was forgotten (older than the "
+                + keptSweeps
+                + " newest sweeps): raise alerts.sweeps.kept to compare against it");
+      } else if (b == null) {
         missing.add(id);
       } else if (shared(s, b) == 0) {
         disjoint.add(id);

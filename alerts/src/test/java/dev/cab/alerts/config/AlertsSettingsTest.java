@@ -35,6 +35,26 @@ class AlertsSettingsTest {
     AlertsSettings s = AlertsSettings.from(Map.of("cab.kafka.bootstrap", "k:9092"), Map.of());
 
     assertThat(s.baselineSweeps()).isEqualTo(AlertsSettings.DEFAULT_BASELINE_SWEEPS).isEqualTo(4);
+    assertThat(s.keptSweeps()).isEqualTo(AlertsSettings.DEFAULT_SWEEPS_KEPT).isEqualTo(50);
+  }
+
+  @Test
+  void keepsMoreSweepsThanABaselinePools() {
+    assertThatThrownBy(
+            () ->
+                AlertsSettings.from(
+                    Map.of(
+                        "cab.kafka.bootstrap",
+                        "k:9092",
+                        "alerts.baseline.sweeps",
+                        "6",
+                        "alerts.sweeps.kept",
+                        "6"),
+                    Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining(
+            "alerts.sweeps.kept (env ALERTS_SWEEPS_KEPT) must be more than alerts.baseline.sweeps"
+                + " (6), not 6");
   }
 
   @Test

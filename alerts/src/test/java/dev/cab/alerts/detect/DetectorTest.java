@@ -1,6 +1,7 @@
 package dev.cab.alerts.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cab.alerts.lifecycle.AlertStates;
 import dev.cab.alerts.stats.AlphaSpending;
@@ -148,6 +149,78 @@ class DetectorTest {
     assertThat(transitions).isEmpty();
     assertThat(detector.baselineOf("cand")).isNull();
     assertThat(notices).anyMatch(n -> n.contains("baseline other shares no cells"));
+  }
+
+  @Test
+  void keepsTheNewestSweepsAndForgetsTheOldestWithItsComparison() {
+    // given a detector that keeps three sweeps, and five healthy sweeps landing one after another
+    Detector keeping = new Detector(AlphaSpending.quarters(), 0.05, 8, 1, 3, notices::add);
+    for (int i = 1; i <= 5; i++) {
+      for (Observation o : sweep("s" + i, 1_000L * i, null, 0)) {
+        keeping.accept(o);
+        keeping.evaluate(NOW);
+      }
+    }
+
+    // then the first two are forgotten, with s2's comparison; s3's comparison keeps its baseline
+    // s2 (forgotten), and the newer ones compare as before
+    assertThat(keeping.sweepCount()).isEqualTo(3);
+    assertThat(keeping.forgottenCount()).isEqualTo(2);
+    assertThat(keeping.baselineOf("s2")).isNull();
+    assertThat(keeping.baselineOf("s3")).isEqualTo("s2");
+    assertThat(keeping.baselineOf("s4")).isEqualTo("s3");
+    assertThat(keeping.baselineOf("s5")).isEqualTo("s4");
+    assertThat(notices)
+        .anyMatch(
+            n ->
+                n.equals(
+                    "sweep s1 forgotten with its 200 cells: detection keeps the 3 newest sweeps"
+                        + " (alerts.sweeps.kept)"));
+  }
+
+  @Test
+  void aForgottenSweepsLateCellsAreIgnoredAndItIsNotDeclaredAsABaselineAgain() {
+    Detector keeping = new Detector(AlphaSpending.quarters(), 0.05, 8, 1, 2, notices::add);
+    List<Observation> base = sweep("base", 1_000, null, 0);
+    for (List<Observation> cells :
+        List.of(base, sweep("s2", 2_000, null, 0), sweep("s3", 3_000, null, 0))) {
+      for (Observation o : cells) {
+        keeping.accept(o);
+        keeping.evaluate(NOW);
+      }
+    }
+    assertThat(keeping.forgottenCount()).isEqualTo(1);
+
+    // when a cell of the forgotten sweep arrives again, and a new sweep declares it as baseline
+    keeping.accept(base.getFirst());
+    keeping.accept(base.get(1));
+    keeping.declarePlannedBaseline("cand", "base");
+    List<AlertRecord> transitions = new ArrayList<>();
+    for (Observation o : sweep("cand", 4_000, "aider", 30)) {
+      keeping.accept(o);
+      transitions.addAll(keeping.evaluate(NOW));
+    }
+
+    // then the late cells change nothing and are reported once; cand is not compared with base
+    assertThat(keeping.sweepCount()).isEqualTo(2);
+    assertThat(keeping.baselineOf("cand")).isNull();
+    assertThat(transitions).isEmpty();
+    assertThat(notices)
+        .filteredOn(n -> n.contains("sweep base: a cell arrived after the sweep was forgotten"))
+        .hasSize(1);
+    assertThat(notices)
+        .anyMatch(
+            n ->
+                n.contains(
+                    "sweep cand: declared baseline base was forgotten (older than the 2 newest"
+                        + " sweeps): raise alerts.sweeps.kept"));
+  }
+
+  @Test
+  void refusesToKeepNoMoreSweepsThanABaselinePools() {
+    assertThatThrownBy(() -> new Detector(AlphaSpending.quarters(), 0.05, 8, 4, 4, notices::add))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("keptSweeps must be more than baselineSweeps (4): 4");
   }
 
   @Test
