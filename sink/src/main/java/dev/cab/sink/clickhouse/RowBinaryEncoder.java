@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Rows as {@code RowBinaryWithDefaults} for one table, written straight into one byte array: the
@@ -67,33 +68,50 @@ final class RowBinaryEncoder {
    * @throws ClassCastException for a value of a type its column cannot take
    */
   void encode(List<Map<String, Object>> rows, InsertBody body) {
-    Object[] values = new Object[columns.length];
-    // A mapper puts its keys in the same order in every row: the k-th key's column is looked up
-    // once and then only checked.
-    int[] order = new int[columns.length];
-    Arrays.fill(order, -1);
+    Gather gather = new Gather();
     for (Map<String, Object> row : rows) {
-      int k = 0;
-      for (Map.Entry<String, Object> e : row.entrySet()) {
-        String key = e.getKey();
-        int i = k < order.length ? order[k] : -1;
-        if (i < 0 || !columns[i].name.equals(key)) {
-          Integer found = index.get(key);
-          if (found == null) {
-            throw new IllegalArgumentException("no column " + key);
-          }
-          i = found;
-          if (k < order.length) {
-            order[k] = i;
-          }
-        }
-        values[i] = e.getValue();
-        k++;
-      }
+      // forEach, not entrySet: a TableRow would make an entry object per column
+      row.forEach(gather);
       for (int i = 0; i < columns.length; i++) {
-        columns[i].write(body, values[i]);
+        columns[i].write(body, gather.values[i]);
       }
+      gather.next();
+    }
+  }
+
+  /**
+   * One row's values in column order. A mapper puts its keys in the same order in every row: the
+   * k-th key's column is looked up once and then only checked.
+   */
+  private final class Gather implements BiConsumer<String, Object> {
+    final Object[] values = new Object[columns.length];
+    private final int[] order = new int[columns.length];
+    private int k;
+
+    Gather() {
+      Arrays.fill(order, -1);
+    }
+
+    @Override
+    public void accept(String key, Object value) {
+      int i = k < order.length ? order[k] : -1;
+      if (i < 0 || !columns[i].name.equals(key)) {
+        Integer found = index.get(key);
+        if (found == null) {
+          throw new IllegalArgumentException("no column " + key);
+        }
+        i = found;
+        if (k < order.length) {
+          order[k] = i;
+        }
+      }
+      values[i] = value;
+      k++;
+    }
+
+    void next() {
       Arrays.fill(values, null);
+      k = 0;
     }
   }
 
