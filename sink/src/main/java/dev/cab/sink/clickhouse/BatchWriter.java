@@ -76,27 +76,24 @@ public final class BatchWriter {
   }
 
   /**
-   * Writes rows to a table, with the body {@link #prepare} encoded for them (or null).
+   * Writes rows to a table whose values {@code body} holds encoded (see {@link Inserter#newBody}):
+   * the rows' own values may be null. The halves of a split are slices of the body.
    *
    * @return the rows ClickHouse rejected as data errors (empty when all landed)
    * @throws ClickHouseWriteException when the rows can neither land nor be rejected
    * @throws InterruptedException when interrupted while waiting to retry
    */
-  public <S> List<Rejected<S>> write(TableSpec table, List<Row<S>> rows, Inserter.Prepared prepared)
+  public <S> List<Rejected<S>> write(TableSpec table, List<Row<S>> rows, Inserter.Body body)
       throws InterruptedException {
+    if (body != null && body.rows() != rows.size()) {
+      throw new IllegalArgumentException(
+          "a body of " + body.rows() + " rows for " + rows.size() + " rows");
+    }
     List<Rejected<S>> rejected = new ArrayList<>();
     if (!rows.isEmpty()) {
-      write(table, rows, rejected, prepared);
+      write(table, rows, rejected, body);
     }
     return rejected;
-  }
-
-  /**
-   * Encodes rows ahead of {@link #write} on the caller's thread, when the inserter can (see {@link
-   * Inserter#prepare}); null otherwise.
-   */
-  public <S> Inserter.Prepared prepare(TableSpec table, List<Row<S>> rows) {
-    return rows.isEmpty() ? null : inserter.prepare(table, values(rows));
   }
 
   private static <S> List<Map<String, Object>> values(List<Row<S>> rows) {
@@ -108,9 +105,9 @@ public final class BatchWriter {
   }
 
   private <S> void write(
-      TableSpec table, List<Row<S>> rows, List<Rejected<S>> rejected, Inserter.Prepared prepared)
+      TableSpec table, List<Row<S>> rows, List<Rejected<S>> rejected, Inserter.Body body)
       throws InterruptedException {
-    SQLException dataError = insertWithRetry(table, rows, prepared);
+    SQLException dataError = insertWithRetry(table, rows, body);
     if (dataError == null) {
       return;
     }
@@ -127,20 +124,28 @@ public final class BatchWriter {
         ClickHouseErrors.serverCode(dataError).orElse(-1),
         rows.size(),
         table.name());
-    write(table, rows.subList(0, half), rejected, null);
+    write(table, rows.subList(0, half), rejected, body == null ? null : body.slice(0, half));
     CrashPoints.reached(CrashPoints.Point.DURING_SPLIT);
-    write(table, rows.subList(half, rows.size()), rejected, null);
+    write(
+        table,
+        rows.subList(half, rows.size()),
+        rejected,
+        body == null ? null : body.slice(half, rows.size()));
   }
 
   /** Inserts, retrying retriable failures; returns the data error, or null when the rows landed. */
-  private <S> SQLException insertWithRetry(
-      TableSpec table, List<Row<S>> rows, Inserter.Prepared prepared) throws InterruptedException {
+  private <S> SQLException insertWithRetry(TableSpec table, List<Row<S>> rows, Inserter.Body body)
+      throws InterruptedException {
     String token = DeduplicationTokens.of(table, rows);
-    List<Map<String, Object>> values = values(rows);
+    List<Map<String, Object>> values = body == null ? values(rows) : null;
     Instant firstFailure = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        inserter.insert(table, values, token, prepared);
+        if (body == null) {
+          inserter.insert(table, values, token);
+        } else {
+          inserter.insert(table, body, token);
+        }
         metrics.rowsWritten(table.name(), rows.size());
         if (attempt > 1) {
           LOG.info("Insert into {} succeeded after {} attempts", table.name(), attempt);

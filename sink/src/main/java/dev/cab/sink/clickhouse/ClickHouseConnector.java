@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cab.model.serde.Json;
 import dev.cab.sink.config.SinkSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLDataException;
@@ -34,8 +35,10 @@ import java.util.concurrent.TimeoutException;
  * the table's schema as the server reports it; a column a row leaves out gets its default) or one
  * {@code INSERT ... FORMAT JSONEachRow} request (rows encoded by Jackson, by name). Either way it
  * is one block on the server (all rows land or none) and carries the batch's {@code
- * insert_deduplication_token}. Table names are qualified with the configured database, so neither
- * connection needs a default database (the database may not exist before the migrations).
+ * insert_deduplication_token}. RowBinary rows are encoded as the sink's batch takes them ({@link
+ * #newBody}), JSONEachRow rows at insert. Table names are qualified with the configured database,
+ * so neither connection needs a default database (the database may not exist before the
+ * migrations).
  *
  * <p>{@link #insert} may be called from any thread (the sink loop's insert thread calls it); the
  * JDBC {@link #connection()} belongs to the thread that opened it (migrations at start-up).
@@ -60,8 +63,15 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
 
   private final Map<String, Columns> columns = new ConcurrentHashMap<>();
 
-  /** Per table, the bytes per row of its last RowBinary body: the next body's first guess. */
+  /** Per table, the bytes per row of its last body encoded at insert: the next one's guess. */
   private final Map<String, Integer> bytesPerRow = new ConcurrentHashMap<>();
+
+  /**
+   * Per table, the size of the last body {@link #newBody} made that went out, plus an eighth: the
+   * next one's first size (the last, not the largest: a live sink's small batches get small bodies,
+   * a draining sink's large ones).
+   */
+  private final Map<String, Integer> bodySize = new ConcurrentHashMap<>();
 
   private Connection connection;
 
@@ -131,76 +141,81 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
     return connection;
   }
 
+  /**
+   * A body the sink's batch appends RowBinary rows to as it takes them, for tables whose column
+   * types {@link RowBinaryEncoder} writes (all of the sink's); null for JSONEachRow, or when the
+   * table's columns cannot be read now (the insert reads them again and reports it). The first call
+   * per table reads its columns from the server (the migrations ran before).
+   */
+  @Override
+  public Inserter.Body newBody(TableSpec table) {
+    if (settings.insertFormat() != SinkSettings.InsertFormat.ROW_BINARY) {
+      return null;
+    }
+    Columns cols;
+    try {
+      cols = columns(table);
+    } catch (SQLException e) {
+      LOG.debug("Columns of {} not known yet; its rows are encoded at insert", table.name(), e);
+      return null;
+    }
+    // Sized from the table's last body, so that it is seldom copied over as it grows.
+    return cols.encoder()
+        .map(e -> new RowBinaryBody(table, e, bodySize.getOrDefault(table.name(), 1 << 16)))
+        .orElse(null);
+  }
+
+  @Override
+  public void insert(TableSpec table, Inserter.Body body, String deduplicationToken)
+      throws SQLException {
+    if (!(body instanceof RowBinaryBody b) || !b.table().equals(table)) {
+      throw new IllegalArgumentException("a body this connector made for " + table.name());
+    }
+    if (b.rows() == 0) {
+      return;
+    }
+    bodySize.put(table.name(), b.size() + b.size() / 8);
+    send(
+        table,
+        b.stream(),
+        ClickHouseFormat.RowBinaryWithDefaults,
+        insertSettings(deduplicationToken),
+        b.rows());
+  }
+
   @Override
   public void insert(TableSpec table, List<Map<String, Object>> rows, String deduplicationToken)
       throws SQLException {
-    insert(table, rows, deduplicationToken, null);
-  }
-
-  /**
-   * A RowBinary body encoded ahead of its insert, and the rows it holds: it goes with an insert of
-   * exactly those row objects, in that order (a batch that lost rows to a revocation, or any other
-   * change, is encoded again).
-   */
-  private record Encoded(TableSpec table, List<Map<String, Object>> rows, InsertBody body)
-      implements Prepared {
-
-    boolean encodes(TableSpec table, List<Map<String, Object>> rows) {
-      if (!this.table.equals(table) || this.rows.size() != rows.size()) {
-        return false;
+    InsertSettings insert = insertSettings(deduplicationToken);
+    switch (settings.insertFormat()) {
+      case ROW_BINARY ->
+          send(
+              table,
+              rowBinary(table, rows).stream(),
+              ClickHouseFormat.RowBinaryWithDefaults,
+              insert,
+              rows.size());
+      case JSON_EACH_ROW -> {
+        // Exact decimal-to-double parsing: the composite must read back with the same bits.
+        insert.serverSetting("precise_float_parsing", "1");
+        send(
+            table,
+            jsonEachRow(table, rows).stream(),
+            ClickHouseFormat.JSONEachRow,
+            insert,
+            rows.size());
       }
-      for (int i = 0; i < rows.size(); i++) {
-        if (this.rows.get(i) != rows.get(i)) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 
-  /**
-   * Encodes RowBinary rows once the table's schema is known (read by the first insert): the sink
-   * loop calls this on its consumer thread while the batch before inserts, so the insert thread
-   * only sends. Null for JSONEachRow, before the first insert, and for a value that does not fit
-   * (the insert encodes again and reports the data error).
-   */
-  @Override
-  public Prepared prepare(TableSpec table, List<Map<String, Object>> rows) {
-    if (settings.insertFormat() != SinkSettings.InsertFormat.ROW_BINARY
-        || !columns.containsKey(table.name())) {
-      return null;
-    }
-    try {
-      return new Encoded(table, List.copyOf(rows), rowBinary(table, rows));
-    } catch (SQLException e) {
-      return null;
-    }
-  }
-
-  @Override
-  public void insert(
-      TableSpec table, List<Map<String, Object>> rows, String deduplicationToken, Prepared prepared)
-      throws SQLException {
+  private static InsertSettings insertSettings(String deduplicationToken) {
     InsertSettings insert = new InsertSettings();
     insert.serverSetting("insert_deduplication_token", deduplicationToken);
     // The block is not collapsed by key at insert (every table is a ReplacingMergeTree): FINAL,
     // the *_latest views and the merges do that anyway, and skipping it took 5-20% off the
     // server's time per row (InsertSendBench, docs/PERFORMANCE.md).
     insert.serverSetting("optimize_on_insert", "0");
-    switch (settings.insertFormat()) {
-      case ROW_BINARY -> {
-        InsertBody body =
-            prepared instanceof Encoded e && e.encodes(table, rows)
-                ? e.body()
-                : rowBinary(table, rows);
-        send(table, body, ClickHouseFormat.RowBinaryWithDefaults, insert, rows);
-      }
-      case JSON_EACH_ROW -> {
-        // Exact decimal-to-double parsing: the composite must read back with the same bits.
-        insert.serverSetting("precise_float_parsing", "1");
-        send(table, jsonEachRow(table, rows), ClickHouseFormat.JSONEachRow, insert, rows);
-      }
-    }
+    return insert;
   }
 
   /**
@@ -232,16 +247,23 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
         }
       }
     } catch (IOException | RuntimeException e) {
-      // Not an IOException in the cause chain: that would read as "retry", and retrying
-      // cannot fix a value. The message names the table only: values may be anything.
-      throw new SQLDataException(
-          "a row does not fit the columns of " + table.name() + ": " + e.getClass().getName(),
-          "22000",
-          TYPE_MISMATCH,
-          e instanceof IOException ? null : e);
+      throw doesNotFit(table, e);
     }
     bytesPerRow.put(table.name(), Math.max(16, body.size() / Math.max(1, rows.size())));
     return body;
+  }
+
+  /**
+   * A row that does not fit the table's columns: a data error (TYPE_MISMATCH), not an IOException
+   * in the cause chain (that would read as "retry", and retrying cannot fix a value). The message
+   * names the table only: values may be anything.
+   */
+  static SQLDataException doesNotFit(TableSpec table, Exception e) {
+    return new SQLDataException(
+        "a row does not fit the columns of " + table.name() + ": " + e.getClass().getName(),
+        "22000",
+        TYPE_MISMATCH,
+        e instanceof IOException ? null : e);
   }
 
   /** The table's columns as the server has them (read once: migrations ran before). */
@@ -283,24 +305,20 @@ public final class ClickHouseConnector implements Inserter, AutoCloseable {
   }
 
   private void send(
-      TableSpec table,
-      InsertBody body,
-      ClickHouseFormat format,
-      InsertSettings insert,
-      List<Map<String, Object>> rows)
+      TableSpec table, InputStream body, ClickHouseFormat format, InsertSettings insert, int rows)
       throws SQLException {
     List<String> columns = format == ClickHouseFormat.JSONEachRow ? table.columns() : null;
     String target = settings.database() + "." + table.name();
     try (InsertResponse response =
         (columns == null
-                ? client.insert(target, body.stream(), format, insert)
-                : client.insert(target, columns, body.stream(), format, insert))
+                ? client.insert(target, body, format, insert)
+                : client.insert(target, columns, body, format, insert))
             .get(settings.insertTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
-      if (response.getWrittenRows() != rows.size()) {
+      if (response.getWrittenRows() != rows) {
         LOG.debug(
             "ClickHouse reports {} of {} rows written to {} (0 when deduplicated)",
             response.getWrittenRows(),
-            rows.size(),
+            rows,
             table.name());
       }
     } catch (ExecutionException e) {

@@ -37,6 +37,24 @@ final class InsertBody extends OutputStream {
     return new ByteArrayInputStream(buf, 0, count);
   }
 
+  /** Bytes {@code [from, to)}, read in place. */
+  ByteArrayInputStream stream(int from, int to) {
+    Objects.checkFromToIndex(from, to, count);
+    return new ByteArrayInputStream(buf, from, to - from);
+  }
+
+  /** Appends bytes {@code [from, to)} of another body. */
+  void append(InsertBody other, int from, int to) {
+    Objects.checkFromToIndex(from, to, other.count);
+    write(other.buf, from, to - from);
+  }
+
+  /** Drops every byte from {@code size} on (a row that could not be written whole). */
+  void truncate(int size) {
+    Objects.checkIndex(size, count + 1);
+    count = size;
+  }
+
   private void ensure(int more) {
     if (buf.length - count < more) {
       long wanted = Math.max((long) buf.length * 2, (long) count + more);

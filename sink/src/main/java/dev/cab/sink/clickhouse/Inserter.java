@@ -3,6 +3,7 @@ package dev.cab.sink.clickhouse;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /** Sends one INSERT of rows to one table: all rows land, or none (ClickHouse inserts one block). */
 @FunctionalInterface
@@ -17,25 +18,43 @@ public interface Inserter {
   void insert(TableSpec table, List<Map<String, Object>> rows, String deduplicationToken)
       throws SQLException;
 
-  /** Rows encoded ahead of their insert by {@link #prepare}. */
-  interface Prepared {}
+  /**
+   * One insert's rows, encoded one by one as a batch takes them, so that the batch holds their
+   * bytes and not their values (one thread appends; the body is then handed to the insert thread).
+   */
+  interface Body {
+    /**
+     * Encodes a row at the end of the body.
+     *
+     * @throws SQLException a data error ({@link ClickHouseErrors#classify}) when the row does not
+     *     fit the table's columns; nothing of it is appended
+     */
+    void append(Map<String, Object> row) throws SQLException;
+
+    /** How many rows the body holds. */
+    int rows();
+
+    /** Rows {@code [from, to)} of this body: the same bytes, not copied, and not appendable. */
+    Body slice(int from, int to);
+
+    /** A new body of the rows whose index {@code keep} accepts, in their order (copied). */
+    Body retain(IntPredicate keep);
+  }
 
   /**
-   * Encodes rows for their insert ahead of it, on the caller's thread (the sink loop's consumer
-   * thread, while the batch before this one inserts). Null when this inserter encodes at insert
-   * time, or cannot now (a value that does not fit: the insert meets it again and reports it).
+   * A new, empty body for rows of the table, or null when this inserter encodes at insert time
+   * (then the rows keep their values and {@link #insert(TableSpec, List, String)} gets them).
    */
-  default Prepared prepare(TableSpec table, List<Map<String, Object>> rows) {
+  default Body newBody(TableSpec table) {
     return null;
   }
 
   /**
-   * As {@link #insert(TableSpec, List, String)}, with the body {@link #prepare} encoded for these
-   * rows, or null.
+   * As {@link #insert(TableSpec, List, String)}, for rows this inserter's {@link #newBody} encoded.
+   *
+   * @throws SQLException as the client reports it
    */
-  default void insert(
-      TableSpec table, List<Map<String, Object>> rows, String deduplicationToken, Prepared prepared)
-      throws SQLException {
-    insert(table, rows, deduplicationToken);
+  default void insert(TableSpec table, Body body, String deduplicationToken) throws SQLException {
+    throw new UnsupportedOperationException("this inserter makes no bodies");
   }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  * @param topic source topic
  * @param partition source partition
  * @param offset source offset
- * @param values the row: column name to value (see {@link RowMapper#map})
+ * @param values the row: column name to value (see {@link RowMapper#map}); null once an {@link
+ *     Inserter.Body} holds it encoded
  * @param <S> the caller's handle on the source record
  */
 public record Row<S>(

@@ -68,14 +68,44 @@ final class RowBinaryEncoder {
    * @throws ClassCastException for a value of a type its column cannot take
    */
   void encode(List<Map<String, Object>> rows, InsertBody body) {
-    Gather gather = new Gather();
+    Appender appender = appender();
     for (Map<String, Object> row : rows) {
-      // forEach, not entrySet: a TableRow would make an entry object per column
-      row.forEach(gather);
-      for (int i = 0; i < columns.length; i++) {
-        columns[i].write(body, gather.values[i]);
+      appender.append(row, body);
+    }
+  }
+
+  /** Writes rows one at a time, on one thread. */
+  Appender appender() {
+    return new Appender();
+  }
+
+  /** Writes one row at a time into a body, with the state it keeps between rows. */
+  final class Appender {
+    private final Gather gather = new Gather();
+
+    private Appender() {}
+
+    /**
+     * Writes the row at the end of the body; when it is refused, the body is as it was.
+     *
+     * @throws IllegalArgumentException for a key the table does not have, or null in a column that
+     *     takes none
+     * @throws ClassCastException for a value of a type its column cannot take
+     */
+    void append(Map<String, Object> row, InsertBody body) {
+      int start = body.size();
+      try {
+        // forEach, not entrySet: a TableRow would make an entry object per column
+        row.forEach(gather);
+        for (int i = 0; i < columns.length; i++) {
+          columns[i].write(body, gather.values[i]);
+        }
+      } catch (RuntimeException e) {
+        body.truncate(start);
+        throw e;
+      } finally {
+        gather.next();
       }
-      gather.next();
     }
   }
 

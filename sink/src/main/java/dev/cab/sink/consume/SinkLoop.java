@@ -18,6 +18,7 @@ import dev.cab.sink.config.SinkSettings;
 import dev.cab.sink.dlq.DeadLetterPublisher;
 import dev.cab.sink.fault.CrashPoints;
 import dev.cab.sink.metrics.SinkMetrics;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -55,12 +56,18 @@ import org.slf4j.LoggerFactory;
  * fill for up to {@code sink.batch.catch.up.max.ms} instead: a sink draining a backlog sends large
  * inserts, which ClickHouse takes at a far lower cost per row than small ones.
  *
+ * <p>Each row is encoded into its table's insert body as it is taken, when the inserter makes
+ * bodies ({@link Inserter#newBody}: RowBinary), so a batch holds its rows' bytes and their Kafka
+ * records, not their mapped values, which die young (a draining sink's heap was full of them: its
+ * JVM paused for a quarter of the drain, docs/PERFORMANCE.md); a row that does not fit its table is
+ * dead-lettered as it is taken, as one that cannot be mapped is.
+ *
  * <p>Pipelining ({@code sink.insert.overlap}, on by default): a flush hands the batch to the loop's
- * insert thread and the consumer thread goes on polling and mapping the next batch while ClickHouse
- * takes the inserts, so a draining sink pays max(mapping, insert) per batch instead of their sum.
- * At most one batch is in flight: the next flush first waits for it (polling with every partition
- * paused meanwhile, so the group keeps the member and nothing more is fetched), so the filling
- * batch is the only other one in memory, and batches complete, and commit, in order.
+ * insert thread and the consumer thread goes on polling, mapping and encoding the next batch while
+ * ClickHouse takes the inserts, so a draining sink pays max(mapping, insert) per batch instead of
+ * their sum. At most one batch is in flight: the next flush first waits for it (polling with every
+ * partition paused meanwhile, so the group keeps the member and nothing more is fetched), so the
+ * filling batch is the only other one in memory, and batches complete, and commit, in order.
  *
  * <p>Delivery: at least once. A batch writes every table (one INSERT per table, retried and split
  * by {@link BatchWriter}); when ClickHouse acknowledged every row of it, the consumer thread sends
@@ -100,12 +107,21 @@ public final class SinkLoop implements Runnable {
   private final DeadLetterPublisher deadLetters;
   private final SinkMetrics metrics;
   private final InstantSource clock;
+  private final Inserter inserter;
   private final BatchWriter writer;
   private final BatchWriter boundedWriter;
   private final Map<String, RowMapper> mappers = new HashMap<>();
 
-  /** Rows of the batch being filled, per table, in consumption order. */
-  private Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> pending;
+  /** The rows of one table in a batch, in consumption order, and their body when encoded. */
+  private static final class TableBatch {
+    final List<Row<ConsumerRecord<byte[], byte[]>>> rows = new ArrayList<>();
+
+    /** Chosen with the first row: null when the rows keep their values. */
+    Inserter.Body body;
+  }
+
+  /** The batch being filled, per table. */
+  private Map<TableSpec, TableBatch> pending;
 
   /** The offsets the filling batch covers: next offset to read, per partition. */
   private Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
@@ -178,6 +194,7 @@ public final class SinkLoop implements Runnable {
     this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.clock = clock;
+    this.inserter = inserter;
     RetryPolicy retry =
         new RetryPolicy(
             settings.retryInitialBackoff(), settings.retryMaxBackoff(), settings.retryTimeout());
@@ -333,10 +350,10 @@ public final class SinkLoop implements Runnable {
     return oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant());
   }
 
-  private Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> newPending() {
-    Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> m = new LinkedHashMap<>();
+  private Map<TableSpec, TableBatch> newPending() {
+    Map<TableSpec, TableBatch> m = new LinkedHashMap<>();
     for (RowMapper mapper : mappers.values()) {
-      m.put(mapper.table(), new ArrayList<>());
+      m.put(mapper.table(), new TableBatch());
     }
     return m;
   }
@@ -358,10 +375,18 @@ public final class SinkLoop implements Runnable {
       return;
     }
     RowMapper mapper = mappers.get(r.topic());
+    TableBatch batch = pending.get(mapper.table());
     try {
       Map<String, Object> values = mapper.map(r.value(), r.partition(), r.offset());
-      pending.get(mapper.table()).add(new Row<>(r, r.topic(), r.partition(), r.offset(), values));
-    } catch (MappingException | RuntimeException e) {
+      if (batch.rows.isEmpty() && batch.body == null) {
+        batch.body = inserter.newBody(mapper.table());
+      }
+      if (batch.body != null) {
+        batch.body.append(values);
+        values = null;
+      }
+      batch.rows.add(new Row<>(r, r.topic(), r.partition(), r.offset(), values));
+    } catch (MappingException | SQLException | RuntimeException e) {
       deadLetters.send(r, e);
     }
   }
@@ -372,25 +397,19 @@ public final class SinkLoop implements Runnable {
    * waits for it to complete too.
    */
   private void flush(BatchWriter w) throws InterruptedException {
-    Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> filling = pending;
-    // While the batch before inserts, this thread would only wait: it encodes this batch's rows
-    // meanwhile, and the insert thread only sends them.
-    Map<TableSpec, Inserter.Prepared> prepared =
-        inFlight != null && !inFlight.result().isDone() ? prepare(w, filling) : Map.of();
     awaitInFlight();
     if (buffered == 0) {
       // the revocation callback flushed it while this thread waited
       return;
     }
-    Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> rows = pending;
-    Map<TableSpec, Inserter.Prepared> encoded = rows == filling ? prepared : Map.of();
+    Map<TableSpec, TableBatch> batch = pending;
     Instant started = clock.instant();
     inFlight =
         new InFlight(
             toCommit,
             started,
             oldest == null ? started : oldest,
-            inserts.submit(() -> write(w, rows, encoded)));
+            inserts.submit(() -> write(w, batch)));
     pending = newPending();
     toCommit = new HashMap<>();
     buffered = 0;
@@ -400,33 +419,13 @@ public final class SinkLoop implements Runnable {
     }
   }
 
-  /** Each table's rows encoded ahead of their insert, where the inserter can. */
-  private static Map<TableSpec, Inserter.Prepared> prepare(
-      BatchWriter w, Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> rows) {
-    Map<TableSpec, Inserter.Prepared> prepared = new HashMap<>();
-    for (var e : rows.entrySet()) {
-      Inserter.Prepared p = w.prepare(e.getKey(), e.getValue());
-      if (p != null) {
-        prepared.put(e.getKey(), p);
-      }
-    }
-    return prepared;
-  }
-
-  /**
-   * On the insert thread: writes every table of a batch (with the rows {@link #prepare} encoded,
-   * where it did; a table whose rows changed since is encoded again by the inserter); returns what
-   * ClickHouse rejected.
-   */
+  /** On the insert thread: writes every table of a batch; returns what ClickHouse rejected. */
   private static List<Rejected<ConsumerRecord<byte[], byte[]>>> write(
-      BatchWriter w,
-      Map<TableSpec, List<Row<ConsumerRecord<byte[], byte[]>>>> rows,
-      Map<TableSpec, Inserter.Prepared> prepared)
-      throws InterruptedException {
+      BatchWriter w, Map<TableSpec, TableBatch> batch) throws InterruptedException {
     CrashPoints.reached(CrashPoints.Point.BEFORE_INSERT);
     List<Rejected<ConsumerRecord<byte[], byte[]>>> rejected = new ArrayList<>();
-    for (var e : rows.entrySet()) {
-      rejected.addAll(w.write(e.getKey(), e.getValue(), prepared.get(e.getKey())));
+    for (var e : batch.entrySet()) {
+      rejected.addAll(w.write(e.getKey(), e.getValue().rows, e.getValue().body));
     }
     return rejected;
   }
@@ -602,9 +601,13 @@ public final class SinkLoop implements Runnable {
       inFlight.offsets().keySet().removeAll(gone);
     }
     int dropped = 0;
-    for (List<Row<ConsumerRecord<byte[], byte[]>>> rows : pending.values()) {
+    for (TableBatch batch : pending.values()) {
+      List<Row<ConsumerRecord<byte[], byte[]>>> rows = batch.rows;
       int before = rows.size();
-      rows.removeIf(r -> gone.contains(new TopicPartition(r.topic(), r.partition())));
+      if (batch.body != null) {
+        batch.body = batch.body.retain(i -> !isIn(gone, rows.get(i)));
+      }
+      rows.removeIf(r -> isIn(gone, r));
       dropped += before - rows.size();
     }
     if (dropped > 0) {
@@ -612,6 +615,10 @@ public final class SinkLoop implements Runnable {
           "Dropped {} buffered rows of partitions no longer owned: read again by their owner",
           dropped);
     }
+  }
+
+  private static boolean isIn(Set<TopicPartition> partitions, Row<?> row) {
+    return partitions.contains(new TopicPartition(row.topic(), row.partition()));
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {

@@ -74,49 +74,84 @@ class BatchWriterTest {
   }
 
   @Test
-  void theBodyPreparedForTheBatchGoesWithItAndItsRetriesButNotWithTheHalvesOfASplit()
-      throws Exception {
-    // given an inserter that prepares bodies, fails the first attempt on the network, then
-    // rejects any insert holding v2
-    Inserter.Prepared body = new Inserter.Prepared() {};
-    List<Inserter.Prepared> sent = new ArrayList<>();
+  void aBatchInABodyGoesWithItsRetriesAndTheHalvesOfASplitAreSlicesOfIt() throws Exception {
+    // given a body of the rows' values, an inserter that fails the first attempt on the network,
+    // then rejects any insert holding v2
+    List<List<Object>> sent = new ArrayList<>();
     int[] calls = {0};
     Inserter inserter =
         new Inserter() {
           @Override
           public void insert(TableSpec t, List<Map<String, Object>> rows, String token) {
-            throw new AssertionError("the four-argument insert is the one called");
+            throw new AssertionError("rows in a body are inserted as the body");
           }
 
           @Override
-          public Inserter.Prepared prepare(TableSpec t, List<Map<String, Object>> rows) {
-            return rows.size() == 4 ? body : null;
-          }
-
-          @Override
-          public void insert(
-              TableSpec t, List<Map<String, Object>> rows, String token, Inserter.Prepared p)
-              throws SQLException {
-            sent.add(p);
+          public void insert(TableSpec t, Inserter.Body body, String token) throws SQLException {
+            List<Object> values = ((ValueBody) body).values;
+            sent.add(values);
             if (calls[0]++ == 0) {
               throw new SQLException("down", "08000", 0, new ConnectException("refused"));
             }
-            if (rows.stream().anyMatch(r -> r.get("v").equals("v2"))) {
+            if (values.contains("v2")) {
               throw code(27);
             }
           }
         };
-    BatchWriter writer = writer(inserter, Duration.ofMinutes(1));
+    ValueBody body = new ValueBody(List.of("v0", "v1", "v2", "v3"));
+    List<Row<Integer>> rows =
+        IntStream.range(0, 4)
+            .mapToObj(i -> new Row<Integer>(i, "topic", 0, 100L + i, null))
+            .toList();
 
-    // when the batch of four is prepared, then written
-    Inserter.Prepared prepared = writer.prepare(TABLE, rows(4));
-    var rejected = writer.write(TABLE, rows(4), prepared);
+    // when the rows (their values in the body only) are written
+    var rejected = writer(inserter, Duration.ofMinutes(1)).write(TABLE, rows, body);
 
-    // then the prepared body went with the first attempt and its retry, the halves went without
-    assertThat(prepared).isSameAs(body);
+    // then the whole body went twice, then its halves and quarters, v2 alone at the end
     assertThat(rejected).extracting(r -> r.row().source()).containsExactly(2);
-    assertThat(sent.subList(0, 2)).containsOnly(body);
-    assertThat(sent.subList(2, sent.size())).hasSizeGreaterThan(1).containsOnlyNulls();
+    assertThat(sent)
+        .containsExactly(
+            List.of("v0", "v1", "v2", "v3"),
+            List.of("v0", "v1", "v2", "v3"),
+            List.of("v0", "v1"),
+            List.of("v2", "v3"),
+            List.of("v2"),
+            List.of("v3"));
+    assertThat(metrics.snapshot().rowsWritten("t")).isEqualTo(3);
+  }
+
+  @Test
+  void aBodyMustHoldTheBatchsRows() {
+    List<Row<Integer>> rows = List.of(new Row<>(0, "topic", 0, 100L, null));
+    assertThatThrownBy(
+            () ->
+                writer((t, r, token) -> {}, Duration.ofMinutes(1))
+                    .write(TABLE, rows, new ValueBody(List.of("v0", "v1"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a body of 2 rows for 1 rows");
+  }
+
+  /** A body of the rows' values, as they are: what the tests' inserters read back. */
+  private record ValueBody(List<Object> values) implements Inserter.Body {
+    @Override
+    public void append(Map<String, Object> row) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int rows() {
+      return values.size();
+    }
+
+    @Override
+    public Inserter.Body slice(int from, int to) {
+      return new ValueBody(values.subList(from, to));
+    }
+
+    @Override
+    public Inserter.Body retain(java.util.function.IntPredicate keep) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   @Test

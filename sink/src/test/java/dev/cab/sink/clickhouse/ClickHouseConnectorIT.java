@@ -8,6 +8,7 @@ import dev.cab.embedded.junit.ClickHouseTestServer;
 import dev.cab.sink.SeedFixture;
 import dev.cab.sink.config.SinkSettings;
 import dev.cab.sink.config.SinkSettings.InsertFormat;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -100,33 +101,46 @@ class ClickHouseConnectorIT {
   }
 
   @Test
-  void aBodyPreparedAheadLandsAsItsRowsAndIsNotUsedForOtherRows() throws Exception {
+  void aBodyAppendedRowByRowLandsAsItsRowsAndItsSlicesAndRetainedRowsAsTheirs() throws Exception {
     try (ClickHouseConnector c =
         ClickHouseConnector.open(settings(clickhouse, InsertFormat.ROW_BINARY))) {
-      // given nothing prepared before the first insert (the table's columns are not read yet)
-      assertThat(c.prepare(CellRowMapper.TABLE, List.of(seedRow("early")))).isNull();
-      c.insert(CellRowMapper.TABLE, List.of(seedRow("first")), "first");
+      // given a body of four rows, appended one by one, and a row that does not fit between them
+      Inserter.Body body = c.newBody(CellRowMapper.TABLE);
+      assertThat(body).isNotNull();
+      body.append(seedRow("body-1"));
+      body.append(seedRow("body-2"));
+      Map<String, Object> misfit = seedRow("misfit");
+      misfit.put("version", "not a number");
+      assertThatThrownBy(() -> body.append(misfit))
+          .isInstanceOf(SQLDataException.class)
+          .satisfies(
+              e ->
+                  assertThat(ClickHouseErrors.classify((SQLException) e))
+                      .isEqualTo(ClickHouseErrors.Kind.DATA));
+      body.append(seedRow("body-3"));
+      body.append(seedRow("body-4"));
+      assertThat(body.rows()).isEqualTo(4);
 
-      // when a body prepared for two rows goes with them, with one other row, and with two other
-      // rows (as many as it holds: a batch whose rows changed keeps its size in no case today)
-      List<Map<String, Object>> two = List.of(seedRow("prepared-1"), seedRow("prepared-2"));
-      Inserter.Prepared prepared = c.prepare(CellRowMapper.TABLE, two);
-      assertThat(prepared).isNotNull();
-      c.insert(CellRowMapper.TABLE, two, "prepared", prepared);
-      c.insert(CellRowMapper.TABLE, List.of(seedRow("other")), "other", prepared);
-      c.insert(
-          CellRowMapper.TABLE,
-          List.of(seedRow("other-1"), seedRow("other-2")),
-          "two-others",
-          prepared);
+      // when its middle two rows go as a slice, and its first and last as the rows it retains
+      c.insert(CellRowMapper.TABLE, body.slice(1, 3), "middle");
+      c.insert(CellRowMapper.TABLE, body.retain(i -> i == 0 || i == 3), "ends");
     }
 
-    // then the two rows landed from it, and the other rows were encoded for themselves
+    // then each row landed once, and nothing of the misfit
     assertThat(
             clickhouse.query(
-                "SELECT cell_id FROM cells WHERE cell_id IN ('prepared-1', 'prepared-2', 'other',"
-                    + " 'other-1', 'other-2') ORDER BY cell_id"))
-        .isEqualToIgnoringNewLines("otherother-1other-2prepared-1prepared-2");
+                "SELECT cell_id, count() FROM cells WHERE cell_id IN ('body-1', 'body-2',"
+                    + " 'body-3', 'body-4', 'misfit') GROUP BY cell_id ORDER BY cell_id"
+                    + " FORMAT CSV"))
+        .isEqualToIgnoringNewLines("\"body-1\",1\"body-2\",1\"body-3\",1\"body-4\",1");
+  }
+
+  @Test
+  void jsonEachRowRowsAreEncodedAtInsertNotInABody() throws Exception {
+    try (ClickHouseConnector c =
+        ClickHouseConnector.open(settings(clickhouse, InsertFormat.JSON_EACH_ROW))) {
+      assertThat(c.newBody(CellRowMapper.TABLE)).isNull();
+    }
   }
 
   @Test

@@ -163,7 +163,7 @@ class RowBinaryEncoderTest {
     assertThat(RowBinaryEncoder.of(EVERY_TYPE)).isPresent();
   }
 
-  private static Map<String, Object> randomRow(Random r) {
+  static Map<String, Object> randomRow(Random r) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("s", randomString(r));
     row.put("lc", randomString(r));

@@ -52,6 +52,7 @@ class SinkLoopTest {
   private final Slow consumer = new Slow();
   private final GatedInserter inserter = new GatedInserter();
   private final SinkMetrics metrics = new SinkMetrics();
+  private MockProducer<byte[], byte[]> producer;
   private SinkLoop loop;
   private Thread thread;
 
@@ -94,24 +95,40 @@ class SinkLoopTest {
   }
 
   @Test
-  void theConsumerThreadPreparesTheNextBatchWhileOneInserts() throws Exception {
+  void theConsumerThreadEncodesEachRowAsItIsTakenAlsoWhileTheBatchBeforeInserts() throws Exception {
     start(Map.of());
     add(0, 1);
     Insert first = inserter.next();
-    // Nothing was in flight: the insert thread encoded the first batch itself.
-    assertThat(first.prepared()).isFalse();
-    assertThat(inserter.preparedOn).isEmpty();
+    // The rows went to the insert in their body, encoded by the consumer thread as it took them.
+    assertThat(first.encoded()).isTrue();
+    assertThat(inserter.appendedOn).containsExactly("cab-sink-test", "cab-sink-test");
 
-    // The second batch fills while the first inserts: the consumer thread prepares it.
+    // The second batch is taken, and encoded, while the first inserts.
     add(2, 3);
-    await(() -> !inserter.preparedOn.isEmpty(), "the second batch is prepared");
-    assertThat(inserter.preparedOn).containsExactly("cab-sink-test");
+    await(() -> inserter.appendedOn.size() == 4, "the second batch is encoded");
+    assertThat(inserter.appendedOn).containsOnly("cab-sink-test");
     first.answer().complete(null);
     Insert second = inserter.next();
     assertThat(second.offsets()).containsExactly(2L, 3L);
-    assertThat(second.prepared()).isTrue();
+    assertThat(second.encoded()).isTrue();
     second.answer().complete(null);
     await(() -> committed() != null && committed().offset() == 4, "both batches are committed");
+  }
+
+  @Test
+  void aRowItsBodyRefusesIsDeadLetteredAsItIsTakenAndTheRestOfItsBatchLands() throws Exception {
+    start(Map.of());
+    inserter.openAll();
+    add(0);
+    addPlan(1, GatedInserter.DOES_NOT_FIT);
+    add(2, 3);
+
+    await(() -> committed() != null && committed().offset() == 4, "every record is committed");
+    assertThat(inserter.offsetsInserted()).containsExactly(0L, 2L, 3L);
+    assertThat(metrics.snapshot().deadLetteredTotal()).isEqualTo(1);
+    assertThat(producer.history())
+        .singleElement()
+        .satisfies(r -> assertThat(r.topic()).isEqualTo("cab.dlq.v1"));
   }
 
   @Test
@@ -272,8 +289,7 @@ class SinkLoopTest {
     p.put(SinkSettings.POLL_TIMEOUT_MS, "20");
     p.putAll(overrides);
     SinkSettings settings = SinkSettings.from(p, Map.of());
-    MockProducer<byte[], byte[]> producer =
-        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     loop =
         new SinkLoop(
             settings,
@@ -295,14 +311,18 @@ class SinkLoopTest {
   /** Sweep plans at these offsets of partition 0. */
   private void add(long... offsets) {
     for (long o : offsets) {
-      String json =
-          "{\"schema_version\":1,\"sweep_id\":\"sweep-"
-              + o
-              + "\",\"tuis\":[],\"models\":[],\"tasks\":[],\"planned_cells\":0,"
-              + "\"declared_at\":\"2026-12-01T00:00:00Z\",\"attributes\":{}}";
-      consumer.addRecord(
-          new ConsumerRecord<>(TOPIC, 0, o, null, json.getBytes(StandardCharsets.UTF_8)));
+      addPlan(o, "sweep-" + o);
     }
+  }
+
+  private void addPlan(long offset, String sweepId) {
+    String json =
+        "{\"schema_version\":1,\"sweep_id\":\""
+            + sweepId
+            + "\",\"tuis\":[],\"models\":[],\"tasks\":[],\"planned_cells\":0,"
+            + "\"declared_at\":\"2026-12-01T00:00:00Z\",\"attributes\":{}}";
+    consumer.addRecord(
+        new ConsumerRecord<>(TOPIC, 0, offset, null, json.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** An alert transition at this offset of partition 0 of the alerts topic. */
@@ -332,59 +352,93 @@ class SinkLoopTest {
   }
 
   /**
-   * One insert call: the offsets of its rows, whether it came with the body prepared for exactly
-   * those rows, and how the test answers it.
+   * One insert call: the offsets of its rows, whether they came encoded in a body, and how the test
+   * answers it.
    */
-  record Insert(List<Long> offsets, boolean prepared, CompletableFuture<Void> answer) {}
+  record Insert(List<Long> offsets, boolean encoded, CompletableFuture<Void> answer) {}
 
-  /** Blocks every insert until the test answers it; remembers what landed. */
+  /**
+   * Blocks every insert until the test answers it; remembers what landed. Makes bodies as the
+   * connector does for RowBinary: a body here is the offsets of its rows, and refuses a plan of the
+   * sweep {@link #DOES_NOT_FIT}, as the connector's refuses a value that does not fit.
+   */
   static final class GatedInserter implements Inserter {
+    static final String DOES_NOT_FIT = "sweep-does-not-fit";
+
     final BlockingQueue<Insert> calls = new LinkedBlockingQueue<>();
     private final List<Long> landed = new ArrayList<>();
 
-    /** The threads that prepared bodies, in order. */
-    final List<String> preparedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The threads that appended rows to bodies, in order. */
+    final List<String> appendedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private volatile SQLException failure;
     private volatile boolean open;
 
-    /** A prepared body: the offsets of the rows it was prepared for. */
-    private record Body(List<Long> offsets) implements Inserter.Prepared {}
+    /** A body: the offsets of its rows. */
+    private final class OffsetBody implements Inserter.Body {
+      final List<Long> offsets;
 
-    private static List<Long> offsets(List<Map<String, Object>> rows) {
-      List<Long> offsets = new ArrayList<>();
-      for (Map<String, Object> r : rows) {
-        offsets.add((Long) r.get("kafka_offset"));
+      OffsetBody(List<Long> offsets) {
+        this.offsets = offsets;
       }
-      return offsets;
+
+      @Override
+      public void append(Map<String, Object> row) throws SQLException {
+        appendedOn.add(Thread.currentThread().getName());
+        if (DOES_NOT_FIT.equals(row.get("sweep_id"))) {
+          throw new java.sql.SQLDataException("a row does not fit", "22000", 53);
+        }
+        offsets.add((Long) row.get("kafka_offset"));
+      }
+
+      @Override
+      public int rows() {
+        return offsets.size();
+      }
+
+      @Override
+      public Inserter.Body slice(int from, int to) {
+        return new OffsetBody(List.copyOf(offsets.subList(from, to)));
+      }
+
+      @Override
+      public Inserter.Body retain(java.util.function.IntPredicate keep) {
+        List<Long> kept = new ArrayList<>();
+        for (int i = 0; i < offsets.size(); i++) {
+          if (keep.test(i)) {
+            kept.add(offsets.get(i));
+          }
+        }
+        return new OffsetBody(kept);
+      }
     }
 
     @Override
-    public Inserter.Prepared prepare(TableSpec table, List<Map<String, Object>> rows) {
-      preparedOn.add(Thread.currentThread().getName());
-      return new Body(offsets(rows));
+    public Inserter.Body newBody(TableSpec table) {
+      return new OffsetBody(new ArrayList<>());
+    }
+
+    @Override
+    public void insert(TableSpec table, Inserter.Body body, String token) throws SQLException {
+      insert(((OffsetBody) body).offsets, true);
     }
 
     @Override
     public void insert(TableSpec table, List<Map<String, Object>> rows, String token)
         throws SQLException {
-      insert(table, rows, token, null);
+      List<Long> offsets = new ArrayList<>();
+      for (Map<String, Object> r : rows) {
+        offsets.add((Long) r.get("kafka_offset"));
+      }
+      insert(offsets, false);
     }
 
-    @Override
-    public void insert(
-        TableSpec table, List<Map<String, Object>> rows, String token, Inserter.Prepared prepared)
-        throws SQLException {
+    private void insert(List<Long> offsets, boolean encoded) throws SQLException {
       SQLException f = failure;
       if (f != null) {
         throw f;
       }
-      List<Long> offsets = offsets(rows);
-      Insert call =
-          new Insert(
-              offsets,
-              prepared instanceof Body b && b.offsets().equals(offsets),
-              new CompletableFuture<>());
+      Insert call = new Insert(List.copyOf(offsets), encoded, new CompletableFuture<>());
       if (!open) {
         calls.add(call);
         try {
