@@ -4,7 +4,9 @@ import dev.cab.dashboards.query.Board;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -70,6 +72,43 @@ public final class Formats {
       return "";
     }
     return new BigDecimal(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+  }
+
+  /** Fewest and most decimals an amount in USD is printed with. */
+  private static final int USD_MIN_DECIMALS = 2;
+
+  private static final int USD_MAX_DECIMALS = 6;
+
+  /** Significant digits the smallest non-zero amount of a column keeps. */
+  private static final int USD_SIGNIFICANT = 3;
+
+  /**
+   * The decimals one column of amounts in USD is printed with, so that its amounts line up: enough
+   * for three significant digits of its smallest non-zero amount, at least 2 and at most 6 ($0.018
+   * and $0.00853 are {@code $0.01800} and {@code $0.00853}). Nulls ("no pass", "no price") and
+   * zeros are left out; with no other amount it is 2.
+   */
+  public static int usdDecimals(Collection<Double> amounts) {
+    double smallest =
+        amounts.stream()
+            .filter(v -> v != null && v != 0 && Double.isFinite(v))
+            .mapToDouble(Math::abs)
+            .min()
+            .orElse(1);
+    // the power of ten of its first significant digit: 0.00853 is 8.53e-3
+    BigDecimal exact = BigDecimal.valueOf(smallest);
+    int exponent = exact.precision() - exact.scale() - 1;
+    return Math.clamp(USD_SIGNIFICANT - 1 - exponent, USD_MIN_DECIMALS, USD_MAX_DECIMALS);
+  }
+
+  /** An amount in USD with its column's {@code decimals} ({@link #usdDecimals}); zero is $0. */
+  public static String usd(double v, int decimals) {
+    return v == 0 ? "$0" : "$" + fixed(v, decimals);
+  }
+
+  /** A single amount in USD, with the decimals of a column of its own ({@code $0.0180}). */
+  public static String usd(double v) {
+    return usd(v, usdDecimals(List.of(v)));
   }
 
   /** A count with thousands separators: {@code 12,345}. */

@@ -143,12 +143,4 @@ public record ParetoChart(List<Point> points, List<Segment> front, UsdAxis costA
   public static String pct(double fraction) {
     return String.format(Locale.ROOT, "%.2f%%", fraction * 100);
   }
-
-  public static String usd(double v) {
-    return v == 0
-        ? "$0"
-        : v >= 0.01
-            ? String.format(Locale.ROOT, "$%.3f", v)
-            : String.format(Locale.ROOT, "$%.5f", v);
-  }
 }

@@ -3,6 +3,8 @@ package dev.cab.dashboards.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FormatsTest {
@@ -48,6 +50,45 @@ class FormatsTest {
     assertThat(Formats.millis(145110.14)).isEqualTo("145110 ms");
     assertThat(Formats.offset(12.4)).isEqualTo("12 ms");
     assertThat(Formats.offset(1250)).isEqualTo("1.25 s");
+  }
+
+  private static int decimals(Double... amounts) {
+    return Formats.usdDecimals(Arrays.asList(amounts));
+  }
+
+  @Test
+  void aColumnOfUsdTakesThreeSignificantDigitsOfItsSmallestAmount() {
+    // every amount at or above a cent: cents for dollars, more below them ($0.500, $0.0180)
+    assertThat(decimals(1.25, 2.5, 12.0)).isEqualTo(2);
+    assertThat(decimals(1.25, 0.5, 12.0)).isEqualTo(3);
+    assertThat(decimals(0.018, 0.25, 3.5)).isEqualTo(4);
+    assertThat(decimals(0.01, 0.02)).isEqualTo(4);
+    // mixed: the column gets the tiny amount's decimals ($0.018 was "$0.018" beside "$0.00853")
+    assertThat(decimals(0.018, 0.00853, 0.0319)).isEqualTo(5);
+    assertThat(decimals(0.00999, 0.2)).isEqualTo(5);
+    // all tiny: at most six
+    assertThat(decimals(0.000123, 0.0005)).isEqualTo(6);
+    assertThat(decimals(0.0000004, 0.01)).isEqualTo(6);
+    // zeros, nulls ("no pass", "no price" rows) and nothing leave the column alone
+    assertThat(decimals(0.0, 0.018, null, 0.00853)).isEqualTo(5);
+    assertThat(decimals(null, 0.0, 2.5)).isEqualTo(2);
+    assertThat(decimals(0.0, 0.0)).isEqualTo(2);
+    assertThat(decimals(null, null)).isEqualTo(2);
+    assertThat(decimals()).isEqualTo(2);
+  }
+
+  @Test
+  void usdAmountsOfAColumnPrintWithItsDecimals() {
+    List<Double> column = List.of(0.018, 0.00853, 0.0, 1.5);
+    int d = Formats.usdDecimals(column);
+
+    assertThat(column.stream().map(v -> Formats.usd(v, d)))
+        .containsExactly("$0.01800", "$0.00853", "$0", "$1.50000");
+    // a single amount (a tooltip, a list item) is a column of its own
+    assertThat(Formats.usd(0.018)).isEqualTo("$0.0180");
+    assertThat(Formats.usd(0.00853)).isEqualTo("$0.00853");
+    assertThat(Formats.usd(2.5)).isEqualTo("$2.50");
+    assertThat(Formats.usd(0)).isEqualTo("$0");
   }
 
   @Test
