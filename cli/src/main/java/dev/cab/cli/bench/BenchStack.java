@@ -3,6 +3,7 @@ package dev.cab.cli.bench;
 import dev.cab.cli.clickhouse.ClickHouseHttp;
 import dev.cab.cli.stack.LocalStack;
 import dev.cab.model.config.CommonSettings;
+import dev.cab.streams.config.StreamsSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -83,6 +84,12 @@ final class BenchStack implements AutoCloseable {
       // every topic on all three nodes
       settings.putIfAbsent(
           CommonSettings.TOPIC_REPLICATION_FACTOR, Integer.toString(kafkaNodes(o)));
+    }
+    if (o.instances() > 1) {
+      // An added streams instance takes its tasks at the first probing rebalance after its
+      // warm-up copies of their state caught up: Kafka's minimum, not its 10 minutes, so that
+      // the bench's second phase starts within a minute or two of a (c) that filled the state.
+      settings.putIfAbsent(StreamsSettings.PROBING_REBALANCE_INTERVAL_MS, "60000");
     }
     return new LocalStack.Options(
         dir, 0, 0, 0, 0, 0, LocalStack.Options.defaults(dir).clickhouseDatabase(), settings);

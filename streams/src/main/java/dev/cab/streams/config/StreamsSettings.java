@@ -56,6 +56,9 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *     always read)
  * @param sessionTimeout {@value #SESSION_TIMEOUT_MS}: how long the group waits for a vanished
  *     instance before its tasks move to the others ({@link GroupSessionTimeout})
+ * @param probingRebalanceInterval {@value #PROBING_REBALANCE_INTERVAL_MS}: how often the group
+ *     checks whether a new instance's warm-up copies of the state have caught up, to hand it the
+ *     tasks (Kafka Streams' {@code probing.rebalance.interval.ms})
  * @param effective every setting as used, secrets masked, for the start-up log
  */
 public record StreamsSettings(
@@ -79,6 +82,7 @@ public record StreamsSettings(
     long rocksDbMemoryBytes,
     StateFormat stateFormat,
     Duration sessionTimeout,
+    Duration probingRebalanceInterval,
     Map<String, String> effective) {
 
   /** How the cell state store writes its values ({@value #STATE_FORMAT}). */
@@ -119,6 +123,17 @@ public record StreamsSettings(
   public static final String STATE_FORMAT = "streams.state.format";
   public static final StateFormat DEFAULT_STATE_FORMAT = StateFormat.BINARY;
   public static final String SESSION_TIMEOUT_MS = "streams.session.timeout.ms";
+  public static final String PROBING_REBALANCE_INTERVAL_MS =
+      "streams.probing.rebalance.interval.ms";
+
+  /**
+   * Kafka Streams' own default, 10 minutes: an instance added to a running application first
+   * restores warm-up copies of its future tasks' state while the others keep processing them, and
+   * takes them over at the first probing rebalance after they caught up. Kafka's minimum is one
+   * minute; a bench that wants the new instance busy soon sets that ({@code ./cab bench
+   * --instances}).
+   */
+  public static final Duration DEFAULT_PROBING_REBALANCE_INTERVAL = Duration.ofMinutes(10);
 
   public static final String DEFAULT_APPLICATION_ID = "cab-streams";
 
@@ -250,6 +265,13 @@ public record StreamsSettings(
       c.problem(STATE_FORMAT, "must be binary or json, not '" + format + "'");
     }
     Duration sessionTimeout = GroupSessionTimeout.read(c, SESSION_TIMEOUT_MS);
+    Duration probing =
+        c.duration(PROBING_REBALANCE_INTERVAL_MS, DEFAULT_PROBING_REBALANCE_INTERVAL);
+    if (probing.compareTo(Duration.ofMinutes(1)) < 0) {
+      c.problem(
+          PROBING_REBALANCE_INTERVAL_MS,
+          "must be at least 60000 (Kafka Streams' minimum), not " + probing.toMillis());
+    }
 
     c.validate(STAGE);
     return new StreamsSettings(
@@ -273,6 +295,7 @@ public record StreamsSettings(
         rocksDbMemory,
         stateFormat,
         sessionTimeout,
+        probing,
         c.effective());
   }
 
@@ -409,6 +432,11 @@ public record StreamsSettings(
     p.put(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
         Long.toString(GroupSessionTimeout.heartbeatInterval(sessionTimeout).toMillis()));
+    // Kafka's default (10 min), configurable: how soon an added instance takes over the tasks it
+    // warmed up (see DEFAULT_PROBING_REBALANCE_INTERVAL).
+    p.put(
+        StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG,
+        Long.toString(probingRebalanceInterval.toMillis()));
     return p;
   }
 }

@@ -201,6 +201,25 @@ class StreamsSettingsTest {
   }
 
   @Test
+  void theProbingRebalanceIntervalIsKafkasTenMinutesByDefaultAndAtLeastItsMinute() {
+    Map<String, String> kafka = Map.of("cab.kafka.bootstrap", "k:9092");
+
+    assertThat(StreamsSettings.from(kafka, Map.of()).toProperties())
+        .containsEntry("probing.rebalance.interval.ms", "600000");
+    assertThat(
+            StreamsSettings.from(kafka, Map.of("STREAMS_PROBING_REBALANCE_INTERVAL_MS", "60000"))
+                .toProperties())
+        .containsEntry("probing.rebalance.interval.ms", "60000");
+    assertThatThrownBy(
+            () ->
+                StreamsSettings.from(
+                    kafka, Map.of("STREAMS_PROBING_REBALANCE_INTERVAL_MS", "59999")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("STREAMS_PROBING_REBALANCE_INTERVAL_MS")
+        .hasMessageContaining("at least 60000");
+  }
+
+  @Test
   void commitIntervalAboveTheTransactionTimeoutRaisesTheTimeoutSoKafkaStreamsAcceptsIt() {
     // given
     StreamsSettings s =
