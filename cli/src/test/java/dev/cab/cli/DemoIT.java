@@ -140,6 +140,12 @@ class DemoIT {
       printed.add(label(row.get("rule"), row.get("tui"), row.get("model"), row.get("task")));
     }
     assertThat(printed).as("alerts printed; stdout:%n%s", demo.text()).isEqualTo(expected);
+    // and each injection says which alert caught it
+    assertThat(injected)
+        .contains("caught: pass_rate_drop " + dropped.group(1) + " (adjusted p ")
+        .contains("caught: task_failing (adjusted p ")
+        .contains("caught: latency_rise_model (adjusted p ")
+        .doesNotContain("not caught");
   }
 
   /** What {@code ./cab demo} printed on standard output, and its exit code. */

@@ -396,6 +396,7 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println("regressions injected into " + r.sweepId() + ":");
     for (SimulationReport.InjectedRegression i : r.regressions()) {
       System.out.println("  " + i.description());
+      System.out.println("    " + verdict(clickhouse, r.sweepId(), i.regression(), rows));
     }
     System.out.println(
         "alerts firing for " + r.sweepId() + " (./cab sql \"SELECT * FROM alerts_active\"):");
@@ -407,6 +408,83 @@ public final class DemoCommand implements Callable<Integer> {
         System.out,
         List.of("rule", "tui", "model", "task", "effect", "unit", "adjusted_p", "summary"),
         rows);
+  }
+
+  /**
+   * Whether a firing alert answers an injected regression (its rule and labels, docs/ALERTS.md
+   * "Rules"); if none does, where its hypothesis stands: its newest transition in {@code alerts}
+   * (pending: nominally significant, not after the multiplicity step), or no alert at all.
+   */
+  private static String verdict(
+      ClickHouseHttp clickhouse, String sweepId, Regression injected, List<List<String>> firing) {
+    List<String> caught =
+        firing.stream()
+            .filter(row -> answers(injected, row.get(0), row.get(1), row.get(2), row.get(3)))
+            .map(
+                row ->
+                    row.get(0)
+                        + (row.get(1).isEmpty() ? "" : " " + row.get(1))
+                        + " (adjusted p "
+                        + shortP(row.get(6))
+                        + ")")
+            .toList();
+    if (!caught.isEmpty()) {
+      return "caught: " + String.join(", ", caught);
+    }
+    String labels =
+        switch (injected) {
+          case Regression.PassRateDrop d ->
+              "rule = 'pass_rate_drop' AND tui = "
+                  + quote(d.tui())
+                  + " AND model = "
+                  + quote(d.model());
+          case Regression.TaskFailsEverywhere t ->
+              "rule = 'task_failing' AND task = " + quote(t.task());
+          case Regression.LatencyJump l ->
+              l.target() == Regression.LatencyJump.Target.MODEL
+                  ? "rule = 'latency_rise_model' AND model = " + quote(l.name())
+                  : "rule = 'latency_rise_pair' AND tui = " + quote(l.name());
+        };
+    List<List<String>> newest =
+        clickhouse.rows(
+            "SELECT state, toString(adjusted_p_value) FROM alerts WHERE sweep_id = "
+                + quote(sweepId)
+                + " AND "
+                + labels
+                + " ORDER BY sequence DESC LIMIT 1");
+    return newest.isEmpty()
+        ? "not caught: no alert, not even pending (docs/ALERTS.md, \"Quality of detection\")"
+        : "not caught: its alert is "
+            + newest.getFirst().get(0)
+            + " (adjusted p "
+            + shortP(newest.getFirst().get(1))
+            + "; docs/ALERTS.md, \"Quality of detection\")";
+  }
+
+  /** A p-value as ClickHouse printed it, to two significant digits ({@code 0.00012}). */
+  private static String shortP(String p) {
+    try {
+      return String.format(Locale.ROOT, "%.2g", Double.parseDouble(p));
+    } catch (NumberFormatException e) {
+      return p;
+    }
+  }
+
+  /** Whether an alert of {@code rule} with these labels explains the injected regression. */
+  static boolean answers(Regression injected, String rule, String tui, String model, String task) {
+    return switch (injected) {
+      case Regression.PassRateDrop d ->
+          rule.equals("pass_rate_drop") && tui.equals(d.tui()) && model.equals(d.model());
+      case Regression.TaskFailsEverywhere t -> rule.equals("task_failing") && task.equals(t.task());
+      case Regression.LatencyJump l ->
+          l.target() == Regression.LatencyJump.Target.MODEL
+              ? rule.startsWith("latency_rise_") && model.equals(l.name())
+              : rule.equals("latency_rise_pair") && tui.equals(l.name());
+    };
+  }
+
+  private static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** The sweep's rows of the {@code leaderboard} view (docs/ANALYTICS.md), with intervals. */

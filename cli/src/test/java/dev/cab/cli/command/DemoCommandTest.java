@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cab.cli.Cab;
 import dev.cab.cli.command.DemoCommand.Pair;
+import dev.cab.runner.sim.Regression;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -32,6 +33,26 @@ class DemoCommandTest {
         .isEqualTo(PI_LLAMA);
     assertThat(DemoCommand.firstPassing(Map.<Pair, Double>of(), List.of(PI_QWEN, PI_LLAMA), 0.6))
         .isEqualTo(PI_QWEN);
+  }
+
+  @Test
+  void anInjectedRegressionIsAnsweredByItsOwnRuleAndLabelsOnly() {
+    Regression drop = new Regression.PassRateDrop("aider", "qwen", 0.5);
+    Regression task = new Regression.TaskFailsEverywhere("t1");
+    Regression slowModel =
+        new Regression.LatencyJump(Regression.LatencyJump.Target.MODEL, "qwen", 2.5);
+    Regression slowTui = new Regression.LatencyJump(Regression.LatencyJump.Target.TUI, "pi", 2.5);
+
+    assertThat(DemoCommand.answers(drop, "pass_rate_drop", "aider", "qwen", "")).isTrue();
+    assertThat(DemoCommand.answers(drop, "pass_rate_drop", "pi", "qwen", "")).isFalse();
+    assertThat(DemoCommand.answers(drop, "task_failing", "", "", "t1")).isFalse();
+    assertThat(DemoCommand.answers(task, "task_failing", "", "", "t1")).isTrue();
+    assertThat(DemoCommand.answers(task, "task_failing", "", "", "t2")).isFalse();
+    assertThat(DemoCommand.answers(slowModel, "latency_rise_model", "", "qwen", "")).isTrue();
+    assertThat(DemoCommand.answers(slowModel, "latency_rise_pair", "pi", "qwen", "")).isTrue();
+    assertThat(DemoCommand.answers(slowModel, "latency_rise_model", "", "llama", "")).isFalse();
+    assertThat(DemoCommand.answers(slowTui, "latency_rise_pair", "pi", "llama", "")).isTrue();
+    assertThat(DemoCommand.answers(slowTui, "latency_rise_model", "", "llama", "")).isFalse();
   }
 
   @Test
