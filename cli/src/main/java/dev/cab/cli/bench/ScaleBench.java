@@ -246,7 +246,7 @@ final class ScaleBench {
       int cellsPerSweep,
       long bigSweepCells,
       Consumer<String> progress) {
-    String template = quote(templateSweep);
+    String template = ClickHouseHttp.literal(templateSweep);
     long templateCells =
         Long.parseLong(
             clickhouse.scalar("SELECT count() FROM cells FINAL WHERE sweep_id = " + template));
@@ -281,7 +281,7 @@ final class ScaleBench {
       copy(
           clickhouse,
           template,
-          quote(BIG_SWEEP),
+          ClickHouseHttp.literal(BIG_SWEEP),
           "toString(n.number)",
           bigCopies,
           rows,
@@ -374,7 +374,7 @@ final class ScaleBench {
       String cellId,
       String bigSweepId,
       int runs) {
-    String sweep = quote(sweepId);
+    String sweep = ClickHouseHttp.literal(sweepId);
     List<QueryTime> times = new ArrayList<>();
     times.add(
         sql(
@@ -392,7 +392,9 @@ final class ScaleBench {
         sql(
             clickhouse,
             "cells_latest, one cell",
-            "SELECT * FROM cells_latest WHERE cell_id = " + quote(cellId) + " FORMAT Null",
+            "SELECT * FROM cells_latest WHERE cell_id = "
+                + ClickHouseHttp.literal(cellId)
+                + " FORMAT Null",
             runs));
     String encodedSweep = URLEncoder.encode(sweepId, StandardCharsets.UTF_8);
     times.add(
@@ -414,7 +416,8 @@ final class ScaleBench {
       long cells =
           Long.parseLong(
               clickhouse.scalar(
-                  "SELECT count() FROM cells FINAL WHERE sweep_id = " + quote(bigSweepId)));
+                  "SELECT count() FROM cells FINAL WHERE sweep_id = "
+                      + ClickHouseHttp.literal(bigSweepId)));
       times.add(
           page(
               dashboardsUrl,
@@ -482,9 +485,5 @@ final class ScaleBench {
 
   private static long count(ClickHouseHttp clickhouse, String table) {
     return Long.parseLong(clickhouse.scalar("SELECT count() FROM " + table));
-  }
-
-  private static String quote(String s) {
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 }

@@ -119,6 +119,11 @@ public record ClickHouseHttp(String url, String database, String user, String pa
     return rows;
   }
 
+  /** A ClickHouse string literal: quoted, backslashes and quotes escaped. */
+  public static String literal(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
   /** The single value of a one-row, one-column query. */
   public String scalar(String query) {
     List<List<String>> rows = rows(query);

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -307,7 +308,7 @@ public final class DemoCommand implements Callable<Integer> {
       double minRate) {
     StringBuilder in = new StringBuilder();
     for (String id : baselineIds) {
-      in.append(in.isEmpty() ? "" : ", ").append('\'').append(id.replace("'", "\\'")).append('\'');
+      in.append(in.isEmpty() ? "" : ", ").append(ClickHouseHttp.literal(id));
     }
     String keys = String.join(", ", columns);
     Map<T, Double> rates = new HashMap<>();
@@ -347,9 +348,9 @@ public final class DemoCommand implements Callable<Integer> {
     long expected = r.cellsSent() - r.seedCellsReplayed();
     long deadline = System.nanoTime() + wait.toNanos();
     String query =
-        "SELECT count() FROM cells FINAL WHERE sweep_id = '"
-            + r.sweepId().replace("'", "\\'")
-            + "' AND status != 'running'";
+        "SELECT count() FROM cells FINAL WHERE sweep_id = "
+            + ClickHouseHttp.literal(r.sweepId())
+            + " AND status != 'running'";
     long landed = 0;
     while (System.nanoTime() < deadline) {
       landed = Long.parseLong(clickhouse.scalar(query));
@@ -379,9 +380,9 @@ public final class DemoCommand implements Callable<Integer> {
       throws InterruptedException {
     String query =
         "SELECT rule, tui, model, task, toString(round(effect, 3)), effect_unit,"
-            + " toString(adjusted_p_value), summary FROM alerts_active WHERE sweep_id = '"
-            + r.sweepId().replace("'", "\\'")
-            + "' ORDER BY rule, tui, model, task";
+            + " toString(adjusted_p_value), summary FROM alerts_active WHERE sweep_id = "
+            + ClickHouseHttp.literal(r.sweepId())
+            + " ORDER BY rule, tui, model, task";
     long deadline = System.nanoTime() + wait.toNanos();
     List<List<String>> rows = clickhouse.rows(query);
     long stableSince = System.nanoTime();
@@ -431,34 +432,27 @@ public final class DemoCommand implements Callable<Integer> {
     if (!caught.isEmpty()) {
       return "caught: " + String.join(", ", caught);
     }
-    String labels =
-        switch (injected) {
-          case Regression.PassRateDrop d ->
-              "rule = 'pass_rate_drop' AND tui = "
-                  + quote(d.tui())
-                  + " AND model = "
-                  + quote(d.model());
-          case Regression.TaskFailsEverywhere t ->
-              "rule = 'task_failing' AND task = " + quote(t.task());
-          case Regression.LatencyJump l ->
-              l.target() == Regression.LatencyJump.Target.MODEL
-                  ? "rule = 'latency_rise_model' AND model = " + quote(l.name())
-                  : "rule = 'latency_rise_pair' AND tui = " + quote(l.name());
-        };
-    List<List<String>> newest =
-        clickhouse.rows(
-            "SELECT state, toString(adjusted_p_value) FROM alerts WHERE sweep_id = "
-                + quote(sweepId)
-                + " AND "
-                + labels
-                + " ORDER BY sequence DESC LIMIT 1");
-    return newest.isEmpty()
-        ? "not caught: no alert, not even pending (docs/ALERTS.md, \"Quality of detection\")"
-        : "not caught: its alert is "
-            + newest.getFirst().get(0)
-            + " (adjusted p "
-            + shortP(newest.getFirst().get(1))
-            + "; docs/ALERTS.md, \"Quality of detection\")";
+    // the newest transition of the hypotheses that would answer it (highest sequence first)
+    Optional<List<String>> newest =
+        clickhouse
+            .rows(
+                "SELECT rule, tui, model, task, state, toString(adjusted_p_value) FROM alerts"
+                    + " WHERE sweep_id = "
+                    + ClickHouseHttp.literal(sweepId)
+                    + " ORDER BY sequence DESC")
+            .stream()
+            .filter(row -> answers(injected, row.get(0), row.get(1), row.get(2), row.get(3)))
+            .findFirst();
+    return newest
+        .map(
+            row ->
+                "not caught: its alert is "
+                    + row.get(4)
+                    + " (adjusted p "
+                    + shortP(row.get(5))
+                    + "; docs/ALERTS.md, \"Quality of detection\")")
+        .orElse(
+            "not caught: no alert, not even pending (docs/ALERTS.md, \"Quality of detection\")");
   }
 
   /** A p-value as ClickHouse printed it, to two significant digits ({@code 0.00012}). */
@@ -483,10 +477,6 @@ public final class DemoCommand implements Callable<Integer> {
     };
   }
 
-  private static String quote(String value) {
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
-  }
-
   /** The sweep's rows of the {@code leaderboard} view (docs/ANALYTICS.md), with intervals. */
   private static void leaderboard(ClickHouseHttp clickhouse, String sweepId) {
     List<List<String>> rows =
@@ -502,9 +492,9 @@ public final class DemoCommand implements Callable<Integer> {
                 + " toString(round(wall_clock_p90_ms / 1000, 1))),"
                 + " ifNull(toString(round(tokens_per_correct_task)), '-'),"
                 + " ifNull(toString(round(cost_per_correct_task_usd, 4)), '-')"
-                + " FROM leaderboard WHERE sweep_id = '"
-                + sweepId.replace("'", "\\'")
-                + "' ORDER BY pass_rate DESC, mean_composite DESC, tui, model");
+                + " FROM leaderboard WHERE sweep_id = "
+                + ClickHouseHttp.literal(sweepId)
+                + " ORDER BY pass_rate DESC, mean_composite DESC, tui, model");
     System.out.println(
         "leaderboard of "
             + sweepId
