@@ -2,7 +2,7 @@ package dev.cab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cab.alerts.config.AlertsSettings;
+import dev.cab.cli.command.DemoCommand;
 import dev.cab.cli.stack.TestStacks;
 import dev.cab.embedded.clickhouse.EmbeddedClickHouse;
 import dev.cab.runner.sim.SimulationOptions;
@@ -61,7 +61,7 @@ class DemoIT {
   /** The demo's defaults, which this test keeps: the sizes users run. */
   private static final int TASKS = 30;
 
-  private static final int BASELINE_SWEEPS = AlertsSettings.DEFAULT_BASELINE_SWEEPS;
+  private static final int BASELINE_SWEEPS = DemoCommand.DEFAULT_BASELINE_SWEEPS;
   private static final List<String> TUIS = SimulationOptions.DEFAULT_TUIS;
   private static final int PAIRS = TUIS.size() * SimulationOptions.DEFAULT_MODELS.size();
 

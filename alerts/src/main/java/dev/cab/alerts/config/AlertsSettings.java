@@ -1,5 +1,6 @@
 package dev.cab.alerts.config;
 
+import dev.cab.alerts.stats.AlphaSpending;
 import dev.cab.model.config.ConfigValues;
 import dev.cab.model.config.InvalidConfigException;
 import dev.cab.model.config.KafkaConfig;
@@ -105,13 +106,16 @@ public record AlertsSettings(
   public static final double DEFAULT_FDR = 0.05;
 
   /**
-   * Four earlier sweeps: a cell's pass probability is then known from four runs instead of one,
-   * which takes the detection of a 0.3 pass-rate drop of one pair from about 45% to about 80% in
-   * the offline evaluation, most of what an exactly known baseline would give; more sweeps add
-   * little and reach further back in time, where the agents, models and harness may differ
-   * (docs/ALERTS.md, "Quality of detection").
+   * Twelve earlier sweeps (fewer when fewer exist: the detector pools what it has). A pair's
+   * baseline pass rate over its tasks is then known with a twelfth of the candidate's own Bernoulli
+   * variance instead of a quarter (four sweeps) or all of it (one): the offline evaluation detects
+   * a 0.3 pass-rate drop of one pair in about 92% of worlds against 87% with four and 45% with one
+   * (docs/ALERTS.md, "Quality of detection"). Mozilla's Perfherder judges a new data point against
+   * a back window of at least 12 earlier ones for the same reason. A baseline reaching that far
+   * back assumes the system under test was stable over it; an operator whose sweeps change more
+   * often sets fewer, or declares the baseline in the sweep plan.
    */
-  public static final int DEFAULT_BASELINE_SWEEPS = 4;
+  public static final int DEFAULT_BASELINE_SWEEPS = 12;
 
   /**
    * Fifty sweeps: weeks of a benchmark's nightly and ad-hoc sweeps, far more than a baseline pools,
@@ -122,7 +126,7 @@ public record AlertsSettings(
   public static final int DEFAULT_SWEEPS_KEPT = 50;
 
   public static final String DEFAULT_LOOKS = "0.25,0.5,0.75,1";
-  public static final double DEFAULT_SPENDING_RHO = 3.0;
+  public static final double DEFAULT_SPENDING_RHO = AlphaSpending.DEFAULT_RHO;
   public static final int DEFAULT_MIN_PAIRS = 8;
   public static final Duration DEFAULT_RESEND = Duration.ofSeconds(60);
   public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(500);

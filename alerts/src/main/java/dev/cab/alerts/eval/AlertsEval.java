@@ -11,10 +11,12 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -166,8 +168,13 @@ public final class AlertsEval {
 
   /** Runs every scenario {@code runs} times (clean twice as often). */
   public Map<Scenario, ScenarioResult> run(long seed, int runs) {
+    return run(seed, runs, EnumSet.allOf(Scenario.class));
+  }
+
+  /** Runs the given scenarios {@code runs} times each (clean twice as often). */
+  public Map<Scenario, ScenarioResult> run(long seed, int runs, Set<Scenario> scenarios) {
     Map<Scenario, ScenarioResult> results = new LinkedHashMap<>();
-    for (Scenario s : Scenario.values()) {
+    for (Scenario s : scenarios) {
       results.put(s, run(s, seed, s == Scenario.CLEAN ? 2 * runs : runs));
     }
     return results;
@@ -510,17 +517,24 @@ public final class AlertsEval {
         args.length > 3
             ? TaskSpread.valueOf(args[3].toUpperCase(Locale.ROOT))
             : TaskSpread.SIMULATOR;
-    report(System.out, runs, seed, pooled, spread);
+    report(System.out, runs, seed, pooled, spread, EnumSet.allOf(Scenario.class));
   }
 
   /**
    * Prints the table for a baseline of one earlier sweep, then (when {@code pooled > 1}) for the
-   * pooled baseline of {@code pooled} earlier sweeps, in the given world.
+   * pooled baseline of {@code pooled} earlier sweeps, in the given world, for the given scenarios
+   * (each draws the same worlds whichever others run with it).
    */
-  public static void report(PrintStream out, int runs, long seed, int pooled, TaskSpread spread) {
+  public static void report(
+      PrintStream out,
+      int runs,
+      long seed,
+      int pooled,
+      TaskSpread spread,
+      Set<Scenario> scenarios) {
     for (int b : pooled == 1 ? new int[] {1} : new int[] {1, pooled}) {
       long t0 = System.nanoTime();
-      Map<Scenario, ScenarioResult> results = standard(b, spread).run(seed, runs);
+      Map<Scenario, ScenarioResult> results = standard(b, spread).run(seed, runs, scenarios);
       out.printf(
           Locale.ROOT,
           "baseline: %s; world: %s task spread%n",

@@ -20,12 +20,12 @@ import java.util.function.ToDoubleFunction;
  * Mantel-Haenszel score, its mid-p, and standardised), the p-value an oracle would get knowing
  * every task's pass probability before the drop (the Poisson-binomial law of the candidate's
  * passes), and the sequential p-value of the detector's looks (quarters of the pair's tasks in a
- * random landing order, {@code t^3} spending, the union bound). It prints the share of runs whose
- * p-value is within each level that matters: the last look's share of the pair's level, the pair's
- * level (the family's share of {@code q} over its 16 pairs, Benjamini-Hochberg at rank 1), and
- * {@code q / 16} (the whole budget to pass-rate drops); and for the runs the sequential procedure
- * misses, where their final p-values lie. The detector itself is not run: this isolates the test
- * from the multiplicity step. Deterministic for a seed.
+ * random landing order, the default {@code t^rho} spending, the union bound). It prints the share
+ * of runs whose p-value is within each level that matters: the last look's share of the pair's
+ * level, the pair's level (the family's share of {@code q} over its 16 pairs, Benjamini-Hochberg at
+ * rank 1), and {@code q / 16} (the whole budget to pass-rate drops); and for the runs the
+ * sequential procedure misses, where their final p-values lie. The detector itself is not run: this
+ * isolates the test from the multiplicity step. Deterministic for a seed.
  */
 public final class DropPower {
   private static final int TUIS = 4;
@@ -204,8 +204,9 @@ public final class DropPower {
     row(out, "oracle: pass probabilities known", results, Run::oracle, levels);
     out.printf(
         Locale.ROOT,
-        "sequential (quarters, t^3, union bound) at the pair's level %.2g: unweighted %.1f%%,"
+        "sequential (quarters, t^%.0f, union bound) at the pair's level %.2g: unweighted %.1f%%,"
             + " standardised %.1f%%%n",
+        AlphaSpending.DEFAULT_RHO,
         pairLevel,
         share(results, Run::sequentialUnweighted, pairLevel),
         share(results, Run::sequentialStandardised, pairLevel));

@@ -7,9 +7,13 @@ import java.util.Arrays;
  * its information fraction {@code t} (paired observations so far / observations planned from the
  * baseline) first reaches each of the looks {@code t_1 < ... < t_K = 1}. The spending function of
  * the power family (Kim and DeMets 1987) {@code f(t) = t^rho} gives look {@code k} the share {@code
- * w_k = f(t_k) - f(t_(k-1))} of the error budget; the shares sum to 1. {@code rho = 3} (the
- * default) keeps most of the budget for the full sweep, close to O'Brien-Fleming, while a large
- * effect still shows at the half-way look; {@code rho = 1} spends evenly.
+ * w_k = f(t_k) - f(t_(k-1))} of the error budget; the shares sum to 1. {@code rho = 6} (the
+ * default) keeps 82% of the budget for the full sweep (at quarters: 1/4096, 63/4096, 665/4096,
+ * 3367/4096), in the manner of O'Brien-Fleming and Haybittle-Peto boundaries: an interim look
+ * alerts on overwhelming evidence only (a 1.5x latency rise or an infra spike, whose p-values are
+ * far below any of these shares, still fires at the half-way look), and the last look, where a
+ * pass-rate drop of one pair is decided, keeps nearly the whole level. {@code rho = 3} gives the
+ * last look 37/64; {@code rho = 1} spends evenly.
  *
  * <p>Look {@code k} rejects at level {@code alpha * w_k}. By the union bound over looks the chance
  * of any rejection under the null is at most {@code alpha}, whatever the correlation between looks
@@ -21,7 +25,7 @@ import java.util.Arrays;
  */
 public final class AlphaSpending {
   /** The default exponent of the spending function. */
-  public static final double DEFAULT_RHO = 3.0;
+  public static final double DEFAULT_RHO = 6.0;
 
   private final double[] looks;
   private final double[] shares;

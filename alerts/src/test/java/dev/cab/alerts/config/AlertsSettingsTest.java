@@ -31,10 +31,11 @@ class AlertsSettingsTest {
   }
 
   @Test
-  void pooledBaselineDefaultsToFourSweeps() {
+  void pooledBaselineDefaultsToTwelveSweepsAndSpendingToTheSixthPower() {
     AlertsSettings s = AlertsSettings.from(Map.of("cab.kafka.bootstrap", "k:9092"), Map.of());
 
-    assertThat(s.baselineSweeps()).isEqualTo(AlertsSettings.DEFAULT_BASELINE_SWEEPS).isEqualTo(4);
+    assertThat(s.baselineSweeps()).isEqualTo(AlertsSettings.DEFAULT_BASELINE_SWEEPS).isEqualTo(12);
+    assertThat(s.spendingRho()).isEqualTo(6.0);
     assertThat(s.keptSweeps()).isEqualTo(AlertsSettings.DEFAULT_SWEEPS_KEPT).isEqualTo(50);
   }
 

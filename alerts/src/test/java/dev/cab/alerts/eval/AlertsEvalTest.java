@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Test;
  * sweep and pooled, are {@code ./cab alerts-eval}, in docs/ALERTS.md). The scenarios are the
  * issue's as defined in docs/ALERTS.md: a pair's pass rate falls by 0.3 (its mean pass probability,
  * the drop spread over the tasks that can fall, among pairs that can fall by 0.3), a task that was
- * passing fails everywhere. The targets of issue 8 that the cells can meet are asserted as targets.
- * The 0.3 drop stays below 90% at 50 tasks per pair with four pooled sweeps (84.5% of 200 runs with
- * the standardised strata; docs/ALERTS.md, "Where the 0.3 drop's misses are lost"): it is pinned at
- * what the pooled baseline reaches on this seed, above what one sweep reaches.
+ * passing fails everywhere. The targets of issue 8 are asserted as targets: at most 5% false
+ * alarms, at least 90% detection of the latency rise, the infra spike, the failing task (on 50
+ * runs) and the 0.3 drop (on 200 runs: 15 cannot tell 90% from 87%).
  */
 class AlertsEvalTest {
   private static final long SEED = 20261203L;
   private static final int RUNS = 15;
   private static final int TASK_RUNS = 50;
+  private static final int DROP_RUNS = 200;
   private static Map<Scenario, ScenarioResult> pooled;
 
   @BeforeAll
@@ -83,13 +83,24 @@ class AlertsEvalTest {
   }
 
   @Test
+  void aPairWhosePassRateFallsByAThirdOfOneIsDetectedInAtLeastNinetyPercent() {
+    // Twelve pooled sweeps and t^6 spending (docs/ALERTS.md, "Quality of detection"); with four
+    // and t^3 this seed's 200 runs reached 84.5%.
+    ScenarioResult drop =
+        AlertsEval.standard(AlertsSettings.DEFAULT_BASELINE_SWEEPS)
+            .run(Scenario.PASS_DROP_030, SEED, DROP_RUNS);
+
+    assertThat(drop.detectionRate()).isGreaterThanOrEqualTo(0.9);
+    assertThat(drop.medianDelay()).isLessThanOrEqualTo(800);
+  }
+
+  @Test
   void thePooledBaselineDetectsPassRateDropsAndFailingTasksMoreOftenThanOneSweep() {
     AlertsEval single = AlertsEval.standard(1);
     ScenarioResult singleDrop = single.run(Scenario.PASS_DROP_030, SEED, RUNS);
     ScenarioResult singleTask = single.run(Scenario.TASK_FAILS, SEED, RUNS);
 
     assertThat(pooled.get(Scenario.PASS_DROP_030).detectionRate())
-        .isGreaterThanOrEqualTo(PINNED_DROP_030)
         .isGreaterThan(singleDrop.detectionRate() + 0.2);
     assertThat(pooled.get(Scenario.TASK_FAILS).detectionRate())
         .isGreaterThan(singleTask.detectionRate());
@@ -106,9 +117,4 @@ class AlertsEvalTest {
     assertThat(again.detectedRuns()).isEqualTo(pooled.get(Scenario.PASS_DROP_030).detectedRuns());
     assertThat(again.delays()).containsExactly(pooled.get(Scenario.PASS_DROP_030).delays());
   }
-
-  // Seed 20261203's 15 runs reach 15 of 15 with the pooled baseline and the standardised strata
-  // (14 of 15 with the unweighted exact conditional test, the first definition 12 of 15); over 200
-  // runs the drop reaches 84.5% (82.5% unweighted), below the issue's 90% (class comment).
-  private static final double PINNED_DROP_030 = 1.0;
 }

@@ -3,9 +3,15 @@ package dev.cab.cli.command;
 import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.alerts.eval.AlertsEval;
 import dev.cab.alerts.eval.DropPower;
+import dev.cab.alerts.eval.Scenario;
 import dev.cab.alerts.eval.TaskSpread;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,6 +60,17 @@ public final class AlertsEvalCommand implements Callable<Integer> {
   String world;
 
   @Option(
+      names = "--scenario",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Only these scenarios, comma-separated: clean, pass_drop_015, pass_drop_030,"
+              + " pass_drop_030_floored, task_fails, task_fails_any_task, latency_x15,"
+              + " infra_spike (default: all). A scenario draws the same worlds whichever others"
+              + " run with it.")
+  List<String> scenarioNames = List.of();
+
+  @Option(
       names = "--drop-power",
       description =
           "Instead of the tables: the 0.3 drop's test alone (the regressed pair's p-values at the"
@@ -74,11 +91,38 @@ public final class AlertsEvalCommand implements Callable<Integer> {
       System.err.println("cab alerts-eval: --world must be simulator or wide, not '" + world + "'");
       return 2;
     }
+    Set<Scenario> scenarios;
+    try {
+      scenarios = scenarios(scenarioNames);
+    } catch (IllegalArgumentException e) {
+      System.err.println("cab alerts-eval: " + e.getMessage());
+      return 2;
+    }
     if (dropPower) {
       DropPower.report(System.out, runs, seed, baselineSweeps, spread);
       return 0;
     }
-    AlertsEval.report(System.out, runs, seed, baselineSweeps, spread);
+    AlertsEval.report(System.out, runs, seed, baselineSweeps, spread, scenarios);
     return 0;
+  }
+
+  /** The scenarios named (case-insensitive), or all of them when none is. */
+  static Set<Scenario> scenarios(List<String> names) {
+    Set<Scenario> scenarios = EnumSet.noneOf(Scenario.class);
+    for (String name : names) {
+      try {
+        scenarios.add(Scenario.valueOf(name.strip().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "no scenario '"
+                + name
+                + "'; one of "
+                + Arrays.stream(Scenario.values())
+                    .map(s -> s.name().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.joining(", ")),
+            e);
+      }
+    }
+    return scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : scenarios;
   }
 }

@@ -44,6 +44,14 @@ import picocli.CommandLine.Option;
     })
 public final class DemoCommand implements Callable<Integer> {
 
+  /**
+   * Four baseline sweeps, fewer than the alerts stage's default pool ({@link
+   * AlertsSettings#DEFAULT_BASELINE_SWEEPS}, which pools what exists): five sweeps keep the demo to
+   * about a minute, and four runs per cell already make the demo's injected regressions, larger
+   * than the evaluation's, detectable (docs/ALERTS.md, "Tests through the whole pipeline").
+   */
+  public static final int DEFAULT_BASELINE_SWEEPS = 4;
+
   @Mixin StackOptions stackOptions;
 
   @Option(names = "--once", description = "Exit after printing the leaderboards.")
@@ -59,10 +67,10 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--baseline-sweeps",
-      // As alerts.baseline.sweeps: the regressed sweep's plan declares all of them, and the alerts
-      // stage pools them, which is what makes a pass-rate drop of one pair or a task breaking
-      // across pairs detectable at this size (docs/ALERTS.md, "Quality of detection").
-      defaultValue = "" + AlertsSettings.DEFAULT_BASELINE_SWEEPS,
+      // The regressed sweep's plan declares all of them, and the alerts stage pools them, which is
+      // what makes a pass-rate drop of one pair or a task breaking across pairs detectable at this
+      // size (docs/ALERTS.md, "Quality of detection").
+      defaultValue = "" + DEFAULT_BASELINE_SWEEPS,
       description =
           "Baseline sweeps run before the regressed one and pooled as its baseline (default"
               + " ${DEFAULT-VALUE}).")
