@@ -109,7 +109,7 @@ public record AlertsSettings(
    * Twelve earlier sweeps (fewer when fewer exist: the detector pools what it has). A pair's
    * baseline pass rate over its tasks is then known with a twelfth of the candidate's own Bernoulli
    * variance instead of a quarter (four sweeps) or all of it (one): the offline evaluation detects
-   * a 0.3 pass-rate drop of one pair in about 92% of worlds against 87% with four and 45% with one
+   * a 0.3 pass-rate drop of one pair in about 92% of worlds against 87% with four and 43% with one
    * (docs/ALERTS.md, "Quality of detection"). Mozilla's Perfherder judges a new data point against
    * a back window of at least 12 earlier ones for the same reason. A baseline reaching that far
    * back assumes the system under test was stable over it; an operator whose sweeps change more
