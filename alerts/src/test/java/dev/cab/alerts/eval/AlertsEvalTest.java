@@ -83,7 +83,7 @@ class AlertsEvalTest {
   }
 
   @Test
-  void aPairWhosePassRateFallsByAThirdOfOneIsDetectedInAtLeastNinetyPercent() {
+  void aPassRateDropOfPointThreeOfOnePairIsDetectedInAtLeastNinetyPercent() {
     // Twelve pooled sweeps and t^6 spending (docs/ALERTS.md, "Quality of detection"); with four
     // and t^3 this seed's 200 runs reached 84.5%.
     ScenarioResult drop =

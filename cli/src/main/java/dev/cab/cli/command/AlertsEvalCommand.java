@@ -67,7 +67,7 @@ public final class AlertsEvalCommand implements Callable<Integer> {
           "Only these scenarios, comma-separated: clean, pass_drop_015, pass_drop_030,"
               + " pass_drop_030_floored, task_fails, task_fails_any_task, latency_x15,"
               + " infra_spike (default: all). A scenario draws the same worlds whichever others"
-              + " run with it.")
+              + " run with it. Not with --drop-power, which is the 0.3 drop's alone.")
   List<String> scenarioNames = List.of();
 
   @Option(
@@ -96,6 +96,10 @@ public final class AlertsEvalCommand implements Callable<Integer> {
       scenarios = scenarios(scenarioNames);
     } catch (IllegalArgumentException e) {
       System.err.println("cab alerts-eval: " + e.getMessage());
+      return 2;
+    }
+    if (dropPower && !scenarioNames.isEmpty()) {
+      System.err.println("cab alerts-eval: --drop-power runs the 0.3 drop alone; drop --scenario");
       return 2;
     }
     if (dropPower) {
