@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
  * the drop spread over the tasks that can fall, among pairs that can fall by 0.3), a task that was
  * passing fails everywhere. The targets of issue 8 are asserted as targets: at most 5% false
  * alarms, at least 90% detection of the latency rise, the infra spike, the failing task (on 50
- * runs) and the 0.3 drop (on 200 runs: 15 cannot tell 90% from 87%).
+ * runs) and the 0.3 drop (on 400 runs: 15 cannot tell 90% from 87%).
  */
 class AlertsEvalTest {
   private static final long SEED = 20261203L;
   private static final int RUNS = 15;
   private static final int TASK_RUNS = 50;
-  private static final int DROP_RUNS = 200;
+  private static final int DROP_RUNS = 400;
   private static Map<Scenario, ScenarioResult> pooled;
 
   @BeforeAll
@@ -84,8 +84,9 @@ class AlertsEvalTest {
 
   @Test
   void aPassRateDropOfPointThreeOfOnePairIsDetectedInAtLeastNinetyPercent() {
-    // Twelve pooled sweeps and t^6 spending (docs/ALERTS.md, "Quality of detection"); with four
-    // and t^3 this seed's 200 runs reached 84.5%.
+    // Twelve pooled sweeps and t^6 spending (docs/ALERTS.md, "Quality of detection"): 369 of 400
+    // on this seed, the first 200 alone exactly 90.0%, so 400 leave a margin that a change of the
+    // draws' order does not eat; with four sweeps and t^3 its first 200 reached 84.5%.
     ScenarioResult drop =
         AlertsEval.standard(AlertsSettings.DEFAULT_BASELINE_SWEEPS)
             .run(Scenario.PASS_DROP_030, SEED, DROP_RUNS);
