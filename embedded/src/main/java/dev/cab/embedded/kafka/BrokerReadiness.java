@@ -129,15 +129,35 @@ final class BrokerReadiness {
   private static String tails(List<KafkaNode> nodes) {
     StringBuilder s = new StringBuilder();
     for (KafkaNode n : nodes) {
-      s.append("\n---- last lines of ").append(n.brokerLog()).append(" ----\n").append(n.logTail());
+      String tail = n.logTail();
+      String cause = firstError(n.logSinceLaunch());
+      if (!cause.isEmpty() && !tail.contains(cause)) {
+        // A broker that fails at start logs the cause, then a long shutdown that fills the tail.
+        s.append("\n---- first error in ").append(n.brokerLog()).append(" ----\n").append(cause);
+      }
+      s.append("\n---- last lines of ").append(n.brokerLog()).append(" ----\n").append(tail);
     }
     return s.toString();
   }
 
-  /** Whether {@code node} failed because another process took its port first. */
+  /** The first ERROR or FATAL line and the line after it (an exception's message), or "". */
+  static String firstError(List<String> lines) {
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.contains(" ERROR ") || line.contains(" FATAL ")) {
+        return i + 1 < lines.size() ? line + "\n" + lines.get(i + 1) : line;
+      }
+    }
+    return "";
+  }
+
+  /**
+   * Whether {@code node} failed because another process took its port first: searched in everything
+   * it logged since launch, since the shutdown after a failed bind outgrows the tail.
+   */
   static boolean lostPortRace(KafkaNode node) {
-    String tail = node.logTail();
-    return tail.contains("Address already in use") || tail.contains("BindException");
+    return node.logSinceLaunch().stream()
+        .anyMatch(l -> l.contains("Address already in use") || l.contains("BindException"));
   }
 
   private static void pause() {

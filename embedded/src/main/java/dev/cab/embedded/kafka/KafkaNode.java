@@ -28,6 +28,12 @@ final class KafkaNode {
   private static final int LOG_TAIL_LINES = 40;
   private static final int LOG_TAIL_BYTES = 16 * 1024;
 
+  /**
+   * How much of the log since launch is searched for a start-up failure's cause: a broker that
+   * fails at start logs its cause and then a shutdown of well over {@value #LOG_TAIL_LINES} lines.
+   */
+  private static final int LOG_SCAN_BYTES = 1024 * 1024;
+
   private final int id;
   private final int brokerPort;
   private final int controllerPort;
@@ -201,8 +207,30 @@ final class KafkaNode {
   /** The last lines this node's child wrote, for error messages. */
   String logTail() {
     Path log = brokerLog();
-    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-      long from = Math.max(logOffsetAtLaunch, file.length() - LOG_TAIL_BYTES);
+    try {
+      List<String> lines = linesSinceLaunch(LOG_TAIL_BYTES);
+      List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+      return tail.isEmpty() ? "(" + log + " is empty)" : String.join("\n", tail);
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  /**
+   * The lines this node's child wrote since its launch (at most the last {@value #LOG_SCAN_BYTES}
+   * bytes), empty when the log cannot be read: where a start-up failure's cause is looked for.
+   */
+  List<String> logSinceLaunch() {
+    try {
+      return linesSinceLaunch(LOG_SCAN_BYTES);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private List<String> linesSinceLaunch(int maxBytes) throws IOException {
+    try (RandomAccessFile file = new RandomAccessFile(brokerLog().toFile(), "r")) {
+      long from = Math.max(logOffsetAtLaunch, file.length() - maxBytes);
       if (from > file.length()) {
         from = 0; // the log was truncated behind our back
       }
@@ -214,10 +242,7 @@ final class KafkaNode {
       if (from > logOffsetAtLaunch && !lines.isEmpty()) {
         lines.removeFirst(); // probably cut in the middle
       }
-      List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-      return tail.isEmpty() ? "(" + log + " is empty)" : String.join("\n", tail);
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e + ")";
+      return lines;
     }
   }
 
