@@ -67,6 +67,8 @@ public final class Cab implements Runnable {
     CommandLine cli = new CommandLine(new Cab());
     cli.setOut(out);
     cli.setErr(err);
+    // Enum options take their values as users type them: --world wide, --scenario clean.
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     // A wrong argument: one line saying what and where to read more, not the whole usage.
     cli.setParameterExceptionHandler(
         (e, a) -> {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.cab.alerts.config.AlertsSettings;
 import dev.cab.alerts.eval.AlertsEval.ScenarioResult;
+import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,19 @@ class AlertsEvalTest {
         .isGreaterThan(singleTask.detectionRate());
     assertThat(pooled.get(Scenario.PASS_DROP_030).detectionRate())
         .isGreaterThan(pooled.get(Scenario.PASS_DROP_015).detectionRate());
+  }
+
+  @Test
+  void aScenarioRunAloneDrawsTheWorldsItDrawsAmongAll() {
+    Map<Scenario, ScenarioResult> alone =
+        AlertsEval.standard(AlertsSettings.DEFAULT_BASELINE_SWEEPS)
+            .run(SEED, RUNS, EnumSet.of(Scenario.INFRA_SPIKE));
+
+    assertThat(alone).containsOnlyKeys(Scenario.INFRA_SPIKE);
+    assertThat(alone.get(Scenario.INFRA_SPIKE).delays())
+        .containsExactly(pooled.get(Scenario.INFRA_SPIKE).delays());
+    assertThat(alone.get(Scenario.INFRA_SPIKE).falseAlarmRuns())
+        .isEqualTo(pooled.get(Scenario.INFRA_SPIKE).falseAlarmRuns());
   }
 
   @Test

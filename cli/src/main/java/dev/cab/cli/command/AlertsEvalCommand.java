@@ -5,13 +5,10 @@ import dev.cab.alerts.eval.AlertsEval;
 import dev.cab.alerts.eval.DropPower;
 import dev.cab.alerts.eval.Scenario;
 import dev.cab.alerts.eval.TaskSpread;
-import java.util.Arrays;
+import dev.cab.cli.UserError;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,18 +54,17 @@ public final class AlertsEvalCommand implements Callable<Integer> {
       description =
           "Spread of task difficulty: simulator (the runner's simulator) or wide (many tasks"
               + " almost always or never solved); default ${DEFAULT-VALUE}.")
-  String world;
+  TaskSpread world;
 
   @Option(
       names = "--scenario",
-      split = ",",
+      split = "\\s*,\\s*",
       paramLabel = "NAME",
       description =
-          "Only these scenarios, comma-separated: clean, pass_drop_015, pass_drop_030,"
-              + " pass_drop_030_floored, task_fails, task_fails_any_task, latency_x15,"
-              + " infra_spike (default: all). A scenario draws the same worlds whichever others"
-              + " run with it. Not with --drop-power, which is the 0.3 drop's alone.")
-  List<String> scenarioNames = List.of();
+          "Only these scenarios, comma-separated, in any case: ${COMPLETION-CANDIDATES}"
+              + " (default: all). A scenario draws the same worlds whichever others run with it."
+              + " Not with --drop-power, which is the 0.3 drop's alone.")
+  List<Scenario> scenarios = List.of();
 
   @Option(
       names = "--drop-power",
@@ -81,52 +77,22 @@ public final class AlertsEvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (runs < 1 || baselineSweeps < 1) {
-      System.err.println("cab alerts-eval: --runs and --baseline-sweeps must be at least 1");
-      return 2;
+      throw new UserError("--runs and --baseline-sweeps must be at least 1");
     }
-    TaskSpread spread;
-    try {
-      spread = TaskSpread.valueOf(world.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      System.err.println("cab alerts-eval: --world must be simulator or wide, not '" + world + "'");
-      return 2;
-    }
-    Set<Scenario> scenarios;
-    try {
-      scenarios = scenarios(scenarioNames);
-    } catch (IllegalArgumentException e) {
-      System.err.println("cab alerts-eval: " + e.getMessage());
-      return 2;
-    }
-    if (dropPower && !scenarioNames.isEmpty()) {
-      System.err.println("cab alerts-eval: --drop-power runs the 0.3 drop alone; drop --scenario");
-      return 2;
+    if (dropPower && !scenarios.isEmpty()) {
+      throw new UserError("--drop-power runs the 0.3 drop alone; drop --scenario");
     }
     if (dropPower) {
-      DropPower.report(System.out, runs, seed, baselineSweeps, spread);
+      DropPower.report(System.out, runs, seed, baselineSweeps, world);
       return 0;
     }
-    AlertsEval.report(System.out, runs, seed, baselineSweeps, spread, scenarios);
+    AlertsEval.report(
+        System.out,
+        runs,
+        seed,
+        baselineSweeps,
+        world,
+        scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios));
     return 0;
-  }
-
-  /** The scenarios named (case-insensitive), or all of them when none is. */
-  static Set<Scenario> scenarios(List<String> names) {
-    Set<Scenario> scenarios = EnumSet.noneOf(Scenario.class);
-    for (String name : names) {
-      try {
-        scenarios.add(Scenario.valueOf(name.strip().toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "no scenario '"
-                + name
-                + "'; one of "
-                + Arrays.stream(Scenario.values())
-                    .map(s -> s.name().toLowerCase(Locale.ROOT))
-                    .collect(Collectors.joining(", ")),
-            e);
-      }
-    }
-    return scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : scenarios;
   }
 }
